@@ -1,0 +1,63 @@
+/** The settle and training sections of a graph file. */
+import { z, positive, positiveInt } from './schema.js';
+
+export const SCHEDULES = ['synchronous', 'sequential', 'chromatic', 'asynchronous'] as const;
+export type ScheduleKind = (typeof SCHEDULES)[number];
+
+const seed = z.number().int({ error: 'expected an integer seed' });
+
+export const settleConfigSchema = z
+  .object({
+    schedule: z.enum(SCHEDULES, { error: `expected one of ${SCHEDULES.join(', ')}` }).default('chromatic'),
+    order: z.enum(['fixed', 'shuffled']).default('fixed').describe('sequential schedules: same layer order each iteration, or shuffled'),
+    steps: positiveInt().default(100).describe('most iterations per settle'),
+    theta: positive().default(1e-3).describe('converged when ‖x_i − x_{i−1}‖_∞ < θ'),
+    seed: seed.default(0),
+    batch: positiveInt().default(8).describe('examples settled together'),
+  })
+  .strict();
+
+export type SettleConfig = z.infer<typeof settleConfigSchema>;
+
+export const METHODS = ['bptt', 'recurrent-backprop', 'every-step', 'hebbian'] as const;
+export type TrainingMethod = (typeof METHODS)[number];
+
+export const optimizerSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z
+      .object({
+        kind: z.literal('adam'),
+        lr: positive().default(3e-3),
+        beta1: positive().default(0.9),
+        beta2: positive().default(0.999),
+        epsilon: positive().default(1e-8),
+      })
+      .strict(),
+    z.object({ kind: z.literal('sgd'), lr: positive().default(0.01), momentum: z.number().min(0).max(1).default(0.9) }).strict(),
+  ],
+  { error: 'expected an optimizer with kind "adam" or "sgd"' },
+);
+
+export const trainingConfigSchema = z
+  .object({
+    method: z.enum(METHODS, { error: `expected one of ${METHODS.join(', ')}` }).default('bptt'),
+    steps: positiveInt().default(20).describe('T: iterations unrolled (bptt) or the most settled before the adjoint'),
+    batch: positiveInt().default(64),
+    epochs: positiveInt().optional(),
+    batches: positiveInt().optional().describe('stop after this many batches (overrides epochs)'),
+    optimizer: optimizerSchema.default({ kind: 'adam', lr: 3e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }),
+    weightDecay: z.number().min(0).default(0),
+    seed: seed.default(0),
+    adjoint: z
+      .object({
+        tolerance: positive().default(1e-5).describe('stop the adjoint series when ‖Δg‖_∞ < tolerance'),
+        maxSteps: positiveInt().default(500).describe('a series still growing after this many terms is tossed'),
+      })
+      .strict()
+      .default({ tolerance: 1e-5, maxSteps: 500 }),
+    checkpointEvery: positiveInt().default(100).describe('batches between checkpoints'),
+  })
+  .strict();
+
+export type TrainingConfig = z.infer<typeof trainingConfigSchema>;

@@ -1,0 +1,30 @@
+/** What every node kind declares: identity, ports, parameter schema (with defaults) and a one-line doc. */
+import type { z } from './schema.js';
+import type { PortSpec } from './sockets.js';
+
+export type Category = 'layers' | 'couplings' | 'data' | 'training' | 'dynamics';
+
+export interface NodeKind<Id extends string = string, P extends z.ZodType = z.ZodType> {
+  readonly id: Id;
+  readonly title: string;
+  readonly category: Category;
+  /** One line, shown in the palette and by `attractor kinds`. */
+  readonly doc: string;
+  readonly inputs: readonly PortSpec[];
+  readonly outputs: readonly PortSpec[];
+  /** Parses a node's `params`; every field has a default, so `params.parse({})` gives the defaults. */
+  readonly params: P;
+}
+
+export function defineKind<Id extends string, P extends z.ZodType>(kind: NodeKind<Id, P>): NodeKind<Id, P> {
+  return kind;
+}
+
+export const layerIn = (name: string, label: string, doc: string, shapes?: PortSpec['shapes']): PortSpec => ({
+  name,
+  label,
+  socket: 'layer',
+  required: true,
+  doc,
+  ...(shapes ? { shapes } : {}),
+});

@@ -1,0 +1,68 @@
+import { z, fraction, positiveInt } from '../schema.js';
+import { defineKind } from '../kind.js';
+
+const path = z.string({ error: 'expected a file path' }).min(1, { error: 'expected a file path' });
+const seed = z.number().int({ error: 'expected an integer seed' }).default(0);
+
+/** Where examples come from. Paths are relative to the graph file. */
+export const datasetSourceSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z
+      .object({
+        kind: z.literal('mnist'),
+        split: z.enum(['train', 'test', 'all']).default('test').describe('9,000 train / 1,000 held out (every 10th digit)'),
+        digits: z.array(z.number().int().min(0).max(9)).optional().describe('keep only these classes'),
+      })
+      .strict(),
+    z.object({ kind: z.literal('bars-and-stripes'), size: positiveInt().default(4).describe('side of the square') }).strict(),
+    z
+      .object({
+        kind: z.literal('random-patterns'),
+        count: positiveInt().default(5).describe('P patterns'),
+        size: positiveInt().default(100).describe('N units'),
+        seed,
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('shapes'),
+        count: positiveInt().default(1000),
+        size: positiveInt().default(16).describe('side of the square image'),
+        seed,
+      })
+      .strict(),
+    z.object({ kind: z.literal('idx'), images: path, labels: path.optional() }).strict(),
+    z
+      .object({ kind: z.literal('csv'), path, labelColumn: z.string().optional().describe('column holding the class label') })
+      .strict(),
+    z.object({ kind: z.literal('png-folder'), path }).strict(),
+  ],
+  { error: 'expected a source with kind "mnist", "bars-and-stripes", "random-patterns", "shapes", "idx", "csv" or "png-folder"' },
+);
+
+export type DatasetSource = z.infer<typeof datasetSourceSchema>;
+
+export const datasetParams = z
+  .object({
+    source: datasetSourceSchema.default({ kind: 'mnist', split: 'test' }),
+    shuffle: z.boolean().default(true).describe('shuffle examples each epoch (seeded)'),
+    limit: positiveInt().optional().describe('use only the first N examples'),
+    holdout: fraction().optional().describe('for sources without a split: share held out for evaluation'),
+  })
+  .strict();
+
+export type DatasetParams = z.infer<typeof datasetParams>;
+
+export const datasetKind = defineKind({
+  id: 'dataset',
+  title: 'Dataset',
+  category: 'data',
+  doc: 'Examples for clamps and targets: MNIST, synthetic sets, or your IDX, CSV and PNG files.',
+  inputs: [],
+  outputs: [
+    { name: 'images', label: 'images', socket: 'data', doc: 'the examples, scaled to [0, 1]' },
+    { name: 'labels', label: 'labels', socket: 'data', doc: 'class labels, written one-hot where they feed a layer' },
+  ],
+  params: datasetParams,
+});
