@@ -49,6 +49,10 @@ export const datasetParams = z
     shuffle: z.boolean().default(true).describe('shuffle examples each epoch (seeded)'),
     limit: positiveInt().optional().describe('use only the first N examples'),
     holdout: fraction().optional().describe('for sources without a split: share held out for evaluation'),
+    range: z
+      .enum(['auto', 'unit', 'symmetric'])
+      .default('auto')
+      .describe('values as stored in [0, 1] (unit), or mapped to [−1, 1] by 2v−1 (symmetric); auto: symmetric for sign layers and for binary patterns on tanh layers'),
   })
   .strict();
 

@@ -1,0 +1,26 @@
+import { SCHEDULES } from '../../../nodes/config.js';
+import { choiceOption, onePositional, parse } from '../args.js';
+import { openAndCompile, problemLines } from '../open-graph.js';
+import { formatPlan } from '../print-plan.js';
+import type { Io } from '../io.js';
+
+const USAGE = 'attractor compile FILE [--schedule synchronous|sequential|chromatic|asynchronous] [--order fixed|shuffled] [--json]';
+
+export async function compileCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    { schedule: { type: 'string' }, order: { type: 'string' }, json: { type: 'boolean' } },
+    USAGE,
+  );
+  const file = onePositional(positionals, 'graph file', USAGE);
+  const schedule = choiceOption(values, 'schedule', SCHEDULES);
+  const order = choiceOption(values, 'order', ['fixed', 'shuffled'] as const);
+  const { plan, warnings } = await openAndCompile(file, { schedule, order });
+  if (values.json) {
+    io.out(JSON.stringify({ file, plan, warnings }));
+    return 0;
+  }
+  problemLines(file, warnings).forEach((l) => io.err(l));
+  io.out(formatPlan(plan));
+  return 0;
+}

@@ -1,0 +1,13 @@
+/** The CLI bundle's entry (dist/attractor.mjs): run the command line, set the exit code. */
+import { run } from './main.js';
+import { EXIT } from './errors.js';
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`attractor: internal error: ${String(err)}\n`);
+    process.exitCode = EXIT.failure;
+  },
+);

@@ -1,0 +1,47 @@
+/**
+ * `attractor`: validate, compile and settle graph files from a terminal.
+ * Bad input of any kind ends with one clear line (or one per problem) and exit 2;
+ * only a bug in the engine prints a stack trace (exit 1).
+ */
+import { compileCommand } from './commands/compile.js';
+import { settleCommand } from './commands/settle.js';
+import { validateCommand } from './commands/validate.js';
+import { kindsCommand } from './commands/kinds.js';
+import { EXIT, InputError } from './errors.js';
+import { processIo, type Io } from './io.js';
+
+const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number>; summary: string }> = {
+  validate: { run: validateCommand, summary: 'check a graph file: schema, wiring and shapes' },
+  compile: { run: compileCommand, summary: 'print the update schedule and its convergence guarantee' },
+  settle: { run: settleCommand, summary: 'settle the network on a batch: energy, max change, t*, 2-cycles' },
+  kinds: { run: kindsCommand, summary: 'list the node kinds with their ports and parameters' },
+};
+
+export function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return ['usage: attractor COMMAND [options]   (attractor COMMAND --help for its options)', '', ...lines].join('\n');
+}
+
+export async function run(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage());
+    return name ? EXIT.ok : EXIT.badInput;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`attractor: unknown command "${name}"\n${usage()}`);
+    return EXIT.badInput;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof InputError) {
+      io.err(`attractor ${name}: ${err.message}`);
+      err.lines.forEach((l) => io.err(l));
+      return EXIT.badInput;
+    }
+    io.err(`attractor ${name}: internal error: ${(err as Error).stack ?? String(err)}`);
+    return EXIT.failure;
+  }
+}

@@ -1,0 +1,45 @@
+/** The plan as text for the terminal: schedule and guarantee first, then layers, couplings and phases. */
+import { describeShape } from '../../nodes/shapes.js';
+import type { Plan } from '../compile/plan.js';
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+export function formatPlan(plan: Plan): string {
+  const out: string[] = [];
+  const phaseWord = plan.phases.length === 1 ? 'phase' : 'phases';
+  const order = plan.schedule === 'sequential' || (plan.order === 'shuffled' && plan.phases.length > 1) ? `, ${plan.order} order` : '';
+  const unit = plan.unitwise ? ', one unit at a time' : '';
+  out.push(`schedule:  ${plan.schedule} (${plan.phases.length} ${phaseWord} per iteration${order}${unit})`);
+  out.push(`guarantee: ${plan.guarantee.kind}`);
+  out.push(`           ${plan.guarantee.reason}`);
+  out.push('layers:');
+  const w = Math.max(...plan.layers.map((l) => l.id.length));
+  for (const l of plan.layers) {
+    const clamps = plan.clamps.filter((c) => c.layer === l.id).map((c) => `${c.hold ? 'clamped' : 'starts from data'} by "${c.id}" (${c.mask.kind})`);
+    const noise = plan.noise.find((n) => n.layer === l.id);
+    const extra = [...clamps, ...(noise ? [`noise "${noise.id}"`] : [])].join('; ');
+    out.push(`  ${pad(l.id, w)}  ${pad(describeShape(l.shape), 18)} ${pad(l.activation, 8)} ${pad(l.role, 8)}${l.bias ? 'bias' : '    '}  ${extra}`.trimEnd());
+  }
+  if (plan.couplings.length > 0) {
+    out.push('couplings:');
+    for (const c of plan.couplings) {
+      const p = plan.params.find((x) => x.name === c.param)!;
+      const ends = 'layer' in c ? `${c.layer} ↺` : `${c.lower} ↔ ${c.upper}`;
+      out.push(`  ${pad(c.id, w)}  ${pad(c.kind, 12)} ${pad(ends, 24)} ${c.param} [${p.shape.join('×')}]`);
+    }
+  }
+  plan.phases.forEach((phase, i) => {
+    out.push(`phase ${i + 1}:${phase.updates.length > 1 ? ' (in parallel)' : ''}`);
+    for (const u of phase.updates) {
+      const layer = plan.layers.find((l) => l.id === u.layer)!;
+      const lines = [...u.terms.map((t) => t.math), ...(layer.bias ? [`z[${u.layer}] += b[${u.layer}]`] : [])];
+      out.push(`  ${u.layer} ← ${layer.activation}(z[${u.layer}])`);
+      for (const line of lines) out.push(`      ${line}`);
+    }
+  });
+  const total = plan.params.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
+  out.push(`parameters: ${total.toLocaleString('en-US')} free`);
+  return out.join('\n');
+}

@@ -1,0 +1,85 @@
+/** Graph → plan: shape inference, schedule, guarantee. Errors come back as problems, never throws. */
+import type { GraphDoc } from '../../nodes/graph.js';
+import type { SettleConfig } from '../../nodes/config.js';
+import type { Problem } from '../../nodes/problems.js';
+import { GraphIndex } from './graph-index.js';
+import { inferStructure } from './structure.js';
+import { scheduleGroups } from './schedule.js';
+import { deriveGuarantee } from './guarantee.js';
+import type { CouplingSpec, LayerUpdate, NetInputTerm, Phase, Plan } from './plan.js';
+
+export type SettleOverrides = Partial<SettleConfig>;
+
+export interface CompileResult {
+  /** Present when there are no errors (warnings allowed). */
+  readonly plan?: Plan;
+  readonly problems: readonly Problem[];
+}
+
+/** Above this many units, the unit-at-a-time schedule costs one layer net input per unit: warn. */
+const ASYNC_UNIT_WARNING = 4096;
+
+export function compileGraph(graph: GraphDoc, overrides: SettleOverrides = {}): CompileResult {
+  const ix = new GraphIndex(graph);
+  const settle: SettleConfig = { ...graph.settle, ...definedOnly(overrides) };
+  const s = inferStructure(ix);
+  if (s.layers.length === 0) ix.problems.push({ severity: 'error', path: ['nodes'], message: 'expected at least one layer node' });
+  const errors = ix.problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0) return { problems: ix.problems };
+
+  const unitwise = settle.schedule === 'asynchronous';
+  const groups = scheduleGroups(settle.schedule, s.layers, s.couplings);
+  const freeUnits = s.layers.filter((l) => !l.fullyClamped).reduce((n, l) => n + l.units, 0);
+  if (unitwise && freeUnits > ASYNC_UNIT_WARNING) {
+    ix.problems.push({
+      severity: 'warning',
+      path: ['settle', 'schedule'],
+      message: `asynchronous updates of ${freeUnits} units cost one layer net input per unit per iteration; chromatic gives the same guarantee far faster`,
+    });
+  }
+  const phases: Phase[] = groups.map((group) => ({
+    updates: group.map((layer): LayerUpdate => ({ layer, terms: termsInto(layer, s.couplings) })),
+  }));
+  const plan: Plan = {
+    schedule: settle.schedule,
+    order: settle.order,
+    unitwise,
+    ...s,
+    phases,
+    guarantee: deriveGuarantee(settle.schedule, unitwise, groups, s.layers, s.couplings),
+    settle,
+  };
+  return { plan, problems: ix.problems };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The net-input terms z[layer] = Σ terms + b, each the closed form of −∂E_c/∂x[layer]. */
+export function termsInto(layer: string, couplings: readonly CouplingSpec[]): NetInputTerm[] {
+  const terms: NetInputTerm[] = [];
+  for (const c of couplings) {
+    switch (c.kind) {
+      case 'dense':
+        if (c.upper === layer) terms.push({ coupling: c.id, direction: 'up', from: c.lower, math: `z[${layer}] += x[${c.lower}] · ${c.param}` });
+        if (c.lower === layer) terms.push({ coupling: c.id, direction: 'down', from: c.upper, math: `z[${layer}] += x[${c.upper}] · ${c.param}ᵀ` });
+        break;
+      case 'conv':
+        if (c.upper === layer) terms.push({ coupling: c.id, direction: 'up', from: c.lower, math: `z[${layer}] += conv(x[${c.lower}], ${c.param})` });
+        if (c.lower === layer) {
+          terms.push({ coupling: c.id, direction: 'down', from: c.upper, math: `z[${layer}] += conv(x[${c.upper}], flip(${c.param})ᵀ)  (conv-transpose of ${c.param})` });
+        }
+        break;
+      case 'dense-within':
+        if (c.layer === layer) terms.push({ coupling: c.id, direction: 'within', from: layer, math: `z[${layer}] += x[${layer}] · ½(${c.param} + ${c.param}ᵀ)` });
+        break;
+      case 'conv-within':
+        if (c.layer === layer) {
+          terms.push({ coupling: c.id, direction: 'within', from: layer, math: `z[${layer}] += conv(x[${layer}], ½(${c.param} + flip(${c.param})ᵀ))` });
+        }
+        break;
+    }
+  }
+  return terms;
+}

@@ -1,0 +1,73 @@
+/**
+ * The convergence guarantee a schedule gives, derived from structure alone.
+ *
+ * Every coupling kind here is symmetric by parametrisation with self-connections ≥ 0,
+ * so what decides is whether a phase updates two coupled units at once:
+ * - no phase does (chromatic / sequential layer updates, or one unit at a time): each
+ *   update minimises E exactly over the units it changes, so E never rises (`descent`);
+ *   the seed's layer-wise argument, which also covers a unit's own self-connection ≥ 0;
+ * - some phase does (synchronous, or a layer with internal coupling updated in parallel):
+ *   Koiran (1994): a fixed point or a cycle of length 2, while E may rise on the way;
+ * - a linear layer updated in parallel with units coupled to it: nothing bounds the
+ *   state, so the parallel dynamics can diverge (`none`).
+ */
+import type { CouplingSpec, Guarantee, LayerSpec } from './plan.js';
+import { neighbours, type Groups } from './schedule.js';
+
+export interface Conflict {
+  readonly layers: readonly string[];
+  readonly why: string;
+}
+
+export function parallelConflicts(groups: Groups, layers: readonly LayerSpec[], couplings: readonly CouplingSpec[]): Conflict[] {
+  const adj = neighbours(layers, couplings);
+  const conflicts: Conflict[] = [];
+  for (const group of groups) {
+    for (let i = 0; i < group.length; i++) {
+      for (let j = i + 1; j < group.length; j++) {
+        if (adj.get(group[i])?.has(group[j])) {
+          conflicts.push({ layers: [group[i], group[j]], why: `coupled layers "${group[i]}" and "${group[j]}" update in the same phase` });
+        }
+      }
+      const within = couplings.find((c) => 'layer' in c && c.layer === group[i]);
+      if (within) {
+        conflicts.push({ layers: [group[i]], why: `layer "${group[i]}" updates all its units in parallel through its internal coupling "${within.id}"` });
+      }
+    }
+  }
+  return conflicts;
+}
+
+export function deriveGuarantee(
+  schedule: string,
+  unitwise: boolean,
+  groups: Groups,
+  layers: readonly LayerSpec[],
+  couplings: readonly CouplingSpec[],
+): Guarantee {
+  if (groups.length === 0) return { kind: 'descent', reason: 'every layer is wholly clamped: nothing updates' };
+  if (unitwise) {
+    return {
+      kind: 'descent',
+      reason: 'asynchronous: one unit at a time with symmetric weights and self-connections ≥ 0, so each update minimises E over that unit',
+    };
+  }
+  const conflicts = parallelConflicts(groups, layers, couplings);
+  if (conflicts.length === 0) {
+    return {
+      kind: 'descent',
+      reason: `${schedule}: no phase updates two coupled units together, and with symmetric weights each layer update x ← f(z) minimises E over the units it changes`,
+    };
+  }
+  const linear = conflicts.flatMap((c) => c.layers).find((id) => layers.find((l) => l.id === id)?.activation === 'linear');
+  if (linear) {
+    return {
+      kind: 'none',
+      reason: `${schedule}: ${conflicts[0].why}, and linear layer "${linear}" is unbounded, so parallel updates can diverge`,
+    };
+  }
+  return {
+    kind: 'fixed-point-or-2-cycle',
+    reason: `${schedule}: ${conflicts[0].why}${conflicts.length > 1 ? ` (and ${conflicts.length - 1} more)` : ''}; with symmetric weights and self-connections ≥ 0 this ends in a fixed point or a 2-cycle (Koiran 1994), but E may rise on the way`,
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * The compiled plan: plain data the runtime executes and the CLI prints.
+ *
+ * phases → layer updates → net-input terms. A plan holds no tensors, so it can be
+ * printed, compared in tests and sent over the protocol as JSON.
+ */
+import type { LayerShape } from '../../nodes/shapes.js';
+import type { Activation } from '../../nodes/kinds/layer.js';
+import type { ClampMask } from '../../nodes/kinds/clamp.js';
+import type { DatasetParams } from '../../nodes/kinds/dataset.js';
+import type { ScheduleKind, SettleConfig } from '../../nodes/config.js';
+
+export interface LayerSpec {
+  readonly id: string;
+  readonly shape: LayerShape;
+  /** One example's state dims in engine layout (grids channels-last). */
+  readonly dims: readonly number[];
+  readonly units: number;
+  readonly activation: Activation;
+  /** Softmax group size along the last axis (vector layers; grids/tokens group over channels/features). */
+  readonly softmaxGroup: number;
+  readonly bias: boolean;
+  readonly biasInit: number;
+  readonly role: 'visible' | 'hidden';
+  /** Every unit held by a clamp at every iteration: the layer is never updated. */
+  readonly fullyClamped: boolean;
+}
+
+export interface WeightInit {
+  readonly gain: number;
+  readonly distribution: 'normal' | 'uniform' | 'zeros';
+  /** Glorot std = gain·√(2/(fanIn+fanOut)). */
+  readonly fanIn: number;
+  readonly fanOut: number;
+}
+
+/** A free parameter: what the optimiser updates; couplings map it to symmetric weights on every use. */
+export interface ParamSpec {
+  readonly name: string;
+  readonly owner: string;
+  readonly shape: readonly number[];
+  readonly init: WeightInit | { readonly constant: number };
+}
+
+interface CouplingBase {
+  readonly id: string;
+  readonly param: string;
+}
+
+export type CouplingSpec =
+  | (CouplingBase & { readonly kind: 'dense'; readonly lower: string; readonly upper: string })
+  | (CouplingBase & { readonly kind: 'dense-within'; readonly layer: string; readonly selfConnections: 'nonnegative' | 'zero' })
+  | (CouplingBase & { readonly kind: 'conv'; readonly lower: string; readonly upper: string; readonly kernel: number })
+  | (CouplingBase & {
+      readonly kind: 'conv-within';
+      readonly layer: string;
+      readonly kernel: number;
+      readonly selfConnections: 'nonnegative' | 'zero';
+    });
+
+export type TermDirection = 'up' | 'down' | 'within';
+
+export interface NetInputTerm {
+  readonly coupling: string;
+  readonly direction: TermDirection;
+  /** The layer whose state the term reads. */
+  readonly from: string;
+  /** One line of math, e.g. `z[hidden] += x[visible] · W` */
+  readonly math: string;
+}
+
+export interface LayerUpdate {
+  readonly layer: string;
+  readonly terms: readonly NetInputTerm[];
+}
+
+export interface Phase {
+  readonly updates: readonly LayerUpdate[];
+}
+
+export type GuaranteeKind = 'descent' | 'fixed-point-or-2-cycle' | 'none';
+
+export interface Guarantee {
+  readonly kind: GuaranteeKind;
+  readonly reason: string;
+}
+
+export interface DataRef {
+  readonly dataset: string;
+  readonly port: 'images' | 'labels';
+}
+
+export interface ClampSpec {
+  readonly id: string;
+  readonly layer: string;
+  readonly data: DataRef;
+  readonly mask: ClampMask;
+  readonly hold: boolean;
+}
+
+export interface TargetSpec {
+  readonly id: string;
+  readonly layer: string;
+  readonly data: DataRef;
+  readonly loss: 'mse' | 'cross-entropy';
+  readonly units: 'unclamped' | 'all';
+  readonly weight: number;
+}
+
+export interface NoiseSpec {
+  readonly id: string;
+  readonly layer: string;
+  readonly init: 'zeros' | 'uniform' | 'normal';
+  readonly scale: number;
+  readonly dropout: number;
+  readonly corrupt: number;
+}
+
+export interface DatasetSpec {
+  readonly id: string;
+  readonly params: DatasetParams;
+}
+
+export interface Plan {
+  readonly schedule: ScheduleKind;
+  readonly order: 'fixed' | 'shuffled';
+  /** Asynchronous schedules update one unit at a time in a random order inside the single phase. */
+  readonly unitwise: boolean;
+  readonly layers: readonly LayerSpec[];
+  readonly couplings: readonly CouplingSpec[];
+  readonly params: readonly ParamSpec[];
+  readonly phases: readonly Phase[];
+  readonly guarantee: Guarantee;
+  readonly clamps: readonly ClampSpec[];
+  readonly targets: readonly TargetSpec[];
+  readonly noise: readonly NoiseSpec[];
+  readonly datasets: readonly DatasetSpec[];
+  readonly settle: SettleConfig;
+}
+
+export function layerById(plan: Plan, id: string): LayerSpec {
+  const layer = plan.layers.find((l) => l.id === id);
+  if (!layer) throw new Error(`plan has no layer "${id}"`);
+  return layer;
+}

@@ -1,0 +1,116 @@
+/**
+ * Couplings: free parameters → symmetric weights (on every use, so symmetry is exact
+ * and gradients reach the free parameters through the map), and the closed-form
+ * operators that give each layer its net input.
+ *
+ *   dense        E = −x_u·(x_l W);          up(x_l) = x_l W,        down(x_u) = x_u Wᵀ
+ *   dense-within E = −½ x·(x S),  S = ½(W0+W0ᵀ), diag(S) ≥ 0 (|·|) or 0
+ *   conv         E = −⟨x_u, conv(x_l, K)⟩;  down(x_u) = conv(x_u, flipSwap(K)) = conv-transpose of K
+ *   conv-within  E = −½⟨x, conv(x, S)⟩, S = ½(K0 + flipSwap(K0)), centre self-taps ≥ 0 (|·|) or 0
+ *
+ * flipSwap reverses both spatial axes and swaps in/out channels: seed Case 2's
+ * w_down[g,f,−a,−b] = w_up[f,g,a,b], here in tfjs's [k, k, in, out] filter layout.
+ */
+import { tf } from '../tf.js';
+import type { CouplingSpec } from '../compile/plan.js';
+
+type T = tf.Tensor;
+
+export function flipSwap(kernel: T): tf.Tensor4D {
+  return tf.transpose(tf.reverse(kernel, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+}
+
+function flat(x: T): tf.Tensor2D {
+  return tf.reshape(x, [x.shape[0], -1]) as tf.Tensor2D;
+}
+
+/** 1 on the self-connections: the diagonal of a dense matrix, or the centre taps W[r, r, f, f] of a square kernel. */
+function selfMask(shape: readonly number[]): T {
+  if (shape.length === 2) return tf.eye(shape[0]);
+  const [k, , c] = shape;
+  const r = (k - 1) / 2;
+  const centre = tf.buffer([k, k, 1, 1]);
+  centre.set(1, r, r, 0, 0);
+  return tf.mul(centre.toTensor(), tf.reshape(tf.eye(c), [1, 1, c, c]));
+}
+
+function withSelfConnections(sym: T, mode: 'nonnegative' | 'zero'): T {
+  const m = selfMask(sym.shape);
+  const off = tf.mul(sym, tf.sub(1, m));
+  return mode === 'zero' ? off : tf.add(off, tf.mul(tf.abs(sym), m));
+}
+
+/** The symmetric weights a coupling uses, from its free parameter. */
+export function symmetricWeights(spec: CouplingSpec, free: T): T {
+  switch (spec.kind) {
+    case 'dense':
+    case 'conv':
+      return free;
+    case 'dense-within':
+      return withSelfConnections(tf.mul(0.5, tf.add(free, tf.transpose(free))), spec.selfConnections);
+    case 'conv-within':
+      return withSelfConnections(tf.mul(0.5, tf.add(free, flipSwap(free))), spec.selfConnections);
+  }
+}
+
+/** A coupling with its weights bound for one settle: the operators read these tensors. */
+export interface BoundCoupling {
+  readonly spec: CouplingSpec;
+  /** Net input into `upper` (between) or into the layer itself (within). */
+  forward(x: T, targetShape: readonly number[]): T;
+  /** Net input into `lower` from `upper` (between couplings only). */
+  backward(x: T, targetShape: readonly number[]): T;
+  /** Per-example coupling energy. */
+  energy(state: ReadonlyMap<string, T>): tf.Tensor1D;
+  readonly tensors: readonly T[];
+}
+
+const sumPerExample = (t: T): tf.Tensor1D => tf.sum(flat(t), 1) as tf.Tensor1D;
+
+export function bindCoupling(spec: CouplingSpec, free: T): BoundCoupling {
+  // Intermediates of the map are freed here; the bound weights live until BoundNet.dispose().
+  const w = tf.tidy(() => symmetricWeights(spec, free));
+  switch (spec.kind) {
+    case 'dense': {
+      const up = (x: T, shape: readonly number[]) => tf.reshape(tf.matMul(flat(x), w as tf.Tensor2D), [x.shape[0], ...shape.slice(1)]);
+      return {
+        spec,
+        forward: up,
+        backward: (x, shape) => tf.reshape(tf.matMul(flat(x), w as tf.Tensor2D, false, true), [x.shape[0], ...shape.slice(1)]),
+        energy: (s) => tf.neg(sumPerExample(tf.mul(flat(s.get(spec.upper)!), flat(up(s.get(spec.lower)!, s.get(spec.upper)!.shape))))),
+        tensors: [w],
+      };
+    }
+    case 'dense-within': {
+      const within = (x: T) => tf.reshape(tf.matMul(flat(x), w as tf.Tensor2D), x.shape);
+      return {
+        spec,
+        forward: within,
+        backward: within,
+        energy: (s) => tf.mul(-0.5, sumPerExample(tf.mul(s.get(spec.layer)!, within(s.get(spec.layer)!)))) as tf.Tensor1D,
+        tensors: [w],
+      };
+    }
+    case 'conv': {
+      const down = tf.tidy(() => flipSwap(w));
+      const up = (x: T) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same');
+      return {
+        spec,
+        forward: up,
+        backward: (x) => tf.conv2d(x as tf.Tensor4D, down, 1, 'same'),
+        energy: (s) => tf.neg(sumPerExample(tf.mul(s.get(spec.upper)!, up(s.get(spec.lower)!)))),
+        tensors: [w, down],
+      };
+    }
+    case 'conv-within': {
+      const within = (x: T) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same');
+      return {
+        spec,
+        forward: within,
+        backward: within,
+        energy: (s) => tf.mul(-0.5, sumPerExample(tf.mul(s.get(spec.layer)!, within(s.get(spec.layer)!)))) as tf.Tensor1D,
+        tensors: [w],
+      };
+    }
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * A network: the plan plus its free parameters (tf.Variables, seeded).
+ * `bind()` maps the free parameters to symmetric weights once per settle or training
+ * step; the bound net computes net inputs and the energy from them.
+ */
+import { tf } from '../tf.js';
+import type { LayerSpec, LayerUpdate, ParamSpec, Plan } from '../compile/plan.js';
+import { layerById } from '../compile/plan.js';
+import { bindCoupling, type BoundCoupling } from './couplings.js';
+import { barrierTerms, perExample } from './activations.js';
+import { makeRng } from '../data/rng.js';
+
+export type State = Map<string, tf.Tensor>;
+
+export class Network {
+  private constructor(
+    readonly plan: Plan,
+    readonly params: Map<string, tf.Variable>,
+  ) {}
+
+  /** Fresh parameters from the plan's init specs; the same seed gives the same weights on every backend. */
+  static create(plan: Plan, seed: number): Network {
+    const rng = makeRng(seed);
+    const params = new Map<string, tf.Variable>();
+    for (const p of plan.params) params.set(p.name, tf.variable(initialValue(p, rng.int(2 ** 31)), true));
+    return new Network(plan, params);
+  }
+
+  /** Adopt given parameter values (copied), e.g. loaded weights; shapes must match the plan. */
+  static fromValues(plan: Plan, values: ReadonlyMap<string, tf.Tensor>, seed = 0): Network {
+    const net = Network.create(plan, seed);
+    for (const [name, v] of values) {
+      const target = net.params.get(name);
+      if (!target) throw new Error(`weights have a parameter "${name}" that the graph does not`);
+      if (!shapesEqual(target.shape, v.shape)) {
+        throw new Error(`parameter "${name}": expected shape [${target.shape}], got [${v.shape}]`);
+      }
+      target.assign(v);
+    }
+    return net;
+  }
+
+  bind(): BoundNet {
+    return new BoundNet(this.plan, this.params);
+  }
+
+  dispose(): void {
+    this.params.forEach((v) => v.dispose());
+  }
+}
+
+function shapesEqual(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function initialValue(p: ParamSpec, seed: number): tf.Tensor {
+  if ('constant' in p.init) return tf.fill(p.shape as number[], p.init.constant);
+  const { gain, distribution, fanIn, fanOut } = p.init;
+  const std = gain * Math.sqrt(2 / (fanIn + fanOut));
+  const shape = p.shape as number[];
+  switch (distribution) {
+    case 'zeros':
+      return tf.zeros(shape);
+    case 'uniform':
+      return tf.randomUniform(shape, -std * Math.sqrt(3), std * Math.sqrt(3), 'float32', seed);
+    case 'normal':
+      return tf.randomNormal(shape, 0, std, 'float32', seed);
+  }
+}
+
+/**
+ * Weights bound for one settle. Net inputs and energies are plain functions of the
+ * state, so they can run inside tf.tidy, under tf.grad, or per phase.
+ */
+export class BoundNet {
+  readonly couplings: Map<string, BoundCoupling>;
+  readonly biases: Map<string, tf.Tensor>;
+
+  constructor(
+    readonly plan: Plan,
+    params: ReadonlyMap<string, tf.Tensor>,
+  ) {
+    this.couplings = new Map(plan.couplings.map((c) => [c.id, bindCoupling(c, params.get(c.param)!)]));
+    this.biases = new Map(plan.layers.filter((l) => l.bias).map((l) => [l.id, params.get(`${l.id}.b`)!]));
+  }
+
+  layer(id: string): LayerSpec {
+    return layerById(this.plan, id);
+  }
+
+  /** z = Σ terms + b for one layer update: the closed form of −∂(E − barrier)/∂x. */
+  netInput(update: LayerUpdate, state: ReadonlyMap<string, tf.Tensor>): tf.Tensor {
+    const x = state.get(update.layer)!;
+    let z: tf.Tensor | undefined;
+    for (const term of update.terms) {
+      const c = this.couplings.get(term.coupling)!;
+      const src = state.get(term.from)!;
+      const t = term.direction === 'down' ? c.backward(src, x.shape) : c.forward(src, x.shape);
+      z = z ? tf.add(z, t) : t;
+    }
+    const b = this.biases.get(update.layer);
+    if (!z) return b ? tf.add(tf.zerosLike(x), b) : tf.zerosLike(x);
+    return b ? tf.add(z, b) : z;
+  }
+
+  /** Per-example energy E = Σ_c E_c − Σ_l b·x_l + Σ_l barrier(x_l). */
+  energy(state: ReadonlyMap<string, tf.Tensor>): tf.Tensor1D {
+    return tf.tidy(() => {
+      const batch = state.values().next().value!.shape[0];
+      let e: tf.Tensor = tf.zeros([batch]);
+      for (const c of this.couplings.values()) e = tf.add(e, c.energy(state));
+      for (const layer of this.plan.layers) {
+        const x = state.get(layer.id)!;
+        const b = this.biases.get(layer.id);
+        if (b) e = tf.sub(e, perExample(tf.mul(x, b)));
+        const barrier = barrierTerms(layer, x);
+        if (barrier) e = tf.add(e, perExample(barrier));
+      }
+      return e as tf.Tensor1D;
+    });
+  }
+
+  dispose(): void {
+    // Symmetrised weights are derived tensors; the identity maps (dense, conv up) alias the variables.
+    for (const c of this.couplings.values()) {
+      for (const t of c.tensors) if (!(t instanceof tf.Variable)) t.dispose();
+    }
+  }
+}
