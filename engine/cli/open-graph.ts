@@ -7,7 +7,8 @@ import type { Plan } from '../compile/plan.js';
 import { InputError } from './errors.js';
 
 export function problemLines(file: string, problems: readonly Problem[]): string[] {
-  return problems.map((p) => `${file}: ${problemLine(p)}`);
+  // A problem with the file as a whole (missing, not JSON) has no path to show.
+  return problems.map((p) => `${file}: ${p.path.length === 0 ? p.message : problemLine(p)}`);
 }
 
 export async function openGraph(file: string): Promise<GraphDoc> {

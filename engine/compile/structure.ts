@@ -100,7 +100,8 @@ function glorot(init: { gain: number; distribution: WeightInit['distribution'] }
 }
 
 function resolveCoupling(ix: GraphIndex, node: GraphNode, params: ParamSpec[]): CouplingSpec | undefined {
-  const param = `${node.id}.W`;
+  // A coupling's free parameter is named by its node id (ids cannot contain "."; biases are `layer.b`).
+  const param = node.id;
   switch (node.kind) {
     case 'dense': {
       const lower = ix.single(node, 'lower', 'layer');

@@ -22,7 +22,12 @@ export class Network {
   static create(plan: Plan, seed: number): Network {
     const rng = makeRng(seed);
     const params = new Map<string, tf.Variable>();
-    for (const p of plan.params) params.set(p.name, tf.variable(initialValue(p, rng.int(2 ** 31)), true));
+    for (const p of plan.params) {
+      // A variable shares its initial tensor's data; the initial tensor itself must go.
+      const init = initialValue(p, rng.int(2 ** 31));
+      params.set(p.name, tf.variable(init, true));
+      init.dispose();
+    }
     return new Network(plan, params);
   }
 

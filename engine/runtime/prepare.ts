@@ -41,16 +41,21 @@ export async function loadPlanDatasets(plan: Plan, baseDir: string): Promise<Map
   return out;
 }
 
-/** The number of examples the plan's data offers (the smallest dataset in use), or undefined without data. */
-export function exampleCount(datasets: ReadonlyMap<string, Dataset>): number | undefined {
-  const counts = [...datasets.values()].map((d) => d.count);
-  return counts.length > 0 ? Math.min(...counts) : undefined;
-}
-
-/** `size` example indices: a seeded shuffle of the whole set (so a batch mixes classes), or 0..size−1. */
-export function pickExamples(count: number | undefined, size: number, seed: number, shuffle: boolean): number[] {
-  if (count === undefined) return Array.from({ length: size }, (_, i) => i);
-  const all = Array.from({ length: count }, (_, i) => i);
-  const order = shuffle ? makeRng(seed).shuffle(all) : all;
-  return Array.from({ length: size }, (_, i) => order[i % count]);
+/**
+ * `size` example indices for a batch, drawn by a seeded shuffle from one part of the data:
+ * settling and evaluation use the held-out part where the dataset has a split, training
+ * the train part; without a split, every example. Without data, 0..size−1 (noise starts only).
+ */
+export function pickExamples(
+  datasets: ReadonlyMap<string, Dataset>,
+  size: number,
+  seed: number,
+  part: 'train' | 'test',
+): number[] {
+  const first = [...datasets.values()][0];
+  if (!first) return Array.from({ length: size }, (_, i) => i);
+  const fromSplit = first.split ? Array.from(first.split[part]) : [];
+  const pool = fromSplit.length > 0 ? fromSplit : Array.from({ length: first.count }, (_, i) => i);
+  const order = makeRng(seed).shuffle(pool);
+  return Array.from({ length: size }, (_, i) => order[i % order.length]);
 }

@@ -11,7 +11,10 @@ export const datasetSourceSchema = z.discriminatedUnion(
     z
       .object({
         kind: z.literal('mnist'),
-        split: z.enum(['train', 'test', 'all']).default('test').describe('9,000 train / 1,000 held out (every 10th digit)'),
+        split: z
+          .enum(['train', 'test', 'all'])
+          .default('all')
+          .describe('all 10,000 digits (training uses the 9,000 train, settling and evaluation the 1,000 held out: every 10th), or one part only'),
         digits: z.array(z.number().int().min(0).max(9)).optional().describe('keep only these classes'),
       })
       .strict(),
@@ -45,7 +48,7 @@ export type DatasetSource = z.infer<typeof datasetSourceSchema>;
 
 export const datasetParams = z
   .object({
-    source: datasetSourceSchema.default({ kind: 'mnist', split: 'test' }),
+    source: datasetSourceSchema.default({ kind: 'mnist', split: 'all' }),
     shuffle: z.boolean().default(true).describe('shuffle examples each epoch (seeded)'),
     limit: positiveInt().optional().describe('use only the first N examples'),
     holdout: fraction().optional().describe('for sources without a split: share held out for evaluation'),

@@ -6,7 +6,7 @@ import { describeBackend, parseBackendName, startBackend } from '../../backend/s
 import { Network } from '../../runtime/network.js';
 import { buildBatch, disposeBatch } from '../../runtime/batch.js';
 import { disposeState, settle, type SettleResult } from '../../runtime/settle.js';
-import { exampleCount, loadPlanDatasets, pickExamples, DataError } from '../../runtime/prepare.js';
+import { loadPlanDatasets, pickExamples, DataError } from '../../runtime/prepare.js';
 import type { Plan } from '../../compile/plan.js';
 import { choiceOption, intOption, numberOption, onePositional, parse } from '../args.js';
 import { InputError } from '../errors.js';
@@ -63,7 +63,7 @@ export async function settleCommand(argv: string[], io: Io): Promise<number> {
     throw err;
   }
   const { steps, theta, seed, batch: size } = plan.settle;
-  const indices = pickExamples(exampleCount(datasets), size, seed, true);
+  const indices = pickExamples(datasets, size, seed, 'test');
   const net = Network.create(plan, seed);
   const bound = net.bind();
   let batch;

@@ -108,8 +108,8 @@ describe('net-input terms', () => {
     const h = plan!.phases.flatMap((p) => p.updates).find((u) => u.layer === 'h')!;
     expect(h.terms.map((t) => t.direction)).toEqual(['up', 'within']);
     const v = plan!.phases.flatMap((p) => p.updates).find((u) => u.layer === 'v')!;
-    expect(v.terms[0].math).toMatch(/conv-transpose of k\.W/);
-    expect(plan!.params.find((p) => p.name === 'k.W')!.shape).toEqual([3, 3, 1, 3]);
+    expect(v.terms[0].math).toMatch(/conv-transpose of k/);
+    expect(plan!.params.find((p) => p.name === 'k')!.shape).toEqual([3, 3, 1, 3]);
     expect(plan!.params.find((p) => p.name === 'h.b')!.shape).toEqual([3]);
     expect(plan!.guarantee.kind).toBe('fixed-point-or-2-cycle');
   });

@@ -74,7 +74,7 @@ describeEachBackend('couplings', () => {
   it('dense-within: W is exactly symmetric with a non-negative (or zero) diagonal', () => {
     const free = tf.randomNormal([6, 6], 0, 1, 'float32', 11);
     for (const selfConnections of ['nonnegative', 'zero'] as const) {
-      const w = symmetricWeights({ id: 'c', kind: 'dense-within', param: 'c.W', layer: 'a', selfConnections }, free);
+      const w = symmetricWeights({ id: 'c', kind: 'dense-within', param: 'c', layer: 'a', selfConnections }, free);
       const a = w.arraySync() as number[][];
       for (let i = 0; i < 6; i++) {
         for (let j = 0; j < 6; j++) expect(a[i][j]).toBe(a[j][i]);
@@ -90,7 +90,7 @@ describeEachBackend('couplings', () => {
     const k = 5;
     const c = 3;
     const free = tf.randomNormal([k, k, c, c], 0, 1, 'float32', 12);
-    const w = symmetricWeights({ id: 'c', kind: 'conv-within', param: 'c.W', layer: 'a', kernel: k, selfConnections: 'nonnegative' }, free);
+    const w = symmetricWeights({ id: 'c', kind: 'conv-within', param: 'c', layer: 'a', kernel: k, selfConnections: 'nonnegative' }, free);
     const a = w.arraySync() as number[][][][];
     for (let i = 0; i < k; i++)
       for (let j = 0; j < k; j++)

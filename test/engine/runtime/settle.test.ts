@@ -92,7 +92,7 @@ describeEachBackend('settle', () => {
     const plan = compileOrThrow([layer('a', vector(1), { role: 'visible', activation: 'sign', bias: false }), layer('b', vector(1), { activation: 'sign', bias: false }), between('dense', 'w', 'a', 'b')], {
       schedule: 'synchronous',
     });
-    const net = Network.fromValues(plan, new Map([['w.W', tf.tensor2d([[-1]])]]));
+    const net = Network.fromValues(plan, new Map([['w', tf.tensor2d([[-1]])]]));
     const bound = net.bind();
     const start: State = new Map([
       ['a', tf.ones([1, 1])],
@@ -104,7 +104,7 @@ describeEachBackend('settle', () => {
     expect(r.iterations).toBe(2);
     // The same net one layer at a time reaches a fixed point.
     const chromatic = compileOrThrow([layer('a', vector(1), { role: 'visible', activation: 'sign', bias: false }), layer('b', vector(1), { activation: 'sign', bias: false }), between('dense', 'w', 'a', 'b')]);
-    const net2 = Network.fromValues(chromatic, new Map([['w.W', tf.tensor2d([[-1]])]]));
+    const net2 = Network.fromValues(chromatic, new Map([['w', tf.tensor2d([[-1]])]]));
     const bound2 = net2.bind();
     const r2 = settle({ net: bound2, initial: start, clamps: new Map() }, { steps: 10, theta: 1e-3, seed: 0 });
     expect(r2.cycle2).toEqual([false]);
@@ -123,11 +123,12 @@ describeEachBackend('settle', () => {
       between('dense', 'b', 'h1', 'h2'),
     ]);
     const [wa, wb] = [0.9, -1.3];
-    const net = Network.fromValues(plan, new Map([['a.W', tf.tensor2d([[wa]])], ['b.W', tf.tensor2d([[wb]])]]));
+    const net = Network.fromValues(plan, new Map([['a', tf.tensor2d([[wa]])], ['b', tf.tensor2d([[wb]])]]));
     const bound = net.bind();
     const theta = 1e-4;
     // The same dynamics with plain numbers.
-    let [v, h1, h2] = [1, 0, 0];
+    const v = 1;
+    let [h1, h2] = [0, 0];
     let expected = -1;
     for (let i = 1; i <= 200 && expected < 0; i++) {
       const n1 = Math.tanh(wa * v + wb * h2);

@@ -1,0 +1,29 @@
+/** Running the CLI in-process (fast) or as the real `bin/attractor.mjs` process. */
+import { spawnSync } from 'node:child_process';
+import { run } from '../../engine/cli/main.js';
+
+export interface CliResult {
+  code: number;
+  out: string;
+  err: string;
+}
+
+export async function cli(...argv: string[]): Promise<CliResult> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await run(argv, { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+let built = false;
+
+/** The built command, as a user runs it; bundled once per test process so it is never stale. */
+export function cliProcess(...argv: string[]): CliResult {
+  if (!built) {
+    built = true;
+    const b = spawnSync(process.execPath, ['scripts/build-cli.mjs'], { encoding: 'utf8' });
+    if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
+  }
+  const r = spawnSync(process.execPath, ['bin/attractor.mjs', ...argv], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
