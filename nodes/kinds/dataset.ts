@@ -50,7 +50,7 @@ export const datasetParams = z
   .object({
     source: datasetSourceSchema.default({ kind: 'mnist', split: 'all' }),
     shuffle: z.boolean().default(true).describe('shuffle examples each epoch (seeded)'),
-    limit: positiveInt().optional().describe('use only the first N examples'),
+    limit: positiveInt().optional().describe('use only N examples, evenly spaced through the set (each part of a split keeps its share)'),
     holdout: fraction().optional().describe('for sources without a split: share held out for evaluation'),
     range: z
       .enum(['auto', 'unit', 'symmetric'])

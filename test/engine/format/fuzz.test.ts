@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadGraphText } from '../../../engine/format/load.js';
+import { compileGraph } from '../../../engine/compile/compile.js';
 import { serializeGraph } from '../../../engine/format/save.js';
 import { KINDS } from '../../../nodes/catalog.js';
 import type { PathSegment } from '../../../nodes/problems.js';
@@ -163,6 +164,11 @@ describe('fuzzing the loader with mutated graph files', () => {
           expect(r.graph.version).toBe(1);
           const again = loadGraphText(serializeGraph(r.graph), 'saved.json');
           expect(again.ok && again.graph).toEqual(r.graph);
+          // A graph that opens also compiles to a plan or to problems that name a node or a path.
+          const c = compileGraph(r.graph);
+          if (!c.plan) {
+            for (const p of c.problems) expect(p.nodeId !== undefined || p.path.length > 0, JSON.stringify(p)).toBe(true);
+          }
           return;
         }
         rejected++;
