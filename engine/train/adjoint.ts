@@ -1,0 +1,103 @@
+/**
+ * Recurrent backprop (Pineda/Almeida) at a fixed point x* = F(x*):
+ *   dL/dθ = (∂F/∂θ)ᵀ ḡ,   ḡ = Σ_k (Jᵀ)^k ∂L/∂x*,   J = ∂F/∂x at x*,
+ * with ḡ from the power series g ← g₀ + Jᵀg. F is one iteration of the compiled schedule.
+ *
+ * Jᵀg is computed in closed form, with no tape: F's phases are walked backwards; a layer
+ * a phase overwrites passes nothing back through its old value, its cotangent goes
+ * through the activation's derivative and the clamp ((1−c): clamped units have zero
+ * Jacobian rows, DESIGN §5), and then through the adjoint of each net-input term —
+ * the adjoint of a coupling's up is its down and a within coupling is its own adjoint,
+ * because the weights are symmetric. One series step costs one matmul/conv per term.
+ */
+import { tf } from '../tf.js';
+import type { LayerSpec, LayerUpdate, Plan } from '../compile/plan.js';
+import type { BoundNet, State } from '../runtime/network.js';
+import { runPhase, type StepContext } from '../runtime/step.js';
+import { tidyState } from '../runtime/settle.js';
+
+/** ∂f/∂z as a function of the output x, applied to a cotangent g. */
+export function activationVjp(layer: LayerSpec, x: tf.Tensor, g: tf.Tensor): tf.Tensor {
+  switch (layer.activation) {
+    case 'tanh':
+      return tf.mul(g, tf.sub(1, tf.square(x)));
+    case 'sigmoid':
+      return tf.mul(g, tf.mul(x, tf.sub(1, x)));
+    case 'linear':
+      return g;
+    case 'sign':
+      return tf.zerosLike(g);
+    case 'softmax': {
+      const n = layer.softmaxGroup;
+      const xs = tf.reshape(x, [-1, n]);
+      const gs = tf.reshape(g, [-1, n]);
+      return tf.reshape(tf.mul(xs, tf.sub(gs, tf.sum(tf.mul(xs, gs), 1, true))), x.shape);
+    }
+  }
+}
+
+interface PhaseJacobian {
+  /** Per updated layer: the update and the factor (1 − c) ⊙ f′ at x* (elementwise activations), or x* for softmax. */
+  readonly layers: { update: LayerUpdate; layer: LayerSpec; x: tf.Tensor; free: tf.Tensor | undefined }[];
+}
+
+/** J at x*, ready for repeated Jᵀg products: one forward iteration, kept. */
+export class FixedPointJacobian {
+  private readonly phases: PhaseJacobian[] = [];
+  private readonly tensors: tf.Tensor[];
+
+  constructor(
+    private readonly net: BoundNet,
+    ctx: StepContext,
+    xStar: State,
+  ) {
+    const plan: Plan = net.plan;
+    let s = xStar;
+    const made: tf.Tensor[] = [];
+    for (const phase of plan.phases) {
+      const next = tidyState(() => runPhase({ ...ctx, dropout: new Map() }, phase, s));
+      const layers = phase.updates.map((update) => {
+        const layer = net.layer(update.layer);
+        const clamp = ctx.clamps.get(update.layer);
+        const free = clamp ? tf.sub(1, clamp.mask) : undefined;
+        if (free) made.push(free);
+        return { update, layer, x: next.get(update.layer)!, free };
+      });
+      for (const u of phase.updates) made.push(next.get(u.layer)!);
+      this.phases.push({ layers });
+      s = next;
+    }
+    this.tensors = made;
+  }
+
+  /** Jᵀg for a cotangent on every layer's state. */
+  transposeTimes(g: State): State {
+    return tidyState(() => {
+      let cot: State = new Map(g);
+      for (let p = this.phases.length - 1; p >= 0; p--) {
+        const { layers } = this.phases[p];
+        const next: State = new Map(cot);
+        for (const { update } of layers) next.set(update.layer, tf.zerosLike(cot.get(update.layer)!));
+        for (const { update, layer, x, free } of layers) {
+          let gz = activationVjp(layer, x, cot.get(update.layer)!);
+          if (free) gz = tf.mul(gz, free);
+          for (const term of update.terms) {
+            const c = this.net.couplings.get(term.coupling)!;
+            const src = next.get(term.from)!;
+            // Adjoint of a term: up ↔ down; within is self-adjoint.
+            const back = term.direction === 'up' ? c.backward(gz, src.shape) : c.forward(gz, src.shape);
+            next.set(term.from, tf.add(src, back));
+          }
+        }
+        cot = next;
+      }
+      // A wholly clamped layer is data, a constant of F: its rows of J are zero, not the identity.
+      for (const l of this.net.plan.layers) if (l.fullyClamped) cot.set(l.id, tf.zerosLike(cot.get(l.id)!));
+      return cot;
+    });
+  }
+
+  dispose(): void {
+    this.tensors.forEach((t) => t.dispose());
+  }
+}

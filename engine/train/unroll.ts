@@ -1,0 +1,77 @@
+/**
+ * The differentiable settle: T iterations of the compiled schedule, with no tf.tidy
+ * around the steps so autodiff sees the whole unroll (BPTT, every-step). Each example
+ * stops at its t* (its state is frozen from then on, so its gradient flows back only
+ * through the steps it took), and the unroll ends once every example has converged.
+ */
+import { tf } from '../tf.js';
+import type { State } from '../runtime/network.js';
+import { runPhase, type StepContext } from '../runtime/step.js';
+
+export interface UnrollOptions {
+  readonly steps: number;
+  /** Convergence threshold for per-example t*; 0 never freezes (a plain T-step unroll). */
+  readonly theta: number;
+  /** Called with the state after each iteration and which examples were still moving into it. */
+  readonly onIteration?: (state: State, active: number[], iteration: number) => void;
+  readonly shuffle?: <T>(a: T[]) => T[];
+}
+
+export interface Unrolled {
+  readonly state: State;
+  readonly tStar: number[];
+  readonly iterations: number;
+}
+
+function maxChange(a: State, b: State): number[] {
+  const m = tf.tidy(() => {
+    let acc: tf.Tensor | undefined;
+    for (const [id, x] of a) {
+      const d = tf.max(tf.reshape(tf.abs(tf.sub(x, b.get(id)!)), [x.shape[0], -1]), 1);
+      acc = acc ? tf.maximum(acc, d) : d;
+    }
+    return acc!;
+  });
+  const v = Array.from(m.dataSync());
+  m.dispose();
+  return v;
+}
+
+/** Runs inside the caller's gradient scope (tf.variableGrads); tensors are freed when that scope ends. */
+export function unroll(ctx: StepContext, initial: State, opts: UnrollOptions): Unrolled {
+  const plan = ctx.net.plan;
+  let state = initial;
+  const batch = initial.values().next().value!.shape[0];
+  const tStar = new Array<number>(batch).fill(-1);
+  let iterations = 0;
+  for (let i = 1; i <= opts.steps; i++) {
+    const active = tStar.map((t) => (t < 0 ? 1 : 0));
+    const phases = plan.order === 'shuffled' && opts.shuffle ? opts.shuffle([...plan.phases]) : plan.phases;
+    let next = state;
+    for (const phase of phases) next = runPhase(ctx, phase, next);
+    if (active.some((a) => a === 0)) {
+      const keep = tf.tensor1d(active);
+      const frozen: State = new Map();
+      for (const [id, x] of next) {
+        const old = state.get(id)!;
+        if (old === x) frozen.set(id, x);
+        else {
+          const k = tf.reshape(keep, [batch, ...new Array(x.rank - 1).fill(1)]);
+          frozen.set(id, tf.add(tf.mul(k, x), tf.mul(tf.sub(1, k), old)));
+        }
+      }
+      next = frozen;
+    }
+    iterations = i;
+    opts.onIteration?.(next, active, i);
+    if (opts.theta > 0) {
+      const change = maxChange(next, state);
+      change.forEach((c, b) => {
+        if (tStar[b] < 0 && c < opts.theta) tStar[b] = i;
+      });
+    }
+    state = next;
+    if (opts.theta > 0 && tStar.every((t) => t >= 0)) break;
+  }
+  return { state, tStar, iterations };
+}

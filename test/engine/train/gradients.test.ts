@@ -1,0 +1,51 @@
+import { expect, it } from 'vitest';
+import { tf } from '../../../engine/tf.js';
+import { makeRng } from '../../../engine/data/rng.js';
+import { buildBatch, disposeBatch } from '../../../engine/runtime/batch.js';
+import { gradcheck } from '../../../engine/train/gradcheck.js';
+import { loadPlanDatasets, pickExamples } from '../../../engine/runtime/prepare.js';
+import { describeEachBackend } from '../../helpers/backends.js';
+import { compileOrThrow, randomNetwork } from '../../helpers/nets.js';
+import { between, clamp, dataset, grid, layer, target, vector, within, type Parts } from '../../helpers/graphs.js';
+
+const NETS: Record<string, Parts[]> = {
+  dense: [
+    layer('v', vector(16), { role: 'visible' }),
+    layer('h', vector(6)),
+    between('dense', 'w', 'v', 'h', { init: { gain: 1.2 } }),
+    dataset('d', { kind: 'random-patterns', count: 8, size: 16 }, { range: 'unit' }),
+    clamp('c', 'v', 'd', { kind: 'top-half' }),
+    target('t', 'v', 'd'),
+  ],
+  conv: [
+    layer('v', grid(1, 4, 4), { role: 'visible' }),
+    layer('h', grid(2, 4, 4)),
+    between('conv', 'k', 'v', 'h', { kernel: 3, init: { gain: 1.2 } }),
+    within('conv-within', 'r', 'h', { kernel: 3, init: { gain: 0.4 } }),
+    dataset('d', { kind: 'random-patterns', count: 8, size: 16 }, { range: 'unit' }),
+    clamp('c', 'v', 'd', { kind: 'left-half' }),
+    target('t', 'v', 'd'),
+  ],
+};
+
+describeEachBackend('gradients', () => {
+  for (const [name, parts] of Object.entries(NETS)) {
+    it(`${name}: recurrent backprop and long-T BPTT agree with central finite differences`, async () => {
+      const plan = compileOrThrow(parts, { schedule: 'sequential' });
+      const datasets = await loadPlanDatasets(plan, '.');
+      const net = randomNetwork(plan, 3);
+      const batch = buildBatch(plan, datasets, pickExamples(datasets, 4, 1, 'train'), 2);
+      const before = tf.memory().numTensors;
+      const r = gradcheck(net, batch, { coordinates: 16, seed: 5 });
+      console.log(name, JSON.stringify({ rbpVsFd: r.rbpVsFd, bpttVsFd: r.bpttVsFd, bpttVsRbp: r.bpttVsRbp, tStar: r.tStar }));
+      expect(r.tossed).toBe(0);
+      expect(r.rbpVsFd.maxRelError).toBeLessThan(1e-2);
+      expect(r.bpttVsFd.maxRelError).toBeLessThan(1e-2);
+      expect(r.bpttVsRbp.maxRelError).toBeLessThan(1e-3);
+      expect(tf.memory().numTensors).toBe(before);
+      disposeBatch(batch);
+      net.dispose();
+      void makeRng;
+    });
+  }
+});
