@@ -1,0 +1,170 @@
+// ESLint flat config.
+//
+// Besides typescript-eslint's recommended rules (syntax only, no type
+// information, so `eslint .` stays fast), this file enforces the import
+// directions of DESIGN.md §6 / STYLE.md: one `no-restricted-imports` block per
+// folder, where the folder names the runtime its code runs in (the idea of VS
+// Code's `code-layering` rule). Every restriction carries a message that says
+// why, so a failing lint explains the architecture instead of just refusing.
+//
+// Relative imports are matched on the import string as written; a pattern like
+// `(../)+…/engine/` catches `../engine/x.js` and `../../engine/x.js` from any
+// depth. Dynamic `import()` is not checked by this rule.
+//
+// Flat config does not merge one rule's options across blocks (the last block
+// that matches a file wins), so the folder globs below must not overlap.
+import js from '@eslint/js';
+import { defineConfig, globalIgnores } from 'eslint/config';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+// ---- what may be imported, as regexes on the import string -------------
+
+/** A relative import that climbs out of the current folder into `dir`. */
+const up = (dir) => `^(?:\\./)?(?:\\.\\./)+(?:[^/]+/)*?(?:${dir})(?:/|$)`;
+
+const TFJS = '^@tensorflow/';
+const REACT = '^(?:react|react-dom)(?:/|$)';
+const RETE = '^rete(?:-[a-z0-9-]+)?(?:/|$)';
+const ELECTRON = '^(?:electron|@electron/[^/]+)(?:/|$)';
+
+const rule = (patterns) => ['error', { patterns }];
+
+// ---- the layers ----------------------------------------------------------
+
+const nodesLayer = rule([
+  {
+    regex: up('engine|app'),
+    message:
+      'nodes/ is the catalog shared by the editor and the engine: it imports nothing else of ours (no engine/, no app/). Move what both sides need into nodes/, or let engine/ or app/ call into nodes/ instead.',
+  },
+  {
+    regex: TFJS,
+    message:
+      'nodes/ is pure data and validation, loaded by the renderer too: no TensorFlow.js here. Tensor code belongs in engine/.',
+  },
+  {
+    regex: `${REACT}|${RETE}|${ELECTRON}`,
+    message:
+      'nodes/ is pure data and validation shared by the engine and the editor: no React, Rete.js or Electron. UI code belongs in app/renderer/, Electron code in app/main/.',
+  },
+]);
+
+const engineLayer = rule([
+  {
+    regex: up('app'),
+    message:
+      'engine/ never imports app/: imports flow app → engine → nodes, so the engine runs headless (CLI, worker, tests). If app/ and the engine must share a type, define it in engine/protocol/ (or nodes/) and import it from app/.',
+  },
+  {
+    regex: `${REACT}|${RETE}`,
+    message:
+      'engine/ is headless TypeScript on TensorFlow.js: no React or Rete.js. The editor talks to the engine through engine/protocol/ messages.',
+  },
+  {
+    regex: ELECTRON,
+    message:
+      'engine/ must run without Electron (CLI, Node worker, browser-mode host): no Electron imports. Hosting the engine in a utility process is app/main/\'s job.',
+  },
+]);
+
+const RENDERER_ENGINE_INTERNALS = `^(?:\\./)?(?:\\.\\./)+(?:[^/]+/)*?engine(?:/?$|/(?!protocol(?:/|$)))`;
+
+const rendererLayer = rule([
+  {
+    regex: RENDERER_ENGINE_INTERNALS,
+    message:
+      'app/renderer/ talks to the engine only through messages: it may import engine/protocol/ (message types and the transport-free client), never other engine internals. Ask for the result with a protocol message, or move the shared type into engine/protocol/.',
+  },
+  {
+    regex: TFJS,
+    message:
+      'app/renderer/ never imports TensorFlow.js: tensors live in the engine (worker / utility process), and every number the UI shows comes from the engine over the protocol.',
+  },
+  {
+    regex: `${ELECTRON}|${up('main|preload')}`,
+    message:
+      'app/renderer/ is sandboxed web content: no Electron and no app/main/ or app/preload/ imports. Call the typed window.api that app/preload/ exposes; share channel names and payload types through app/shared/.',
+  },
+]);
+
+const preloadLayer = rule([
+  {
+    regex: up('nodes|engine|main|renderer'),
+    message:
+      'app/preload/ may import only `electron` and app/shared/: it is the one narrow, hand-checked bridge between the renderer and the main process. Put shared channel names and payload types in app/shared/.',
+  },
+  {
+    regex: '^(?!\\.|electron$)',
+    message:
+      'app/preload/ runs sandboxed and may import only `electron` and app/shared/ (a sandboxed preload cannot load npm packages or most Node built-ins).',
+  },
+]);
+
+const mainLayer = rule([
+  {
+    regex: `${REACT}|${RETE}`,
+    message:
+      'app/main/ is the Electron main process (Node): no React or Rete.js. UI code belongs in app/renderer/.',
+  },
+  {
+    regex: up('renderer|preload'),
+    message:
+      'app/main/ does not import app/renderer/ or app/preload/ code: they run in other processes. Share channel names and payload types through app/shared/.',
+  },
+]);
+
+const sharedLayer = rule([
+  {
+    regex: `${ELECTRON}|${REACT}|${RETE}|${TFJS}`,
+    message:
+      'app/shared/ holds IPC channel names and payload types imported by main, preload and renderer alike: no Electron, React, Rete.js or TensorFlow.js.',
+  },
+  {
+    regex: `${up('main|preload|renderer')}|${RENDERER_ENGINE_INTERNALS}`,
+    message:
+      'app/shared/ is imported by every process: it may use nodes/ and engine/protocol/ types, never app/main/, app/preload/, app/renderer/ or engine internals.',
+  },
+]);
+
+export default defineConfig(
+  globalIgnores([
+    'dist/',
+    'schema/',
+    'release/',
+    'out/',
+    'coverage/',
+    'test-artifacts/',
+    '.cache/',
+  ]),
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: 'module',
+      globals: { ...globals.node },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+  },
+  {
+    files: ['app/renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+
+  // Import directions, one block per folder (globs must stay disjoint).
+  { files: ['nodes/**'], rules: { 'no-restricted-imports': nodesLayer } },
+  { files: ['engine/**'], rules: { 'no-restricted-imports': engineLayer } },
+  { files: ['app/renderer/**'], rules: { 'no-restricted-imports': rendererLayer } },
+  { files: ['app/preload/**'], rules: { 'no-restricted-imports': preloadLayer } },
+  { files: ['app/main/**'], rules: { 'no-restricted-imports': mainLayer } },
+  { files: ['app/shared/**'], rules: { 'no-restricted-imports': sharedLayer } },
+
+  {
+    // The catalog and the engine handle untrusted files and tensors: `any`
+    // switches the type checker off exactly where it matters. Use `unknown`
+    // and narrow.
+    files: ['nodes/**', 'engine/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'error' },
+  },
+);

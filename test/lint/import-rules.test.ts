@@ -1,0 +1,216 @@
+// The import directions of DESIGN.md §6, as enforced by eslint.config.js.
+// Snippets are linted as if they lived at the given path; no file is written.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const eslint = new ESLint({ cwd: root });
+
+interface Finding {
+  ruleId: string | null;
+  line: number;
+  message: string;
+}
+
+async function lint(file: string, code: string, ruleId = 'no-restricted-imports'): Promise<Finding[]> {
+  const [result] = await eslint.lintText(code, { filePath: join(root, file) });
+  expect(result, `no lint result for ${file}`).toBeDefined();
+  const fatal = result!.messages.filter((m) => m.fatal);
+  expect(fatal, `parse error in the ${file} snippet`).toEqual([]);
+  return result!.messages
+    .filter((m) => m.ruleId === ruleId)
+    .map((m) => ({ ruleId: m.ruleId, line: m.line, message: m.message }));
+}
+
+describe('nodes/ imports nothing of ours', () => {
+  it('rejects the engine, with a message that explains the rule', async () => {
+    const found = await lint('nodes/x.ts', "import { tf } from '../engine/tf.js';\nexport const t = tf;\n");
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).toContain("'../engine/tf.js'");
+    expect(found[0]!.message).toContain('nodes/ is the catalog shared by the editor and the engine');
+  });
+
+  it('rejects the engine and app from a nested folder, and re-exports', async () => {
+    const found = await lint(
+      'nodes/kinds/x.ts',
+      [
+        "import type { Plan } from '../../engine/compile/plan.js';",
+        "export * from '../../app/shared/ipc.js';",
+        'export type P = Plan;',
+      ].join('\n'),
+    );
+    expect(found.map((f) => f.line)).toEqual([1, 2]);
+  });
+
+  it('rejects tfjs, React, Rete and Electron', async () => {
+    const found = await lint(
+      'nodes/x.ts',
+      [
+        "import * as tf from '@tensorflow/tfjs-core';",
+        "import { useState } from 'react';",
+        "import { NodeEditor } from 'rete';",
+        "import { ipcRenderer } from 'electron';",
+        'export const all = [tf, useState, NodeEditor, ipcRenderer];',
+      ].join('\n'),
+    );
+    expect(found.map((f) => f.line)).toEqual([1, 2, 3, 4]);
+    expect(found[0]!.message).toContain('no TensorFlow.js here');
+    expect(found[1]!.message).toContain('no React, Rete.js or Electron');
+  });
+
+  it('allows its own files and third-party data libraries', async () => {
+    const found = await lint(
+      'nodes/kinds/x.ts',
+      [
+        "import { z } from '../schema.js';",
+        "import { defineKind } from '../kind.js';",
+        "import * as zod from 'zod';",
+        'export const all = [z, defineKind, zod];',
+      ].join('\n'),
+    );
+    expect(found).toEqual([]);
+  });
+});
+
+describe('engine/ imports nodes/ and tfjs, never app/ or UI libraries', () => {
+  it('rejects app/ and React, each with its message', async () => {
+    const found = await lint(
+      'engine/x.ts',
+      [
+        "import { openWindow } from '../app/main/x.js';",
+        "import React from 'react';",
+        'export const all = [openWindow, React];',
+      ].join('\n'),
+    );
+    expect(found.map((f) => f.line)).toEqual([1, 2]);
+    expect(found[0]!.message).toContain("'../app/main/x.js'");
+    expect(found[0]!.message).toContain('engine/ never imports app/');
+    expect(found[1]!.message).toContain("'react'");
+    expect(found[1]!.message).toContain('engine/ is headless');
+  });
+
+  it('rejects Rete and Electron', async () => {
+    const found = await lint(
+      'engine/host/x.ts',
+      [
+        "import { AreaPlugin } from 'rete-area-plugin';",
+        "import { utilityProcess } from 'electron';",
+        'export const all = [AreaPlugin, utilityProcess];',
+      ].join('\n'),
+    );
+    expect(found.map((f) => f.line)).toEqual([1, 2]);
+    expect(found[1]!.message).toContain('without Electron');
+  });
+
+  it('allows nodes/, tfjs and its own files', async () => {
+    const found = await lint(
+      'engine/compile/x.ts',
+      [
+        "import type { GraphDoc } from '../../nodes/graph.js';",
+        "import * as tf from '@tensorflow/tfjs-core';",
+        "import '@tensorflow/tfjs-core/dist/register_all_gradients';",
+        "import { tf as ours } from '../tf.js';",
+        'export type G = GraphDoc;',
+        'export const all = [tf, ours];',
+      ].join('\n'),
+    );
+    expect(found).toEqual([]);
+  });
+});
+
+describe('app/renderer/ reaches the engine only through engine/protocol/', () => {
+  it('rejects engine internals and tfjs, each with its message', async () => {
+    const found = await lint(
+      'app/renderer/x.ts',
+      [
+        "import { settle } from '../../engine/runtime/settle.js';",
+        "import * as tf from '@tensorflow/tfjs-core';",
+        'export const all = [settle, tf];',
+      ].join('\n'),
+    );
+    expect(found.map((f) => f.line)).toEqual([1, 2]);
+    expect(found[0]!.message).toContain("'../../engine/runtime/settle.js'");
+    expect(found[0]!.message).toContain('never other engine internals');
+    expect(found[1]!.message).toContain("'@tensorflow/tfjs-core'");
+    expect(found[1]!.message).toContain('never imports TensorFlow.js');
+  });
+
+  it('rejects type-only imports of engine internals too', async () => {
+    const found = await lint(
+      'app/renderer/panels/x.ts',
+      "import type { Plan } from '../../../engine/compile/plan.js';\nexport type P = Plan;\n",
+    );
+    expect(found).toHaveLength(1);
+  });
+
+  it('rejects Electron and the main / preload code', async () => {
+    const found = await lint(
+      'app/renderer/x.ts',
+      [
+        "import { ipcRenderer } from 'electron';",
+        "import { createWindow } from '../main/window.js';",
+        "import { api } from '../preload/index.js';",
+        'export const all = [ipcRenderer, createWindow, api];',
+      ].join('\n'),
+    );
+    expect(found.map((f) => f.line)).toEqual([1, 2, 3]);
+    expect(found[0]!.message).toContain('window.api');
+  });
+
+  it('allows engine/protocol/, nodes/, app/shared/, React and Rete', async () => {
+    const found = await lint(
+      'app/renderer/editor/x.tsx',
+      [
+        "import type { Request } from '../../../engine/protocol/messages.js';",
+        "import { KINDS } from '../../../nodes/catalog.js';",
+        "import { CHANNELS } from '../../shared/ipc.js';",
+        "import { connect } from '../engine-client/client.js';",
+        "import { useState } from 'react';",
+        "import { NodeEditor } from 'rete';",
+        'export type R = Request;',
+        'export const all = [KINDS, CHANNELS, connect, useState, NodeEditor];',
+      ].join('\n'),
+    );
+    expect(found).toEqual([]);
+  });
+});
+
+describe('app/preload/ imports only electron and app/shared/', () => {
+  it('rejects everything else', async () => {
+    const found = await lint(
+      'app/preload/x.ts',
+      [
+        "import { KINDS } from '../../nodes/catalog.js';",
+        "import { z } from 'zod';",
+        "import { readFileSync } from 'node:fs';",
+        "import { createWindow } from '../main/window.js';",
+        'export const all = [KINDS, z, readFileSync, createWindow];',
+      ].join('\n'),
+    );
+    expect(found.map((f) => f.line)).toEqual([1, 2, 3, 4]);
+    expect(found[1]!.message).toContain('may import only `electron` and app/shared/');
+  });
+
+  it('allows electron and app/shared/', async () => {
+    const found = await lint(
+      'app/preload/x.ts',
+      [
+        "import { contextBridge, ipcRenderer } from 'electron';",
+        "import { CHANNELS } from '../shared/ipc.js';",
+        'export const all = [contextBridge, ipcRenderer, CHANNELS];',
+      ].join('\n'),
+    );
+    expect(found).toEqual([]);
+  });
+});
+
+describe('no `any` in nodes/ and engine/', () => {
+  it('reports an explicit any as an error', async () => {
+    for (const file of ['nodes/x.ts', 'engine/x.ts']) {
+      const found = await lint(file, 'export const f = (v: any) => v;\n', '@typescript-eslint/no-explicit-any');
+      expect(found, file).toHaveLength(1);
+    }
+  });
+});
