@@ -51,11 +51,11 @@ export const trainingConfigSchema = z
     seed: seed.default(0),
     adjoint: z
       .object({
-        tolerance: positive().default(1e-5).describe('stop the adjoint series when ‖Δg‖_∞ < tolerance'),
+        tolerance: positive().default(1e-4).describe('stop the adjoint series when ‖Δg‖_∞ < tolerance·‖g₀‖_∞, per example'),
         maxSteps: positiveInt().default(500).describe('a series still growing after this many terms is tossed'),
       })
       .strict()
-      .default({ tolerance: 1e-5, maxSteps: 500 }),
+      .default({ tolerance: 1e-4, maxSteps: 500 }),
     checkpointEvery: positiveInt().default(100).describe('batches between checkpoints'),
   })
   .strict();

@@ -1,0 +1,131 @@
+/**
+ * The training loop: seeded batches from the train part of the data, a gradient method,
+ * an optimiser step, progress per batch, cancellation between batches, and a stop with a
+ * clear message when the loss or a gradient is not finite (the weights are left as they
+ * were before that batch). Checkpointing is the caller's (it owns the files).
+ *
+ * Batches are a pure function of (seed, step): epoch e is a permutation of the train
+ * indices seeded by (seed, e), so a resumed run sees exactly the batches it would have.
+ */
+import { tf } from '../tf.js';
+import type { Plan } from '../compile/plan.js';
+import type { Dataset } from '../data/dataset.js';
+import type { TrainingConfig } from '../../nodes/config.js';
+import { makeRng } from '../data/rng.js';
+import type { Network } from '../runtime/network.js';
+import { buildBatch, disposeBatch } from '../runtime/batch.js';
+import { bpttGradients, everyStepGradients, recurrentBackpropGradients, type GradientResult, type MethodOptions } from './methods.js';
+import type { Optimizer } from './optimizers.js';
+
+export interface BatchReport {
+  readonly step: number;
+  readonly epoch: number;
+  readonly loss: number;
+  readonly meanTStar: number | null;
+  readonly unsettled: number;
+  readonly tossed: number;
+  readonly cycle2: number;
+  readonly iterations: number;
+  readonly adjointSteps: number;
+  readonly ms: number;
+}
+
+export class TrainingDiverged extends Error {}
+
+export interface TrainerInput {
+  readonly plan: Plan;
+  readonly network: Network;
+  readonly optimizer: Optimizer;
+  readonly datasets: ReadonlyMap<string, Dataset>;
+  readonly config: TrainingConfig;
+  /** Convergence threshold for t* (the graph's settle θ). */
+  readonly theta: number;
+}
+
+export function trainIndices(datasets: ReadonlyMap<string, Dataset>): number[] {
+  const first = [...datasets.values()][0];
+  if (!first) return [];
+  const part = first.split && first.split.train.length > 0 ? Array.from(first.split.train) : Array.from({ length: first.count }, (_, i) => i);
+  return part;
+}
+
+/** Batches per epoch: the train part in whole batches (a last partial batch is dropped). */
+export function batchesPerEpoch(train: readonly number[], batchSize: number): number {
+  return Math.max(1, Math.floor(train.length / batchSize));
+}
+
+export function batchAt(train: readonly number[], batchSize: number, seed: number, step: number): { epoch: number; indices: number[] } {
+  const per = batchesPerEpoch(train, batchSize);
+  const epoch = Math.floor(step / per);
+  const order = makeRng(seed * 1_000_003 + epoch).shuffle([...train]);
+  const at = (step % per) * batchSize;
+  return { epoch, indices: Array.from({ length: batchSize }, (_, i) => order[(at + i) % order.length]) };
+}
+
+export function totalBatches(config: TrainingConfig, train: readonly number[]): number {
+  if (config.batches !== undefined) return config.batches;
+  return (config.epochs ?? 1) * batchesPerEpoch(train, config.batch);
+}
+
+export function gradientsFor(method: TrainingConfig['method']): (n: Network, b: ReturnType<typeof buildBatch>, o: MethodOptions) => GradientResult {
+  switch (method) {
+    case 'bptt':
+      return bpttGradients;
+    case 'every-step':
+      return everyStepGradients;
+    case 'recurrent-backprop':
+      return recurrentBackpropGradients;
+    case 'hebbian':
+      throw new Error('hebbian storage has no gradient: use storeHebbian');
+  }
+}
+
+function allFinite(grads: ReadonlyMap<string, tf.Tensor>): string | undefined {
+  for (const [name, g] of grads) {
+    const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(g))));
+    const isBad = bad.dataSync()[0] === 1;
+    bad.dispose();
+    if (isBad) return name;
+  }
+  return undefined;
+}
+
+/** One training batch at global step `step`: gradients, checks, optimiser update. */
+export function trainBatch(input: TrainerInput, step: number): BatchReport {
+  const { plan, network, optimizer, datasets, config } = input;
+  const started = performance.now();
+  const train = trainIndices(datasets);
+  const { epoch, indices } = batchAt(train, config.batch, config.seed, step);
+  const batch = buildBatch(plan, datasets, indices, config.seed * 7919 + step);
+  const method = gradientsFor(config.method);
+  let r: GradientResult;
+  try {
+    r = method(network, batch, { steps: config.steps, theta: input.theta, seed: config.seed + step, adjoint: config.adjoint });
+  } finally {
+    disposeBatch(batch);
+  }
+  const badGrad = Number.isFinite(r.loss) ? allFinite(r.grads) : 'loss';
+  if (badGrad) {
+    r.grads.forEach((g) => g.dispose());
+    throw new TrainingDiverged(
+      badGrad === 'loss'
+        ? `the loss became ${r.loss} at batch ${step + 1}; the weights were not updated`
+        : `the gradient of "${badGrad}" has NaN or Inf at batch ${step + 1}; the weights were not updated`,
+    );
+  }
+  optimizer.apply(network.params, r.grads);
+  r.grads.forEach((g) => g.dispose());
+  const settled = r.tStar.filter((t) => t >= 0);
+  return {
+    step: step + 1,
+    epoch,
+    loss: r.loss,
+    meanTStar: settled.length > 0 ? settled.reduce((a, b) => a + b, 0) / settled.length : null,
+    unsettled: r.tStar.length - settled.length,
+    tossed: r.tossed,
+    cycle2: r.cycle2,
+    iterations: r.iterations,
+    adjointSteps: r.adjointSteps,
+    ms: performance.now() - started,
+  };
+}
