@@ -2,11 +2,14 @@
 export interface Io {
   out(line: string): void;
   err(line: string): void;
+  /** Rewrites the current terminal line (progress bars); absent where output is not a terminal. */
+  outInPlace?(line: string): void;
   readonly isTTY: boolean;
 }
 
 export const processIo: Io = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  outInPlace: (line) => process.stdout.write(`\r${line.slice(0, Math.max(20, (process.stdout.columns ?? 120) - 1))}\x1b[K`),
   isTTY: Boolean(process.stdout.isTTY),
 };

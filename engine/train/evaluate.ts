@@ -13,7 +13,8 @@ import { exampleLosses } from './loss.js';
 
 export interface EvalReport {
   readonly examples: number;
-  readonly loss: number;
+  /** Mean per-example loss over the targets; null when the graph has none. */
+  readonly loss: number | null;
   readonly accuracy: number | null;
   readonly meanTStar: number | null;
   readonly maxTStar: number | null;
@@ -79,7 +80,7 @@ export function evaluate(plan: Plan, network: Network, datasets: ReadonlyMap<str
   const n = tStars.length + unsettled;
   return {
     examples: n,
-    loss: n > 0 ? lossSum / n : NaN,
+    loss: n > 0 && plan.targets.length > 0 ? lossSum / n : null,
     accuracy: scored > 0 ? correct / scored : null,
     meanTStar: tStars.length > 0 ? tStars.reduce((a, b) => a + b, 0) / tStars.length : null,
     maxTStar: tStars.length > 0 ? Math.max(...tStars) : null,

@@ -1,20 +1,18 @@
-import { dirname } from 'node:path';
 import { SCHEDULES } from '../../../nodes/config.js';
 import { describeShape } from '../../../nodes/shapes.js';
 import { tf } from '../../tf.js';
-import { describeBackend, parseBackendName, startBackend } from '../../backend/select.js';
-import { Network } from '../../runtime/network.js';
 import { buildBatch, disposeBatch } from '../../runtime/batch.js';
 import { disposeState, settle, type SettleResult } from '../../runtime/settle.js';
-import { loadPlanDatasets, pickExamples, DataError } from '../../runtime/prepare.js';
+import { pickExamples } from '../../runtime/prepare.js';
 import type { Plan } from '../../compile/plan.js';
 import { choiceOption, intOption, numberOption, onePositional, parse } from '../args.js';
 import { InputError } from '../errors.js';
-import { openAndCompile, problemLines } from '../open-graph.js';
+import { problemLines } from '../open-graph.js';
+import { describeBackend, openNetwork, openSession } from '../session.js';
 import type { Io } from '../io.js';
 
 const USAGE =
-  'attractor settle FILE [--steps N] [--theta X] [--schedule S] [--order fixed|shuffled] [--seed K] [--batch B] [--backend auto|tensorflow|wasm|cpu] [--json]';
+  'attractor settle FILE [--steps N] [--theta X] [--schedule S] [--order fixed|shuffled] [--seed K] [--batch B] [--backend auto|tensorflow|wasm|cpu] [--weights DIR] [--json]';
 
 export async function settleCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(
@@ -27,6 +25,7 @@ export async function settleCommand(argv: string[], io: Io): Promise<number> {
       seed: { type: 'string' },
       batch: { type: 'string' },
       backend: { type: 'string' },
+      weights: { type: 'string' },
       json: { type: 'boolean' },
     },
     USAGE,
@@ -40,31 +39,12 @@ export async function settleCommand(argv: string[], io: Io): Promise<number> {
     seed: intOption(values, 'seed', 0),
     batch: intOption(values, 'batch', 1),
   };
-  let prefer;
-  try {
-    prefer = parseBackendName(String(values.backend ?? 'auto'));
-  } catch (err) {
-    throw new InputError(`--backend: ${(err as Error).message}`);
-  }
-  const { plan, warnings } = await openAndCompile(file, overrides);
+  const session = await openSession(file, overrides, values.backend);
+  const { plan, warnings, backend, datasets } = session;
   if (!values.json) problemLines(file, warnings).forEach((l) => io.err(l));
-
-  let backend;
-  try {
-    backend = await startBackend(prefer);
-  } catch (err) {
-    throw new InputError((err as Error).message);
-  }
-  let datasets;
-  try {
-    datasets = await loadPlanDatasets(plan, dirname(file));
-  } catch (err) {
-    if (err instanceof DataError) throw new InputError(`${file}: ${err.message}`);
-    throw err;
-  }
   const { steps, theta, seed, batch: size } = plan.settle;
   const indices = pickExamples(datasets, size, seed, 'test');
-  const net = Network.create(plan, seed);
+  const { network: net, from } = await openNetwork(session, typeof values.weights === 'string' ? values.weights : undefined, seed);
   const bound = net.bind();
   let batch;
   try {
@@ -88,6 +68,7 @@ export async function settleCommand(argv: string[], io: Io): Promise<number> {
     file,
     backend: backend.name,
     backendDetail: backend.detail,
+    weights: from,
     schedule: plan.schedule,
     guarantee: plan.guarantee.kind,
     guaranteeReason: plan.guarantee.reason,
@@ -109,6 +90,7 @@ export async function settleCommand(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   io.out(describeBackend(backend));
+  io.out(from);
   io.out(`schedule: ${plan.schedule}, ${plan.phases.length} phase${plan.phases.length === 1 ? '' : 's'}; guarantee: ${plan.guarantee.kind}`);
   io.out(`batch: ${size} example${size === 1 ? '' : 's'}${datasets.size > 0 ? ` (${[...datasets.keys()].join(', ')}: #${indices.slice(0, 8).join(', #')}${size > 8 ? ', …' : ''})` : ''}; θ = ${theta}, at most ${steps} iterations`);
   io.out('  iter   mean energy      max change');

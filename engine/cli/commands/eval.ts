@@ -1,0 +1,52 @@
+import { existsSync } from 'node:fs';
+import { sidecarDirFor } from '../../train/checkpoint.js';
+import { evaluate, type EvalReport } from '../../train/evaluate.js';
+import { intOption, onePositional, parse } from '../args.js';
+import { InputError } from '../errors.js';
+import { problemLines } from '../open-graph.js';
+import { describeBackend, openNetwork, openSession } from '../session.js';
+import type { Io } from '../io.js';
+
+const USAGE = 'attractor eval FILE [--weights DIR] [--batch B] [--limit N] [--backend B] [--json]';
+
+export function formatEval(r: EvalReport): string {
+  const parts = [
+    `held-out: ${r.examples} examples${r.loss === null ? ' (no target: no loss)' : `, loss ${r.loss.toFixed(4)}`}`,
+    ...(r.accuracy !== null ? [`accuracy ${(100 * r.accuracy).toFixed(1)}%`] : []),
+    `t* mean ${r.meanTStar === null ? '–' : r.meanTStar.toFixed(1)} max ${r.maxTStar ?? '–'}`,
+    `unsettled ${r.unsettled}`,
+    `2-cycles ${r.cycle2}`,
+  ];
+  return parts.join(', ');
+}
+
+export async function evalCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    { weights: { type: 'string' }, batch: { type: 'string' }, limit: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' } },
+    USAGE,
+  );
+  const file = onePositional(positionals, 'graph file', USAGE);
+  const session = await openSession(file, {}, values.backend);
+  if (!values.json) problemLines(file, session.warnings).forEach((l) => io.err(l));
+  let weights = typeof values.weights === 'string' ? values.weights : undefined;
+  if (!weights && !session.graph.weights) {
+    const sidecar = sidecarDirFor(file);
+    if (!existsSync(sidecar)) throw new InputError(`no weights to evaluate: pass --weights DIR (a folder written by attractor train)\nusage: ${USAGE}`);
+    weights = sidecar;
+  }
+  const { network, from } = await openNetwork(session, weights, session.plan.settle.seed);
+  try {
+    const { steps, theta, seed } = session.plan.settle;
+    const r = evaluate(session.plan, network, session.datasets, { batch: intOption(values, 'batch', 1) ?? 100, steps, theta, seed, limit: intOption(values, 'limit', 1) });
+    if (values.json) io.out(JSON.stringify({ file, backend: session.backend.name, weights: from, ...r }));
+    else {
+      io.out(describeBackend(session.backend));
+      io.out(`${from}`);
+      io.out(formatEval(r));
+    }
+    return 0;
+  } finally {
+    network.dispose();
+  }
+}

@@ -1,0 +1,144 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, cliProcess } from '../../helpers/cli.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'attractor-train-'));
+
+/** A small completion graph on random ±1 patterns: trains in well under a second per batch. */
+function smallGraph(name: string, extra: { activation?: string; optimizer?: Record<string, unknown>; checkpointEvery?: number } = {}): string {
+  const file = join(tmp, `${name}.attractor.json`);
+  const act = extra.activation ?? 'tanh';
+  writeFileSync(
+    file,
+    JSON.stringify({
+      format: 'attractor-graph',
+      version: 1,
+      name,
+      nodes: [
+        { id: 'v', kind: 'layer', params: { shape: { type: 'vector', size: 36 }, role: 'visible', activation: act } },
+        { id: 'h', kind: 'layer', params: { shape: { type: 'vector', size: 12 }, activation: act } },
+        { id: 'w', kind: 'dense', params: { init: { gain: 0.5 } } },
+        { id: 'd', kind: 'dataset', params: { source: { kind: 'random-patterns', count: 200, size: 36 } } },
+        { id: 'c', kind: 'clamp', params: { mask: { kind: 'top-half' } } },
+        { id: 't', kind: 'target', params: {} },
+      ],
+      edges: [
+        { from: { node: 'v', port: 'state' }, to: { node: 'w', port: 'lower' } },
+        { from: { node: 'h', port: 'state' }, to: { node: 'w', port: 'upper' } },
+        { from: { node: 'v', port: 'state' }, to: { node: 'c', port: 'layer' } },
+        { from: { node: 'd', port: 'images' }, to: { node: 'c', port: 'data' } },
+        { from: { node: 'v', port: 'state' }, to: { node: 't', port: 'layer' } },
+        { from: { node: 'd', port: 'images' }, to: { node: 't', port: 'data' } },
+      ],
+      settle: { steps: 50, theta: 0.001 },
+      training: { method: 'bptt', batch: 8, batches: 4, checkpointEvery: extra.checkpointEvery ?? 100, ...(extra.optimizer ? { optimizer: extra.optimizer } : {}) },
+    }),
+  );
+  return file;
+}
+
+const jsonLines = (s: string) => s.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('attractor train / eval / gradcheck', () => {
+  for (const method of ['bptt', 'recurrent-backprop', 'every-step'] as const) {
+    it(`${method}: JSON lines per batch, a checkpoint, eval of it, and --resume`, async () => {
+      const file = smallGraph(`small-${method}`);
+      const out = join(tmp, `w-${method}`);
+      const r = await cli('train', file, '--method', method, '--batches', '3', '--out', out);
+      expect(r.code, r.err).toBe(0);
+      const lines = jsonLines(r.out);
+      expect(lines.slice(0, 3).map((l) => l.step)).toEqual([1, 2, 3]);
+      for (const l of lines.slice(0, 3)) for (const k of ['loss', 'meanTStar', 'tossed', 'cycle2', 'ms']) expect(l).toHaveProperty(k);
+      expect(lines[3]).toMatchObject({ done: true, batches: 3, checkpoint: out });
+      expect(existsSync(join(out, 'checkpoint.json'))).toBe(true);
+
+      const again = await cli('train', file, '--method', method, '--batches', '5', '--out', out);
+      expect(again.code).toBe(2);
+      expect(again.err).toMatch(/already holds a checkpoint: pass --resume/);
+
+      const resumed = await cli('train', file, '--method', method, '--batches', '5', '--out', out, '--resume');
+      expect(resumed.code, resumed.err).toBe(0);
+      expect(jsonLines(resumed.out).slice(0, 2).map((l) => l.step)).toEqual([4, 5]);
+
+      const e = JSON.parse((await cli('eval', file, '--weights', out, '--json')).out);
+      expect(e.weights).toMatch(/batch 5/);
+      expect(e.loss).toBeGreaterThan(0);
+      expect(e.examples).toBe(20);
+    });
+  }
+
+  it('a resumed run gives the same loss curve as one that never stopped', async () => {
+    const file = smallGraph('same-curve');
+    const whole = jsonLines((await cli('train', file, '--batches', '4', '--out', join(tmp, 'whole'))).out);
+    await cli('train', file, '--batches', '2', '--out', join(tmp, 'parts'));
+    const rest = jsonLines((await cli('train', file, '--batches', '4', '--out', join(tmp, 'parts'), '--resume')).out);
+    expect(rest.slice(0, 2).map((l) => l.loss)).toEqual(whole.slice(2, 4).map((l) => l.loss));
+  });
+
+  it('hebbian storage on the Hopfield example recalls every pattern', async () => {
+    const out = join(tmp, 'hopfield');
+    const r = await cli('train', 'examples/hopfield.attractor.json', '--out', out);
+    expect(r.code, r.err).toBe(0);
+    const done = jsonLines(r.out).at(-1)!;
+    expect(done).toMatchObject({ done: true, method: 'hebbian', stored: { W: 5 } });
+    expect((done.heldOut as { loss: number }).loss).toBe(0);
+  });
+
+  it('NaN in the loss stops the run with a message and keeps the last good checkpoint', async () => {
+    const file = smallGraph('explodes', { activation: 'linear', optimizer: { kind: 'sgd', lr: 1e6, momentum: 0.9 }, checkpointEvery: 1 });
+    const out = join(tmp, 'explodes');
+    const r = await cli('train', file, '--batches', '30', '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/training stopped: the (loss became (NaN|Infinity)|gradient of "\w+" has NaN or Inf) at batch \d+; the weights were not updated; the last good checkpoint is in/);
+    const manifest = JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8'));
+    const e = await cli('eval', file, '--weights', out, '--json');
+    expect(e.code, e.err).toBe(0);
+    expect(manifest.step).toBeGreaterThanOrEqual(1);
+  });
+
+  it('gradcheck: bptt, recurrent backprop and finite differences agree', async () => {
+    const r = await cli('gradcheck', smallGraph('grad'), '--coordinates', '8', '--json', '--backend', 'cpu');
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.rbpVsFd.maxRelError).toBeLessThan(1e-2);
+    expect(j.bpttVsFd.maxRelError).toBeLessThan(1e-2);
+    expect(j.bpttVsRbp.cosine).toBeGreaterThan(0.9999);
+  });
+
+  it('bad options: exit 2 with the reason', async () => {
+    const file = smallGraph('bad');
+    expect((await cli('train', file, '--method', 'magic')).err).toMatch(/--method: expected one of bptt, recurrent-backprop, every-step, hebbian/);
+    expect((await cli('train', file, '--epochs', '1', '--batches', '2')).err).toMatch(/--epochs or --batches, not both/);
+    expect((await cli('eval', file)).err).toMatch(/no weights to evaluate: pass --weights DIR/);
+    expect((await cli('eval', file, '--weights', join(tmp, 'nowhere'))).err).toMatch(/no folder at/);
+    expect((await cli('train', 'examples/conv-within.attractor.json', '--method', 'hebbian', '--out', join(tmp, 'x'))).err).toMatch(/hebbian storage sets dense-within couplings only/);
+  });
+
+  it('Ctrl-C finishes the batch, writes a checkpoint and exits 130; --resume goes on', async () => {
+    cliProcess('kinds'); // builds the bundle once
+    const file = smallGraph('interrupt');
+    const out = join(tmp, 'interrupt');
+    const child = spawn(process.execPath, ['bin/attractor.mjs', 'train', file, '--batches', '100000', '--out', out, '--json']);
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        if (stdout.split('\n').length > 3) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupted after batch (\d+) of 100000; checkpoint in .* \(continue with --resume\)/);
+    const at = Number(/interrupted after batch (\d+)/.exec(stderr)![1]);
+    expect(JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8')).step).toBe(at);
+    const resumed = cliProcess('train', file, '--batches', String(at + 1), '--out', out, '--resume', '--json');
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(jsonLines(resumed.out)[0].step).toBe(at + 1);
+  });
+});
