@@ -13,6 +13,7 @@
  */
 import { tf } from '../tf.js';
 import type { CouplingSpec } from '../compile/plan.js';
+import { product } from './products.js';
 
 type T = tf.Tensor;
 
@@ -72,17 +73,20 @@ export function bindCoupling(spec: CouplingSpec, free: T): BoundCoupling {
   const w = tf.tidy(() => symmetricWeights(spec, free));
   switch (spec.kind) {
     case 'dense': {
-      const up = (x: T, shape: readonly number[]) => tf.reshape(tf.matMul(flat(x), w as tf.Tensor2D), [x.shape[0], ...shape.slice(1)]);
+      const wT = tf.tidy(() => tf.transpose(w)) as tf.Tensor2D;
+      const w2 = w as tf.Tensor2D;
+      const up = (x: T, shape: readonly number[]) => tf.reshape(product(flat(x), w2, wT), [x.shape[0], ...shape.slice(1)]);
       return {
         spec,
         forward: up,
-        backward: (x, shape) => tf.reshape(tf.matMul(flat(x), w as tf.Tensor2D, false, true), [x.shape[0], ...shape.slice(1)]),
+        backward: (x, shape) => tf.reshape(product(flat(x), wT, w2), [x.shape[0], ...shape.slice(1)]),
         energy: (s) => tf.neg(sumPerExample(tf.mul(flat(s.get(spec.upper)!), flat(up(s.get(spec.lower)!, s.get(spec.upper)!.shape))))),
-        tensors: [w],
+        tensors: [w, wT],
       };
     }
     case 'dense-within': {
-      const within = (x: T) => tf.reshape(tf.matMul(flat(x), w as tf.Tensor2D), x.shape);
+      // S is symmetric, so it is its own transpose.
+      const within = (x: T) => tf.reshape(product(flat(x), w as tf.Tensor2D, w as tf.Tensor2D), x.shape);
       return {
         spec,
         forward: within,
