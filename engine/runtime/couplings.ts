@@ -13,7 +13,7 @@
  */
 import { tf } from '../tf.js';
 import type { CouplingSpec } from '../compile/plan.js';
-import { product } from './products.js';
+import { convolution, product } from './products.js';
 
 type T = tf.Tensor;
 
@@ -96,18 +96,20 @@ export function bindCoupling(spec: CouplingSpec, free: T): BoundCoupling {
       };
     }
     case 'conv': {
-      const down = tf.tidy(() => flipSwap(w));
-      const up = (x: T) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same');
+      const down = tf.tidy(() => flipSwap(w)) as tf.Tensor4D;
+      const k = w as tf.Tensor4D;
+      const up = (x: T) => convolution(x as tf.Tensor4D, k, down);
       return {
         spec,
         forward: up,
-        backward: (x) => tf.conv2d(x as tf.Tensor4D, down, 1, 'same'),
+        backward: (x) => convolution(x as tf.Tensor4D, down, k),
         energy: (s) => tf.neg(sumPerExample(tf.mul(s.get(spec.upper)!, up(s.get(spec.lower)!)))),
         tensors: [w, down],
       };
     }
     case 'conv-within': {
-      const within = (x: T) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same');
+      // S = flipSwap(S): the kernel is its own conv-transpose.
+      const within = (x: T) => convolution(x as tf.Tensor4D, w as tf.Tensor4D, w as tf.Tensor4D);
       return {
         spec,
         forward: within,
