@@ -10,6 +10,7 @@ export interface Io {
 export const processIo: Io = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
-  outInPlace: (line) => process.stdout.write(`\r${line.slice(0, Math.max(20, (process.stdout.columns ?? 120) - 1))}\x1b[K`),
+  // Cut to the terminal's width so the line never wraps (a wrapped line cannot be rewritten in place).
+  outInPlace: (line) => process.stdout.write(`\r${process.stdout.columns ? line.slice(0, process.stdout.columns - 1) : line}\x1b[K`),
   isTTY: Boolean(process.stdout.isTTY),
 };
