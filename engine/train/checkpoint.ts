@@ -116,14 +116,15 @@ export async function saveCheckpoint(dir: string, data: CheckpointData): Promise
   } catch (err) {
     throw refuse(`meta cannot be written as JSON (${(err as Error).message})`);
   }
+  if (!isObject(meta)) throw refuse('meta must be a plain object');
 
   // Read every value before touching the disk: a bad tensor must not cost the previous checkpoint.
   const groups: [Group, ReadonlyMap<string, tf.Tensor>][] = [['params', data.params]];
   if (data.optimizer) groups.push(['optimizer', data.optimizer.state]);
   const payloads: { group: Group; values: { name: string; shape: number[]; data: Float32Array }[] }[] = [];
-  for (const [group, tensors] of groups) {
+  for (const [group, byName] of groups) {
     const values = [];
-    for (const [name, t] of tensors) {
+    for (const [name, t] of byName) {
       if (name === '') throw refuse(`a ${group} tensor has an empty name`);
       if (t.dtype !== 'float32') throw refuse(`${group} tensor "${name}" has dtype ${t.dtype}; checkpoints hold float32 only`);
       const v = (await t.data()) as Float32Array;
@@ -224,7 +225,9 @@ export function checkParamsFit(plan: Plan, params: ReadonlyMap<string, tf.Tensor
 /** The default weights folder of a graph file: "examples/x.attractor.json" → "examples/x.weights". */
 export function sidecarDirFor(graphFile: string): string {
   const base = basename(graphFile);
-  const stem = base.toLowerCase().endsWith(GRAPH_EXTENSION) ? base.slice(0, -GRAPH_EXTENSION.length) : base.slice(0, base.length - extname(base).length);
+  const stem = base.toLowerCase().endsWith(GRAPH_EXTENSION)
+    ? base.slice(0, -GRAPH_EXTENSION.length)
+    : base.slice(0, base.length - extname(base).length);
   return join(dirname(graphFile), `${stem || base}.weights`);
 }
 
@@ -324,7 +327,10 @@ function parseManifest(text: string, dir: string): Manifest {
     const o = json.optimizer;
     if (!isObject(o)) throw bad('"optimizer" must be an object or null');
     const config = optimizerSchema.safeParse(o.config);
-    if (!config.success) throw bad(`"optimizer.config" is invalid: ${config.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`).join('; ')}`);
+    if (!config.success) {
+      const issues = config.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`);
+      throw bad(`"optimizer.config" is invalid: ${issues.join('; ')}`);
+    }
     if (!isCount(o.step)) throw bad(`"optimizer.step" must be a non-negative integer, got ${JSON.stringify(o.step)}`);
     optimizer = { config: config.data, step: o.step };
   }
@@ -344,7 +350,8 @@ function parseManifest(text: string, dir: string): Manifest {
     if (dtype !== 'float32') throw at(`dtype ${JSON.stringify(dtype)} is not supported (only "float32")`);
     if (typeof file !== 'string' || !SAFE_FILE.test(file)) throw at(`"file" must be a plain .bin file name in the folder, got ${JSON.stringify(file)}`);
     if (!isCount(offset) || !isCount(length)) throw at('"offset" and "length" must be non-negative integers');
-    if (length !== shapeSize(shape) * 4) throw at(`shape ${formatShape(shape)} holds ${shapeSize(shape)} float32 values (${shapeSize(shape) * 4} bytes) but "length" is ${length}`);
+    const size = shapeSize(shape);
+    if (length !== size * 4) throw at(`shape ${formatShape(shape)} holds ${size} float32 values (${size * 4} bytes) but "length" is ${length}`);
     return { name, group: group as Group, shape, dtype, file, offset, length };
   });
 
@@ -370,7 +377,11 @@ async function readTensorValues(dir: string, entries: readonly TensorEntry[]): P
       throw new CheckpointError(`cannot read ${path}: ${e.message}`, { cause: err });
     }
     if (data.length < need) throw new CheckpointError(`broken checkpoint: ${path} is truncated (${data.length} bytes; ${MANIFEST_FILE} needs ${need})`);
-    if (data.length > need) throw new CheckpointError(`broken checkpoint: ${path} has ${data.length} bytes but ${MANIFEST_FILE} accounts for ${need}: it is not the file the manifest was written with`);
+    if (data.length > need) {
+      throw new CheckpointError(
+        `broken checkpoint: ${path} has ${data.length} bytes but ${MANIFEST_FILE} accounts for ${need}: it is not the file the manifest was written with`,
+      );
+    }
     bytes.set(file, data);
   }
   return entries.map((e) => {
