@@ -13,13 +13,12 @@
  */
 import { tf } from '../tf.js';
 import type { CouplingSpec } from '../compile/plan.js';
-import { convolution, product } from './products.js';
+import { convolution, flipSwap, product } from './products.js';
+
+export { flipSwap };
 
 type T = tf.Tensor;
 
-export function flipSwap(kernel: T): tf.Tensor4D {
-  return tf.transpose(tf.reverse(kernel, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-}
 
 function flat(x: T): tf.Tensor2D {
   return tf.reshape(x, [x.shape[0], -1]) as tf.Tensor2D;
@@ -75,18 +74,17 @@ export function bindCoupling(spec: CouplingSpec, free: T): BoundCoupling {
     case 'dense': {
       const wT = tf.tidy(() => tf.transpose(w)) as tf.Tensor2D;
       const w2 = w as tf.Tensor2D;
-      const up = (x: T, shape: readonly number[]) => tf.reshape(product(flat(x), w2, wT), [x.shape[0], ...shape.slice(1)]);
+      const up = (x: T, shape: readonly number[]) => tf.reshape(product(flat(x), w2), [x.shape[0], ...shape.slice(1)]);
       return {
         spec,
         forward: up,
-        backward: (x, shape) => tf.reshape(product(flat(x), wT, w2), [x.shape[0], ...shape.slice(1)]),
+        backward: (x, shape) => tf.reshape(product(flat(x), wT), [x.shape[0], ...shape.slice(1)]),
         energy: (s) => tf.neg(sumPerExample(tf.mul(flat(s.get(spec.upper)!), flat(up(s.get(spec.lower)!, s.get(spec.upper)!.shape))))),
         tensors: [w, wT],
       };
     }
     case 'dense-within': {
-      // S is symmetric, so it is its own transpose.
-      const within = (x: T) => tf.reshape(product(flat(x), w as tf.Tensor2D, w as tf.Tensor2D), x.shape);
+      const within = (x: T) => tf.reshape(product(flat(x), w as tf.Tensor2D), x.shape);
       return {
         spec,
         forward: within,
@@ -98,18 +96,17 @@ export function bindCoupling(spec: CouplingSpec, free: T): BoundCoupling {
     case 'conv': {
       const down = tf.tidy(() => flipSwap(w)) as tf.Tensor4D;
       const k = w as tf.Tensor4D;
-      const up = (x: T) => convolution(x as tf.Tensor4D, k, down);
+      const up = (x: T) => convolution(x as tf.Tensor4D, k);
       return {
         spec,
         forward: up,
-        backward: (x) => convolution(x as tf.Tensor4D, down, k),
+        backward: (x) => convolution(x as tf.Tensor4D, down),
         energy: (s) => tf.neg(sumPerExample(tf.mul(s.get(spec.upper)!, up(s.get(spec.lower)!)))),
         tensors: [w, down],
       };
     }
     case 'conv-within': {
-      // S = flipSwap(S): the kernel is its own conv-transpose.
-      const within = (x: T) => convolution(x as tf.Tensor4D, w as tf.Tensor4D, w as tf.Tensor4D);
+      const within = (x: T) => convolution(x as tf.Tensor4D, w as tf.Tensor4D);
       return {
         spec,
         forward: within,
