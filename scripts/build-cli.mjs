@@ -20,6 +20,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entries = [
   { name: 'CLI', src: 'engine/cli/entry.ts', out: 'dist/attractor.mjs' },
   { name: 'benchmark', src: 'engine/bench/main.ts', out: 'dist/bench.mjs' },
+  { name: 'gradient worker', src: 'engine/parallel/worker.ts', out: 'dist/train-worker.mjs' },
 ];
 
 // Bundled CommonJS (parts of tfjs, emscripten glue of the wasm backend) calls

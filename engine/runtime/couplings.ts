@@ -53,6 +53,15 @@ export function symmetricWeights(spec: CouplingSpec, free: T): T {
   }
 }
 
+/**
+ * Tensors a bound coupling derives from its parameter are kept (they must outlive the
+ * forward scope of a gradient, where the custom gradients read them) and freed by
+ * BoundNet.dispose(); the parameter itself is returned as is.
+ */
+function keepDerived(t: T, free: T): T {
+  return t === free ? t : tf.keep(t);
+}
+
 /** A coupling with its weights bound for one settle: the operators read these tensors. */
 export interface BoundCoupling {
   readonly spec: CouplingSpec;
@@ -69,22 +78,22 @@ const sumPerExample = (t: T): tf.Tensor1D => tf.sum(flat(t), 1) as tf.Tensor1D;
 
 export function bindCoupling(spec: CouplingSpec, free: T): BoundCoupling {
   // Intermediates of the map are freed here; the bound weights live until BoundNet.dispose().
-  const w = tf.tidy(() => symmetricWeights(spec, free));
+  const w = keepDerived(tf.tidy(() => symmetricWeights(spec, free)), free);
   switch (spec.kind) {
     case 'dense': {
-      const wT = tf.tidy(() => tf.transpose(w)) as tf.Tensor2D;
+      const wT = tf.keep(tf.tidy(() => tf.transpose(w))) as tf.Tensor2D;
       const w2 = w as tf.Tensor2D;
-      const up = (x: T, shape: readonly number[]) => tf.reshape(product(flat(x), w2), [x.shape[0], ...shape.slice(1)]);
+      const up = (x: T, shape: readonly number[]) => tf.reshape(product(flat(x), w2, wT), [x.shape[0], ...shape.slice(1)]);
       return {
         spec,
         forward: up,
-        backward: (x, shape) => tf.reshape(product(flat(x), wT), [x.shape[0], ...shape.slice(1)]),
+        backward: (x, shape) => tf.reshape(product(flat(x), wT, w2), [x.shape[0], ...shape.slice(1)]),
         energy: (s) => tf.neg(sumPerExample(tf.mul(flat(s.get(spec.upper)!), flat(up(s.get(spec.lower)!, s.get(spec.upper)!.shape))))),
         tensors: [w, wT],
       };
     }
     case 'dense-within': {
-      const within = (x: T) => tf.reshape(product(flat(x), w as tf.Tensor2D), x.shape);
+      const within = (x: T) => tf.reshape(product(flat(x), w as tf.Tensor2D, w as tf.Tensor2D), x.shape);
       return {
         spec,
         forward: within,
@@ -94,19 +103,19 @@ export function bindCoupling(spec: CouplingSpec, free: T): BoundCoupling {
       };
     }
     case 'conv': {
-      const down = tf.tidy(() => flipSwap(w)) as tf.Tensor4D;
+      const down = tf.keep(tf.tidy(() => flipSwap(w))) as tf.Tensor4D;
       const k = w as tf.Tensor4D;
-      const up = (x: T) => convolution(x as tf.Tensor4D, k);
+      const up = (x: T) => convolution(x as tf.Tensor4D, k, down);
       return {
         spec,
         forward: up,
-        backward: (x) => convolution(x as tf.Tensor4D, down),
+        backward: (x) => convolution(x as tf.Tensor4D, down, k),
         energy: (s) => tf.neg(sumPerExample(tf.mul(s.get(spec.upper)!, up(s.get(spec.lower)!)))),
         tensors: [w, down],
       };
     }
     case 'conv-within': {
-      const within = (x: T) => convolution(x as tf.Tensor4D, w as tf.Tensor4D);
+      const within = (x: T) => convolution(x as tf.Tensor4D, w as tf.Tensor4D, w as tf.Tensor4D);
       return {
         spec,
         forward: within,

@@ -3,31 +3,31 @@
  * measured here (64×784 · 784×256), tfjs-wasm's MatMul runs at ≈6 GFLOP/s plain but
  * ≈1.2 GFLOP/s with transposeB and ≈0.9 with transposeA, and the stock MatMul gradient
  * uses exactly those two. So a coupling keeps W and Wᵀ (transposed once per bind), and
- * this product supplies its own gradient:
+ * this product supplies its own gradient from them:
  *   y = x·A,   ∂x = ∂y·Aᵀ,   ∂A = xᵀ·∂y  (xᵀ materialised: a copy is far cheaper than the slow kernel).
  */
 import { tf } from '../tf.js';
 
 type Grad = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
 
-// Tensors a gradient needs must go through `save` (the forward pass runs in a scope that
-// frees everything else); saving a shares its data, no copy. Aᵀ is made again in the backward
-// pass: one transpose per product there is cheap next to the slow transposed kernel.
-const productOp = tf.customGrad(((x: tf.Tensor, a: tf.Tensor, save: tf.GradSaveFunc) => {
-  save([x, a]);
-  const grad: Grad = (dy, [xs, as]) => [
-    tf.matMul(dy as tf.Tensor2D, tf.transpose(as as tf.Tensor2D)),
-    tf.matMul(tf.transpose(xs as tf.Tensor2D), dy as tf.Tensor2D),
-  ];
-  return { value: tf.matMul(x as tf.Tensor2D, a as tf.Tensor2D), gradFunc: grad };
-}) as unknown as Parameters<typeof tf.customGrad>[0]);
-
 /**
- * x·a. Outside a gradient tape (settling, the adjoint series) the product is a plain
- * untransposed matMul; under a tape its gradient avoids the transposed kernels.
+ * x·a with ∂x = ∂y·aᵀ from `aT`, a materialised aᵀ (a itself when a is symmetric).
+ *
+ * Why aT is closed over, not saved: tfjs frees the forward pass's intermediates before
+ * backprop and copies every saved tensor (on wasm, Identity is a copy) — a weight-sized
+ * copy per product per iteration. The bound net keeps aT alive (tf.keep) until it is
+ * disposed, after the gradient; only x, which backprop needs anyway, is saved.
  */
-export function product(x: tf.Tensor2D, a: tf.Tensor2D): tf.Tensor2D {
-  return productOp(x, a) as tf.Tensor2D;
+export function product(x: tf.Tensor2D, a: tf.Tensor2D, aT: tf.Tensor2D): tf.Tensor2D {
+  const op = tf.customGrad(((xs: tf.Tensor, as: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([xs]);
+    const grad: Grad = (dy, [saved]) => [
+      tf.matMul(dy as tf.Tensor2D, aT),
+      tf.matMul(tf.transpose(saved as tf.Tensor2D), dy as tf.Tensor2D),
+    ];
+    return { value: tf.matMul(xs as tf.Tensor2D, as as tf.Tensor2D), gradFunc: grad };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(x, a) as tf.Tensor2D;
 }
 
 /**
@@ -49,17 +49,18 @@ export function flipSwap(kernel: tf.Tensor): tf.Tensor4D {
   return tf.transpose(tf.reverse(kernel, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
 }
 
-// y = conv(x, K); ∂x = conv(∂y, flipSwap(K)) (the conv-transpose), ∂K by convFilterGrad.
-const convOp = tf.customGrad(((x: tf.Tensor, k: tf.Tensor, save: tf.GradSaveFunc) => {
-  save([x, k]);
-  const grad: Grad = (dy, [xs, ks]) => [
-    tf.conv2d(dy as tf.Tensor4D, flipSwap(ks), 1, 'same'),
-    convFilterGrad(xs as tf.Tensor4D, dy as tf.Tensor4D, ks.shape[0]),
-  ];
-  return { value: tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 1, 'same'), gradFunc: grad };
-}) as unknown as Parameters<typeof tf.customGrad>[0]);
-
-/** conv(x, k) with "same" padding, stride 1 and an odd kernel, with a gradient that runs fast on wasm. */
-export function convolution(x: tf.Tensor4D, k: tf.Tensor4D): tf.Tensor4D {
-  return convOp(x, k) as tf.Tensor4D;
+/**
+ * conv(x, k) ("same", stride 1, odd k) with ∂x = conv(∂y, kFlip) — kFlip = flipSwap(k), the
+ * conv-transpose kernel, kept alive by the bound net like aT above — and ∂k by convFilterGrad.
+ */
+export function convolution(x: tf.Tensor4D, k: tf.Tensor4D, kFlip: tf.Tensor4D): tf.Tensor4D {
+  const op = tf.customGrad(((xs: tf.Tensor, ks: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([xs]);
+    const grad: Grad = (dy, [saved]) => [
+      tf.conv2d(dy as tf.Tensor4D, kFlip, 1, 'same'),
+      convFilterGrad(saved as tf.Tensor4D, dy as tf.Tensor4D, ks.shape[0]),
+    ];
+    return { value: tf.conv2d(xs as tf.Tensor4D, ks as tf.Tensor4D, 1, 'same'), gradFunc: grad };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(x, k) as tf.Tensor4D;
 }

@@ -11,7 +11,8 @@
  */
 import { tf } from '../tf.js';
 import type { Plan } from '../compile/plan.js';
-import type { Network, State } from '../runtime/network.js';
+import type { TrainingMethod } from '../../nodes/config.js';
+import type { BoundNet, Network, State } from '../runtime/network.js';
 import type { Batch } from '../runtime/batch.js';
 import { disposeState, settle, tidyState } from '../runtime/settle.js';
 import { runPhase, type StepContext } from '../runtime/step.js';
@@ -40,7 +41,8 @@ export interface GradientResult {
   readonly adjointSteps: number;
 }
 
-function context(network: Network, batch: Batch, seed: number, net = network.bind()): StepContext {
+/** Binding happens inside a gradient scope where there is one; the caller disposes the bound net. */
+function context(network: Network, batch: Batch, seed: number, net: BoundNet): StepContext {
   const rng = makeRng(seed);
   return { net, clamps: batch.clamps, dropout: batch.dropout, nextSeed: () => rng.int(2 ** 31) };
 }
@@ -59,13 +61,16 @@ export function bpttGradients(network: Network, batch: Batch, opts: MethodOption
   let tStar: number[] = [];
   let iterations = 0;
   const rng = makeRng(opts.seed + 1);
+  let bound: BoundNet | undefined;
   const { value, grads } = tf.variableGrads(() => {
-    const ctx = context(network, batch, opts.seed);
+    bound = network.bind();
+    const ctx = context(network, batch, opts.seed, bound);
     const u = unroll(ctx, batch.initial, { steps: opts.steps, theta: opts.theta, shuffle: (a) => rng.shuffle(a) });
     tStar = u.tStar;
     iterations = u.iterations;
     return batchLoss(plan, batch.targets, u.state);
   }, [...network.params.values()]);
+  bound?.dispose();
   const loss = value.dataSync()[0];
   value.dispose();
   return { loss, grads: byParamName(network, grads), tStar, cycle2: 0, tossed: 0, tossedWhy: { notSettled: 0, diverged: 0 }, iterations, adjointSteps: 0 };
@@ -76,8 +81,10 @@ export function everyStepGradients(network: Network, batch: Batch, opts: MethodO
   let tStar: number[] = [];
   let iterations = 0;
   const rng = makeRng(opts.seed + 1);
+  let bound: BoundNet | undefined;
   const { value, grads } = tf.variableGrads(() => {
-    const ctx = context(network, batch, opts.seed);
+    bound = network.bind();
+    const ctx = context(network, batch, opts.seed, bound);
     const losses: tf.Scalar[] = [];
     const u = unroll(ctx, batch.initial, {
       steps: opts.steps,
@@ -90,6 +97,7 @@ export function everyStepGradients(network: Network, batch: Batch, opts: MethodO
     iterations = u.iterations;
     return tf.div(tf.addN(losses), losses.length) as tf.Scalar;
   }, [...network.params.values()]);
+  bound?.dispose();
   const loss = value.dataSync()[0];
   value.dispose();
   return { loss, grads: byParamName(network, grads), tStar, cycle2: 0, tossed: 0, tossedWhy: { notSettled: 0, diverged: 0 }, iterations, adjointSteps: 0 };
@@ -187,8 +195,10 @@ export function recurrentBackpropGradients(network: Network, batch: Batch, opts:
   disposeState(g);
   disposeState(g0);
 
+  let projector: BoundNet | undefined;
   const { value: projected, grads } = tf.variableGrads(() => {
-    const fctx = { ...context(network, batch, opts.seed), dropout: new Map<string, number>() };
+    projector = network.bind();
+    const fctx = { ...context(network, batch, opts.seed, projector), dropout: new Map<string, number>() };
     let s: State = xStar;
     for (const phase of plan.phases) s = runPhase(fctx, phase, s);
     let total: tf.Tensor = tf.scalar(0);
@@ -196,6 +206,7 @@ export function recurrentBackpropGradients(network: Network, batch: Batch, opts:
     return total as tf.Scalar;
   }, [...network.params.values()]);
   projected.dispose();
+  projector?.dispose();
   disposeState(gBar);
   disposeState(xStar);
   bound.dispose();
@@ -209,4 +220,18 @@ export function recurrentBackpropGradients(network: Network, batch: Batch, opts:
     iterations: settled.iterations,
     adjointSteps,
   };
+}
+
+/** The gradient method a training config names (hebbian has none: see hebbian.ts). */
+export function gradientsFor(method: TrainingMethod): (n: Network, b: Batch, o: MethodOptions) => GradientResult {
+  switch (method) {
+    case 'bptt':
+      return bpttGradients;
+    case 'every-step':
+      return everyStepGradients;
+    case 'recurrent-backprop':
+      return recurrentBackpropGradients;
+    case 'hebbian':
+      throw new Error('hebbian storage has no gradient: use storeHebbian');
+  }
 }

@@ -14,8 +14,11 @@ import type { TrainingConfig } from '../../nodes/config.js';
 import { makeRng } from '../data/rng.js';
 import type { Network } from '../runtime/network.js';
 import { buildBatch, disposeBatch } from '../runtime/batch.js';
-import { bpttGradients, everyStepGradients, recurrentBackpropGradients, type GradientResult, type MethodOptions } from './methods.js';
+import { gradientsFor, type GradientResult } from './methods.js';
 import type { Optimizer } from './optimizers.js';
+import type { GradientPool } from '../parallel/pool.js';
+import { splitBatch } from '../parallel/split.js';
+import { combineShards, computeShard } from '../parallel/shard.js';
 
 export interface BatchReport {
   readonly step: number;
@@ -67,18 +70,6 @@ export function totalBatches(config: TrainingConfig, train: readonly number[]): 
   return (config.epochs ?? 1) * batchesPerEpoch(train, config.batch);
 }
 
-export function gradientsFor(method: TrainingConfig['method']): (n: Network, b: ReturnType<typeof buildBatch>, o: MethodOptions) => GradientResult {
-  switch (method) {
-    case 'bptt':
-      return bpttGradients;
-    case 'every-step':
-      return everyStepGradients;
-    case 'recurrent-backprop':
-      return recurrentBackpropGradients;
-    case 'hebbian':
-      throw new Error('hebbian storage has no gradient: use storeHebbian');
-  }
-}
 
 function allFinite(grads: ReadonlyMap<string, tf.Tensor>): string | undefined {
   for (const [name, g] of grads) {
@@ -115,6 +106,47 @@ export function trainBatch(input: TrainerInput, step: number): BatchReport {
   }
   optimizer.apply(network.params, r.grads);
   r.grads.forEach((g) => g.dispose());
+  const settled = r.tStar.filter((t) => t >= 0);
+  return {
+    step: step + 1,
+    epoch,
+    loss: r.loss,
+    meanTStar: settled.length > 0 ? settled.reduce((a, b) => a + b, 0) / settled.length : null,
+    unsettled: r.tStar.length - settled.length,
+    tossed: r.tossed,
+    cycle2: r.cycle2,
+    iterations: r.iterations,
+    adjointSteps: r.adjointSteps,
+    ms: performance.now() - started,
+  };
+}
+
+/**
+ * One training batch, split across the cores when a pool of gradient workers is given:
+ * this thread computes the first shard while each worker computes another; the weighted
+ * gradients are summed and applied once. Without a pool it is trainBatch.
+ */
+export async function trainStep(input: TrainerInput, step: number, pool?: GradientPool): Promise<BatchReport> {
+  if (!pool || pool.size === 0) return trainBatch(input, step);
+  const { plan, network, optimizer, datasets, config } = input;
+  const started = performance.now();
+  const { epoch, indices } = batchAt(trainIndices(datasets), config.batch, config.seed, step);
+  const shards = splitBatch(indices, pool.size + 1);
+  const parts = await pool.gradients(step, shards, network.params, () =>
+    computeShard(plan, network, datasets, config, input.theta, step, 0, shards[0]),
+  );
+  const r = combineShards(parts);
+  const bad = !Number.isFinite(r.loss) ? 'loss' : Object.entries(r.grads).find(([, g]) => g.some((v) => !Number.isFinite(v)))?.[0];
+  if (bad) {
+    throw new TrainingDiverged(
+      bad === 'loss'
+        ? `the loss became ${r.loss} at batch ${step + 1}; the weights were not updated`
+        : `the gradient of "${bad}" has NaN or Inf at batch ${step + 1}; the weights were not updated`,
+    );
+  }
+  const grads = new Map(Object.entries(r.grads).map(([name, g]) => [name, tf.tensor(g, network.params.get(name)!.shape)]));
+  optimizer.apply(network.params, grads);
+  grads.forEach((g) => g.dispose());
   const settled = r.tStar.filter((t) => t >= 0);
   return {
     step: step + 1,

@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import { METHODS } from '../../../nodes/config.js';
 import type { TrainingConfig } from '../../../nodes/config.js';
 import { Network } from '../../runtime/network.js';
 import { createOptimizer } from '../../train/optimizers.js';
 import { MANIFEST_FILE, disposeCheckpoint, saveCheckpoint, sidecarDirFor } from '../../train/checkpoint.js';
-import { TrainingDiverged, batchesPerEpoch, totalBatches, trainBatch, trainIndices, type BatchReport } from '../../train/trainer.js';
+import { TrainingDiverged, batchesPerEpoch, totalBatches, trainIndices, trainStep, type BatchReport } from '../../train/trainer.js';
+import { GradientPool } from '../../parallel/pool.js';
 import { storeHebbian, HebbianError } from '../../train/hebbian.js';
 import { evaluate, type EvalReport } from '../../train/evaluate.js';
 import { choiceOption, intOption, numberOption, onePositional, parse } from '../args.js';
@@ -17,7 +19,7 @@ import { progressLine } from '../progress.js';
 import type { Io } from '../io.js';
 
 const USAGE =
-  'attractor train FILE [--method bptt|recurrent-backprop|every-step|hebbian] [--epochs N | --batches N] [--batch B] [--lr X] [--steps T] [--seed K] [--backend B] [--out DIR] [--resume] [--json]';
+  'attractor train FILE [--method bptt|recurrent-backprop|every-step|hebbian] [--epochs N | --batches N] [--batch B] [--lr X] [--steps T] [--seed K] [--backend B] [--out DIR] [--resume] [--workers N|auto] [--json]';
 
 /** Held-out examples scored after training (all of MNIST's 1,000; fewer keeps the summary quick elsewhere). */
 const HELD_OUT_LIMIT = 1000;
@@ -41,6 +43,7 @@ export async function trainCommand(argv: string[], io: Io, deps: TrainDeps = {})
       backend: { type: 'string' },
       out: { type: 'string' },
       resume: { type: 'boolean' },
+      workers: { type: 'string' },
       json: { type: 'boolean' },
     },
     USAGE,
@@ -77,9 +80,11 @@ export async function trainCommand(argv: string[], io: Io, deps: TrainDeps = {})
     throw new InputError(`${file}: the training data has ${train.length} examples, fewer than a batch of ${config.batch} (use --batch)`);
   }
 
+  const workers = workerCount(values.workers, session.backend.name, config);
   const network = Network.create(session.plan, config.seed);
   const optimizer = createOptimizer(config.optimizer, config.weightDecay);
   let start = 0;
+  let pool: GradientPool | undefined;
   try {
     if (values.resume) {
       if (!existsSync(join(out, MANIFEST_FILE))) throw new InputError(`--resume: no checkpoint in ${out}`);
@@ -118,9 +123,12 @@ export async function trainCommand(argv: string[], io: Io, deps: TrainDeps = {})
     const total = totalBatches(config, train);
     if (start >= total) throw new InputError(`${out} is already at batch ${start} of ${total}: nothing left to train (raise --batches or --epochs)`);
     if (!json) {
-      io.out(`${config.method}, ${total} batches of ${config.batch} (${batchesPerEpoch(train, config.batch)} per epoch)${start > 0 ? `, resuming at batch ${start + 1}` : ''}; checkpoints in ${out}`);
+      io.out(
+        `${config.method}, ${total} batches of ${config.batch} (${batchesPerEpoch(train, config.batch)} per epoch)${start > 0 ? `, resuming at batch ${start + 1}` : ''}, ${workers + 1} core${workers > 0 ? 's' : ''}; checkpoints in ${out}`,
+      );
     }
     const input = { plan: session.plan, network, optimizer, datasets: session.datasets, config, theta: session.plan.settle.theta };
+    pool = workers > 0 ? await GradientPool.start(workers, { graph: session.graph, baseDir: dirname(file), backend: session.backend.name, config, theta: input.theta }) : undefined;
     let last: BatchReport | undefined;
     let secondsPerBatch = 0;
     const totals = { tossed: 0, cycle2: 0, unsettled: 0 };
@@ -132,7 +140,7 @@ export async function trainCommand(argv: string[], io: Io, deps: TrainDeps = {})
         return EXIT.interrupted;
       }
       try {
-        last = trainBatch(input, step);
+        last = await trainStep(input, step, pool);
       } catch (err) {
         if (err instanceof TrainingDiverged) {
           io.err(`training stopped: ${err.message}; the last good checkpoint is in ${out}${existsSync(join(out, MANIFEST_FILE)) ? '' : ' (none was written yet)'}`);
@@ -159,9 +167,25 @@ export async function trainCommand(argv: string[], io: Io, deps: TrainDeps = {})
     }
     return EXIT.ok;
   } finally {
+    await pool?.close();
     optimizer.dispose();
     network.dispose();
   }
+}
+
+/**
+ * Gradient workers besides this thread. auto: one per extra core on the wasm and cpu
+ * backends when the batch gives each core at least 8 examples; none on tensorflow (the GPU
+ * parallelises inside), and none for hebbian storage.
+ */
+function workerCount(raw: unknown, backend: string, config: TrainingConfig): number {
+  if (raw !== undefined && raw !== 'auto') {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new InputError(`--workers: expected an integer ≥ 0 or "auto", got ${JSON.stringify(raw)}`);
+    return n;
+  }
+  if (backend === 'tensorflow' || config.method === 'hebbian') return 0;
+  return Math.max(0, Math.min(availableParallelism() - 1, Math.floor(config.batch / 8) - 1));
 }
 
 function heldOut(session: Awaited<ReturnType<typeof openSession>>, network: Network): EvalReport {

@@ -142,3 +142,14 @@ describe('attractor train / eval / gradcheck', () => {
     expect(jsonLines(resumed.out)[0].step).toBe(at + 1);
   });
 });
+
+describe('training on two cores', () => {
+  it('a gradient worker gives the same losses as one thread (shards weighted by scored units)', async () => {
+    cliProcess('kinds'); // builds dist/train-worker.mjs
+    const file = smallGraph('two-cores');
+    const one = jsonLines((await cli('train', file, '--batches', '4', '--workers', '0', '--out', join(tmp, 'one-core'))).out);
+    const two = jsonLines((await cli('train', file, '--batches', '4', '--workers', '1', '--out', join(tmp, 'two-cores'))).out);
+    for (let i = 0; i < 4; i++) expect(Math.abs((two[i].loss as number) - (one[i].loss as number))).toBeLessThan(1e-3 * (one[i].loss as number));
+    expect((await cli('train', file, '--workers', 'many', '--out', join(tmp, 'x2'))).err).toMatch(/--workers: expected an integer ≥ 0 or "auto"/);
+  });
+});
