@@ -57,6 +57,10 @@ export const trainingConfigSchema = z
       .strict()
       .default({ tolerance: 1e-4, maxSteps: 500 }),
     checkpointEvery: positiveInt().default(100).describe('batches between checkpoints'),
+    stopAtTStar: z
+      .boolean()
+      .default(true)
+      .describe('bptt and every-step: each example stops at its t* (faster); false unrolls all T iterations, as the reference does'),
   })
   .strict();
 

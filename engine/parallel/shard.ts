@@ -32,7 +32,7 @@ export function computeShard(
     const weightT = tf.tidy(() => tf.addN(batch.targets.map((t) => tf.sum(t.mask))));
     const weight = batch.targets.length > 0 ? weightT.dataSync()[0] : indices.length;
     weightT.dispose();
-    const r = gradientsFor(config.method)(network, batch, { steps: config.steps, theta, seed: config.seed + step, adjoint: config.adjoint });
+    const r = gradientsFor(config.method)(network, batch, { steps: config.steps, theta, seed: config.seed + step, adjoint: config.adjoint, stopAtTStar: config.stopAtTStar });
     const grads: Record<string, Float32Array> = {};
     for (const [name, g] of r.grads) {
       grads[name] = g.dataSync() as Float32Array;

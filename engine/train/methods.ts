@@ -27,6 +27,8 @@ export interface MethodOptions {
   readonly theta: number;
   readonly seed: number;
   readonly adjoint: { readonly tolerance: number; readonly maxSteps: number };
+  /** Unrolled methods: freeze each example at its t* and end when all have (default), or run all T. */
+  readonly stopAtTStar?: boolean;
 }
 
 export interface GradientResult {
@@ -65,7 +67,7 @@ export function bpttGradients(network: Network, batch: Batch, opts: MethodOption
   const { value, grads } = tf.variableGrads(() => {
     bound = network.bind();
     const ctx = context(network, batch, opts.seed, bound);
-    const u = unroll(ctx, batch.initial, { steps: opts.steps, theta: opts.theta, shuffle: (a) => rng.shuffle(a) });
+    const u = unroll(ctx, batch.initial, { steps: opts.steps, theta: opts.theta, freeze: opts.stopAtTStar !== false, shuffle: (a) => rng.shuffle(a) });
     tStar = u.tStar;
     iterations = u.iterations;
     return batchLoss(plan, batch.targets, u.state);
@@ -89,6 +91,7 @@ export function everyStepGradients(network: Network, batch: Batch, opts: MethodO
     const u = unroll(ctx, batch.initial, {
       steps: opts.steps,
       theta: opts.theta,
+      freeze: opts.stopAtTStar !== false,
       shuffle: (a) => rng.shuffle(a),
       // Examples past their t* are frozen and add nothing new: only moving examples are scored.
       onIteration: (state, active) => losses.push(batchLoss(plan, batch.targets, state, tf.tensor1d(active))),

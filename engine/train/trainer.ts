@@ -91,7 +91,7 @@ export function trainBatch(input: TrainerInput, step: number): BatchReport {
   const method = gradientsFor(config.method);
   let r: GradientResult;
   try {
-    r = method(network, batch, { steps: config.steps, theta: input.theta, seed: config.seed + step, adjoint: config.adjoint });
+    r = method(network, batch, { steps: config.steps, theta: input.theta, seed: config.seed + step, adjoint: config.adjoint, stopAtTStar: config.stopAtTStar });
   } finally {
     disposeBatch(batch);
   }

@@ -10,8 +10,10 @@ import { runPhase, type StepContext } from '../runtime/step.js';
 
 export interface UnrollOptions {
   readonly steps: number;
-  /** Convergence threshold for per-example t*; 0 never freezes (a plain T-step unroll). */
+  /** Convergence threshold for per-example t*. */
   readonly theta: number;
+  /** Freeze each example at its t* and stop once all have (default); false runs all T steps. */
+  readonly freeze?: boolean;
   /** Called with the state after each iteration and which examples were still moving into it. */
   readonly onIteration?: (state: State, active: number[], iteration: number) => void;
   readonly shuffle?: <T>(a: T[]) => T[];
@@ -49,7 +51,7 @@ export function unroll(ctx: StepContext, initial: State, opts: UnrollOptions): U
     const phases = plan.order === 'shuffled' && opts.shuffle ? opts.shuffle([...plan.phases]) : plan.phases;
     let next = state;
     for (const phase of phases) next = runPhase(ctx, phase, next);
-    if (active.some((a) => a === 0)) {
+    if (opts.freeze !== false && active.some((a) => a === 0)) {
       const keep = tf.tensor1d(active);
       const frozen: State = new Map();
       for (const [id, x] of next) {
@@ -64,14 +66,14 @@ export function unroll(ctx: StepContext, initial: State, opts: UnrollOptions): U
     }
     iterations = i;
     opts.onIteration?.(next, active, i);
-    if (opts.theta > 0) {
+    {
       const change = maxChange(next, state);
       change.forEach((c, b) => {
         if (tStar[b] < 0 && c < opts.theta) tStar[b] = i;
       });
     }
     state = next;
-    if (opts.theta > 0 && tStar.every((t) => t >= 0)) break;
+    if (opts.freeze !== false && tStar.every((t) => t >= 0)) break;
   }
   return { state, tStar, iterations };
 }

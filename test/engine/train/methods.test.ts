@@ -103,6 +103,30 @@ describeEachBackend('gradient methods', () => {
     network.dispose();
   });
 
+  it('bptt stops each example at its t* by default, or unrolls all T when asked', async () => {
+    const plan = compileOrThrow([
+      layer('v', vector(16), { role: 'visible' }),
+      layer('h', vector(8)),
+      between('dense', 'w', 'v', 'h', { init: { gain: 0.5 } }),
+      dataset('d', { kind: 'random-patterns', count: 16, size: 16 }),
+      clamp('c', 'v', 'd', { kind: 'top-half' }),
+      target('t', 'v', 'd'),
+    ]);
+    const datasets = await loadPlanDatasets(plan, '.');
+    const network = Network.create(plan, 1);
+    const batch = buildBatch(plan, datasets, pickExamples(datasets, 8, 0, 'train'), 1);
+    const opts = { steps: 40, theta: 1e-3, seed: 0, adjoint: { tolerance: 1e-4, maxSteps: 100 } };
+    const early = bpttGradients(network, batch, opts);
+    const full = bpttGradients(network, batch, { ...opts, stopAtTStar: false });
+    expect(early.iterations).toBeLessThan(40);
+    expect(early.tStar.every((t) => t > 0 && t <= early.iterations)).toBe(true);
+    expect(full.iterations).toBe(40);
+    expect(full.tStar).toEqual(early.tStar);
+    [early, full].forEach((r) => r.grads.forEach((g) => g.dispose()));
+    disposeBatch(batch);
+    network.dispose();
+  });
+
   it('same seed, same backend: an identical loss curve; tensor counts flat across batches', async () => {
     const plan = compileOrThrow([
       layer('v', vector(16), { role: 'visible' }),
