@@ -58,8 +58,18 @@ function byParamName(network: Network, grads: tf.NamedTensorMap): Map<string, tf
   return out;
 }
 
-export function bpttGradients(network: Network, batch: Batch, opts: MethodOptions): GradientResult {
-  const plan = network.plan;
+/**
+ * The unrolled methods share everything but the loss: bind inside the gradient scope
+ * (so gradients reach the free parameters through the symmetrising maps), unroll, score.
+ * `score` gets the state after each iteration (with the examples still moving) and returns
+ * the loss at the end.
+ */
+function unrolledGradients(
+  network: Network,
+  batch: Batch,
+  opts: MethodOptions,
+  score: () => { each?: (state: State, active: number[]) => void; final: (state: State) => tf.Scalar },
+): GradientResult {
   let tStar: number[] = [];
   let iterations = 0;
   const rng = makeRng(opts.seed + 1);
@@ -67,10 +77,17 @@ export function bpttGradients(network: Network, batch: Batch, opts: MethodOption
   const { value, grads } = tf.variableGrads(() => {
     bound = network.bind();
     const ctx = context(network, batch, opts.seed, bound);
-    const u = unroll(ctx, batch.initial, { steps: opts.steps, theta: opts.theta, freeze: opts.stopAtTStar !== false, shuffle: (a) => rng.shuffle(a) });
+    const s = score();
+    const u = unroll(ctx, batch.initial, {
+      steps: opts.steps,
+      theta: opts.theta,
+      freeze: opts.stopAtTStar !== false,
+      shuffle: (a) => rng.shuffle(a),
+      ...(s.each ? { onIteration: s.each } : {}),
+    });
     tStar = u.tStar;
     iterations = u.iterations;
-    return batchLoss(plan, batch.targets, u.state);
+    return s.final(u.state);
   }, [...network.params.values()]);
   bound?.dispose();
   const loss = value.dataSync()[0];
@@ -78,32 +95,19 @@ export function bpttGradients(network: Network, batch: Batch, opts: MethodOption
   return { loss, grads: byParamName(network, grads), tStar, cycle2: 0, tossed: 0, tossedWhy: { notSettled: 0, diverged: 0 }, iterations, adjointSteps: 0 };
 }
 
+export function bpttGradients(network: Network, batch: Batch, opts: MethodOptions): GradientResult {
+  return unrolledGradients(network, batch, opts, () => ({ final: (state) => batchLoss(network.plan, batch.targets, state) }));
+}
+
 export function everyStepGradients(network: Network, batch: Batch, opts: MethodOptions): GradientResult {
-  const plan = network.plan;
-  let tStar: number[] = [];
-  let iterations = 0;
-  const rng = makeRng(opts.seed + 1);
-  let bound: BoundNet | undefined;
-  const { value, grads } = tf.variableGrads(() => {
-    bound = network.bind();
-    const ctx = context(network, batch, opts.seed, bound);
+  return unrolledGradients(network, batch, opts, () => {
     const losses: tf.Scalar[] = [];
-    const u = unroll(ctx, batch.initial, {
-      steps: opts.steps,
-      theta: opts.theta,
-      freeze: opts.stopAtTStar !== false,
-      shuffle: (a) => rng.shuffle(a),
+    return {
       // Examples past their t* are frozen and add nothing new: only moving examples are scored.
-      onIteration: (state, active) => losses.push(batchLoss(plan, batch.targets, state, tf.tensor1d(active))),
-    });
-    tStar = u.tStar;
-    iterations = u.iterations;
-    return tf.div(tf.addN(losses), losses.length) as tf.Scalar;
-  }, [...network.params.values()]);
-  bound?.dispose();
-  const loss = value.dataSync()[0];
-  value.dispose();
-  return { loss, grads: byParamName(network, grads), tStar, cycle2: 0, tossed: 0, tossedWhy: { notSettled: 0, diverged: 0 }, iterations, adjointSteps: 0 };
+      each: (state, active) => void losses.push(batchLoss(network.plan, batch.targets, state, tf.tensor1d(active))),
+      final: () => tf.div(tf.addN(losses), losses.length) as tf.Scalar,
+    };
+  });
 }
 
 /** Per-example ‖·‖_∞ over every layer. */

@@ -83,7 +83,7 @@ function allFinite(grads: ReadonlyMap<string, tf.Tensor>): string | undefined {
 
 /** One training batch at global step `step`: gradients, checks, optimiser update. */
 export function trainBatch(input: TrainerInput, step: number): BatchReport {
-  const { plan, network, optimizer, datasets, config } = input;
+  const { plan, network, datasets, config } = input;
   const started = performance.now();
   const train = trainIndices(datasets);
   const { epoch, indices } = batchAt(train, config.batch, config.seed, step);
@@ -96,15 +96,27 @@ export function trainBatch(input: TrainerInput, step: number): BatchReport {
     disposeBatch(batch);
   }
   const badGrad = Number.isFinite(r.loss) ? allFinite(r.grads) : 'loss';
-  if (badGrad) {
-    r.grads.forEach((g) => g.dispose());
+  if (badGrad) r.grads.forEach((g) => g.dispose());
+  return applyAndReport(input, r, badGrad, step, epoch, started);
+}
+
+/** Refuse a non-finite result (weights untouched), else take the optimiser step; the batch's report. */
+function applyAndReport(
+  input: TrainerInput,
+  r: Pick<GradientResult, 'loss' | 'grads' | 'tStar' | 'tossed' | 'cycle2' | 'iterations' | 'adjointSteps'>,
+  bad: string | undefined,
+  step: number,
+  epoch: number,
+  started: number,
+): BatchReport {
+  if (bad) {
     throw new TrainingDiverged(
-      badGrad === 'loss'
+      bad === 'loss'
         ? `the loss became ${r.loss} at batch ${step + 1}; the weights were not updated`
-        : `the gradient of "${badGrad}" has NaN or Inf at batch ${step + 1}; the weights were not updated`,
+        : `the gradient of "${bad}" has NaN or Inf at batch ${step + 1}; the weights were not updated`,
     );
   }
-  optimizer.apply(network.params, r.grads);
+  input.optimizer.apply(input.network.params, r.grads);
   r.grads.forEach((g) => g.dispose());
   const settled = r.tStar.filter((t) => t >= 0);
   return {
@@ -128,7 +140,7 @@ export function trainBatch(input: TrainerInput, step: number): BatchReport {
  */
 export async function trainStep(input: TrainerInput, step: number, pool?: GradientPool): Promise<BatchReport> {
   if (!pool || pool.size === 0) return trainBatch(input, step);
-  const { plan, network, optimizer, datasets, config } = input;
+  const { plan, network, datasets, config } = input;
   const started = performance.now();
   const { epoch, indices } = batchAt(trainIndices(datasets), config.batch, config.seed, step);
   const shards = splitBatch(indices, pool.size + 1);
@@ -137,27 +149,6 @@ export async function trainStep(input: TrainerInput, step: number, pool?: Gradie
   );
   const r = combineShards(parts);
   const bad = !Number.isFinite(r.loss) ? 'loss' : Object.entries(r.grads).find(([, g]) => g.some((v) => !Number.isFinite(v)))?.[0];
-  if (bad) {
-    throw new TrainingDiverged(
-      bad === 'loss'
-        ? `the loss became ${r.loss} at batch ${step + 1}; the weights were not updated`
-        : `the gradient of "${bad}" has NaN or Inf at batch ${step + 1}; the weights were not updated`,
-    );
-  }
-  const grads = new Map(Object.entries(r.grads).map(([name, g]) => [name, tf.tensor(g, network.params.get(name)!.shape)]));
-  optimizer.apply(network.params, grads);
-  grads.forEach((g) => g.dispose());
-  const settled = r.tStar.filter((t) => t >= 0);
-  return {
-    step: step + 1,
-    epoch,
-    loss: r.loss,
-    meanTStar: settled.length > 0 ? settled.reduce((a, b) => a + b, 0) / settled.length : null,
-    unsettled: r.tStar.length - settled.length,
-    tossed: r.tossed,
-    cycle2: r.cycle2,
-    iterations: r.iterations,
-    adjointSteps: r.adjointSteps,
-    ms: performance.now() - started,
-  };
+  const grads = bad ? new Map<string, tf.Tensor>() : new Map(Object.entries(r.grads).map(([name, g]) => [name, tf.tensor(g, network.params.get(name)!.shape)]));
+  return applyAndReport(input, { ...r, grads }, bad, step, epoch, started);
 }
