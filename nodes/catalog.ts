@@ -8,6 +8,7 @@ import { clampKind } from './kinds/clamp.js';
 import { datasetKind } from './kinds/dataset.js';
 import { targetKind } from './kinds/target.js';
 import { noiseKind } from './kinds/noise.js';
+import { hopfieldMemoryKind, selfAttentionKind } from './kinds/attention.js';
 import type { NodeKind } from './kind.js';
 
 export const KINDS = [
@@ -16,6 +17,8 @@ export const KINDS = [
   denseWithinKind,
   convKind,
   convWithinKind,
+  selfAttentionKind,
+  hopfieldMemoryKind,
   clampKind,
   datasetKind,
   targetKind,
@@ -39,5 +42,5 @@ export function defaultParams(id: KindId): Record<string, unknown> {
   return byId.get(id)!.params.parse({}) as Record<string, unknown>;
 }
 
-export const COUPLING_KINDS = ['dense', 'dense-within', 'conv', 'conv-within'] as const satisfies readonly KindId[];
+export const COUPLING_KINDS = ['dense', 'dense-within', 'conv', 'conv-within', 'self-attention', 'hopfield-memory'] as const satisfies readonly KindId[];
 export type CouplingKindId = (typeof COUPLING_KINDS)[number];

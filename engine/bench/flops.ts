@@ -58,6 +58,11 @@ export function productFlops(plan: Plan, c: CouplingSpec, batch: number): number
       const g = grid(layerOf(plan, c.layer));
       return 2 * batch * g.h * g.w * g.c * g.c * c.kernel * c.kernel;
     }
+    case 'self-attention':
+      // queries and keys (2·T·d·H·dk), scores and the two weighted sums (3·H·T²·dk), back to d (2·T·H·dk·d).
+      return 2 * batch * (4 * c.tokens * c.dim * c.heads * c.keyDim + 3 * c.heads * c.tokens * c.tokens * c.keyDim);
+    case 'hopfield-memory':
+      return 2 * batch * 2 * c.tokens * c.dim * c.patterns;
   }
 }
 

@@ -78,12 +78,12 @@ export async function openCheckpoint(plan: Plan, dir: string): Promise<LoadedChe
  */
 export async function openNetwork(session: Session, weights: string | undefined, seed: number): Promise<{ network: Network; from: string }> {
   const dir = weights ?? (session.graph.weights ? resolve(dirname(session.file), session.graph.weights) : undefined);
-  if (!dir) return { network: Network.create(session.plan, seed), from: `fresh weights (seed ${seed})` };
+  if (!dir) return { network: Network.create(session.plan, seed, session.datasets), from: `fresh weights (seed ${seed})` };
   if (!existsSync(dir)) {
     throw new InputError(`${weights ? '--weights' : `${session.file}: "weights"`}: no folder at ${dir}`);
   }
   const c = await openCheckpoint(session.plan, dir);
-  const network = Network.fromValues(session.plan, c.params, seed);
+  const network = Network.fromValues(session.plan, c.params, seed, session.datasets);
   disposeCheckpoint(c);
   return { network, from: `weights from ${dir} (batch ${c.step})` };
 }

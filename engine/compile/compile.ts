@@ -38,7 +38,11 @@ export function compileGraph(graph: GraphDoc, overrides: SettleOverrides = {}): 
     });
   }
   const phases: Phase[] = groups.map((group) => ({
-    updates: group.map((layer): LayerUpdate => ({ layer, terms: termsInto(layer, s.couplings) })),
+    updates: group.map((layer): LayerUpdate => {
+      const attention = s.couplings.find((c) => c.kind === 'self-attention' && c.layer === layer);
+      const terms = termsInto(layer, s.couplings);
+      return attention && attention.kind === 'self-attention' ? { layer, terms, damped: attention.step } : { layer, terms };
+    }),
   }));
   const plan: Plan = {
     schedule: settle.schedule,
@@ -77,6 +81,21 @@ export function termsInto(layer: string, couplings: readonly CouplingSpec[]): Ne
       case 'conv-within':
         if (c.layer === layer) {
           terms.push({ coupling: c.id, direction: 'within', from: layer, math: `z[${layer}] += conv(x[${layer}], ½(${c.param} + flip(${c.param})ᵀ))` });
+        }
+        break;
+      case 'self-attention':
+        if (c.layer === layer) {
+          terms.push({
+            coupling: c.id,
+            direction: 'within',
+            from: layer,
+            math: `z[${layer}] += Σ_h (A K)·Ŵ_Qᵀ + (Aᵀ Q)·Ŵ_Kᵀ,  A = softmax_N(β Q Kᵀ)  (${c.heads} head${c.heads > 1 ? 's' : ''}, ${c.mask.kind} mask, ${c.tokens} tokens of ${c.dim})`,
+          });
+        }
+        break;
+      case 'hopfield-memory':
+        if (c.layer === layer) {
+          terms.push({ coupling: c.id, direction: 'within', from: layer, math: `z[${layer}] += Yᵀ softmax(β Y x[${layer}])  (${c.patterns} patterns, β = ${c.beta})` });
         }
         break;
     }

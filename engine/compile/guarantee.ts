@@ -12,6 +12,7 @@
  *   state, so the parallel dynamics can diverge (`none`).
  */
 import type { CouplingSpec, Guarantee, LayerSpec } from './plan.js';
+import { maxAttendedBy, selfAttentionStepBound } from './attention-structure.js';
 import { neighbours, type Groups } from './schedule.js';
 
 export interface Conflict {
@@ -29,7 +30,8 @@ export function parallelConflicts(groups: Groups, layers: readonly LayerSpec[], 
           conflicts.push({ layers: [group[i], group[j]], why: `coupled layers "${group[i]}" and "${group[j]}" update in the same phase` });
         }
       }
-      const within = couplings.find((c) => 'layer' in c && c.layer === group[i]);
+      // Attention terms are not parallel bilinear couplings: memory is concave (CCCP), self-attention damped (checked apart).
+      const within = couplings.find((c) => 'layer' in c && c.layer === group[i] && c.kind !== 'hopfield-memory' && c.kind !== 'self-attention');
       if (within) {
         conflicts.push({ layers: [group[i]], why: `layer "${group[i]}" updates all its units in parallel through its internal coupling "${within.id}"` });
       }
@@ -52,6 +54,8 @@ export function deriveGuarantee(
       reason: 'asynchronous: one unit at a time with symmetric weights and self-connections ≥ 0, so each update minimises E over that unit',
     };
   }
+  const attention = attentionVerdict(layers, couplings);
+  if (attention) return { kind: 'none', reason: `${schedule}: ${attention}` };
   const conflicts = parallelConflicts(groups, layers, couplings);
   if (conflicts.length === 0) {
     return {
@@ -70,4 +74,24 @@ export function deriveGuarantee(
     kind: 'fixed-point-or-2-cycle',
     reason: `${schedule}: ${conflicts[0].why}${conflicts.length > 1 ? ` (and ${conflicts.length - 1} more)` : ''}; with symmetric weights and self-connections ≥ 0 this ends in a fixed point or a 2-cycle (Koiran 1994), but E may rise on the way`,
   };
+}
+
+/**
+ * Why an energy self-attention block breaks descent, or undefined when it keeps it: its
+ * damped step descends when the tokens stay in the tanh box and α ≤ selfAttentionStepBound
+ * (derivation in engine/runtime/attention.ts).
+ */
+function attentionVerdict(layers: readonly LayerSpec[], couplings: readonly CouplingSpec[]): string | undefined {
+  for (const c of couplings) {
+    if (c.kind !== 'self-attention') continue;
+    const layer = layers.find((l) => l.id === c.layer)!;
+    if (layer.activation !== 'tanh') {
+      return `self-attention "${c.id}" moves ${layer.activation} tokens of layer "${layer.id}": the step bound needs them in the tanh box (−1, 1)`;
+    }
+    const bound = selfAttentionStepBound(c.heads, c.dim, c.beta, maxAttendedBy(c.mask, c.tokens));
+    if (c.step > bound) {
+      return `self-attention "${c.id}" steps α = ${c.step}, above the descent bound 1/(H(1+n)(2βd+1)) = ${bound.toPrecision(3)}`;
+    }
+  }
+  return undefined;
 }

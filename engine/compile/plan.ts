@@ -9,6 +9,7 @@ import type { Activation } from '../../nodes/kinds/layer.js';
 import type { ClampMask } from '../../nodes/kinds/clamp.js';
 import type { DatasetParams } from '../../nodes/kinds/dataset.js';
 import type { ScheduleKind, SettleConfig } from '../../nodes/config.js';
+import type { AttentionMask } from './attention-structure.js';
 
 export interface LayerSpec {
   readonly id: string;
@@ -39,7 +40,9 @@ export interface ParamSpec {
   readonly name: string;
   readonly owner: string;
   readonly shape: readonly number[];
-  readonly init: WeightInit | { readonly constant: number };
+  readonly init: WeightInit | { readonly constant: number } | { readonly fromData: DataRef; readonly rows: number };
+  /** False for values taken from data (stored memory patterns): no optimiser touches them. */
+  readonly trainable?: boolean;
 }
 
 interface CouplingBase {
@@ -56,6 +59,28 @@ export type CouplingSpec =
       readonly layer: string;
       readonly kernel: number;
       readonly selfConnections: 'nonnegative' | 'zero';
+    })
+  | (CouplingBase & {
+      /** `param` holds W_Q [d, H·dk]; `keyParam` W_K. */
+      readonly kind: 'self-attention';
+      readonly layer: string;
+      readonly keyParam: string;
+      readonly tokens: number;
+      readonly dim: number;
+      readonly heads: number;
+      readonly keyDim: number;
+      readonly beta: number;
+      readonly step: number;
+      readonly mask: AttentionMask;
+    })
+  | (CouplingBase & {
+      /** `param` holds the patterns Y [P, d]. */
+      readonly kind: 'hopfield-memory';
+      readonly layer: string;
+      readonly tokens: number;
+      readonly dim: number;
+      readonly patterns: number;
+      readonly beta: number;
     });
 
 export type TermDirection = 'up' | 'down' | 'within';
@@ -72,6 +97,11 @@ export interface NetInputTerm {
 export interface LayerUpdate {
   readonly layer: string;
   readonly terms: readonly NetInputTerm[];
+  /**
+   * How the layer moves: to the minimiser x ← f(z) (default), or a damped step
+   * x ← (1−α)x + α·f(z) when an energy self-attention block acts on it.
+   */
+  readonly damped?: number;
 }
 
 export interface Phase {

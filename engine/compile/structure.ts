@@ -158,8 +158,53 @@ function resolveCoupling(ix: GraphIndex, node: GraphNode, params: ParamSpec[]): 
       params.push({ name: param, owner: node.id, shape: [k, k, channels, channels], init: glorot(node.params.init, fan, fan) });
       return { id: node.id, kind: 'conv-within', param, layer: layer.id, kernel: k, selfConnections: node.params.selfConnections };
     }
+    case 'self-attention': {
+      const layer = ix.single(node, 'layer', 'layer');
+      if (!layer) return undefined;
+      const { tokens, dim } = tokenView(layer.node.params.shape);
+      const { heads, keyDim, beta, step, mask, gain } = node.params;
+      if (node.params.positional.encoding !== 'none') {
+        ix.error(node.id, 'positional pathways are not built yet: use encoding "none"', undefined, ['params', 'positional', 'encoding']);
+        return undefined;
+      }
+      if (mask.kind === 'local-global' && mask.global > tokens) {
+        ix.error(node.id, `expected at most ${tokens} global tokens (layer "${layer.node.id}" has ${tokens}), got ${mask.global}`, undefined, ['params', 'mask', 'global']);
+        return undefined;
+      }
+      const init = { gain, distribution: 'normal' as const };
+      params.push({ name: `${node.id}.q`, owner: node.id, shape: [dim, heads * keyDim], init: glorot(init, dim, keyDim) });
+      params.push({ name: `${node.id}.k`, owner: node.id, shape: [dim, heads * keyDim], init: glorot(init, dim, keyDim) });
+      return { id: node.id, kind: 'self-attention', param: `${node.id}.q`, keyParam: `${node.id}.k`, layer: layer.node.id, tokens, dim, heads, keyDim, beta, step, mask };
+    }
+    case 'hopfield-memory': {
+      const layer = ix.single(node, 'layer', 'layer');
+      if (!layer) return undefined;
+      const { tokens, dim } = tokenView(layer.node.params.shape);
+      const { patterns, beta, source, gain } = node.params;
+      if (source === 'dataset') {
+        const feed = ix.single(node, 'patterns', 'dataset');
+        if (!feed) return undefined;
+        params.push({ name: param, owner: node.id, shape: [patterns, dim], init: { fromData: { dataset: feed.node.id, port: 'images' }, rows: patterns }, trainable: false });
+      } else {
+        if (ix.feedsOf(node.id, 'patterns').length > 0) ix.warn(node.id, 'patterns are learned (source "learned"): the dataset on "patterns" is not used', 'patterns');
+        params.push({ name: param, owner: node.id, shape: [patterns, dim], init: glorot({ gain, distribution: 'normal' }, dim, patterns) });
+      }
+      return { id: node.id, kind: 'hopfield-memory', param, layer: layer.node.id, tokens, dim, patterns, beta };
+    }
     default:
       return undefined;
+  }
+}
+
+/** A layer as tokens × features: tokens layers as they are, a vector as one token, a grid as one token per pixel. */
+export function tokenView(shape: LayerNode['params']['shape']): { tokens: number; dim: number } {
+  switch (shape.type) {
+    case 'tokens':
+      return { tokens: shape.tokens, dim: shape.dim };
+    case 'vector':
+      return { tokens: 1, dim: shape.size };
+    case 'grid':
+      return { tokens: shape.height * shape.width, dim: shape.channels };
   }
 }
 

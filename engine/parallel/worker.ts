@@ -37,7 +37,7 @@ async function handle(msg: ToWorker): Promise<void> {
       const { plan } = compileGraph(msg.graph);
       if (!plan) throw new Error('the graph does not compile in the worker');
       const datasets = await loadPlanDatasets(plan, msg.baseDir);
-      state = { init: msg, plan, network: Network.create(plan, msg.config.seed), datasets };
+      state = { init: msg, plan, network: Network.create(plan, msg.config.seed, datasets), datasets };
       send({ type: 'ready', backend: info.detail });
       return;
     }

@@ -13,39 +13,9 @@
  * Shapes: x [B, T, d]; W_Q, W_K [d, H·dk] (so the forward product needs no transpose).
  */
 import { tf } from '../tf.js';
+import { maskMatrix, type AttentionMask } from '../compile/attention-structure.js';
 
-export type AttentionMask =
-  | { readonly kind: 'full' }
-  | { readonly kind: 'local'; readonly radius: number }
-  | { readonly kind: 'local-global'; readonly radius: number; readonly global: number }
-  | { readonly kind: 'causal' };
-
-/** N as a T×T 0/1 matrix (row i: the tokens i attends to). Every row holds i itself. */
-export function maskMatrix(mask: AttentionMask, tokens: number): Float32Array {
-  const m = new Float32Array(tokens * tokens);
-  for (let i = 0; i < tokens; i++) {
-    for (let j = 0; j < tokens; j++) {
-      let on: boolean;
-      switch (mask.kind) {
-        case 'full':
-          on = true;
-          break;
-        case 'local':
-          on = Math.abs(i - j) <= mask.radius;
-          break;
-        case 'local-global':
-          // The first `global` tokens see every token and every token sees them (seed 002).
-          on = Math.abs(i - j) <= mask.radius || i < mask.global || j < mask.global;
-          break;
-        case 'causal':
-          on = j <= i;
-          break;
-      }
-      m[i * tokens + j] = on ? 1 : 0;
-    }
-  }
-  return m;
-}
+export { maskMatrix, maxAttendedBy, selfAttentionStepBound, type AttentionMask } from '../compile/attention-structure.js';
 
 const MASKED = -1e9;
 

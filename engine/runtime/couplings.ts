@@ -14,6 +14,7 @@
 import { tf } from '../tf.js';
 import type { CouplingSpec } from '../compile/plan.js';
 import { convolution, flipSwap, product } from './products.js';
+import { bindAttention } from './attention-couplings.js';
 
 export { flipSwap };
 
@@ -45,6 +46,8 @@ export function symmetricWeights(spec: CouplingSpec, free: T): T {
   switch (spec.kind) {
     case 'dense':
     case 'conv':
+    case 'self-attention':
+    case 'hopfield-memory':
       return free;
     case 'dense-within':
       return withSelfConnections(tf.mul(0.5, tf.add(free, tf.transpose(free))), spec.selfConnections);
@@ -71,12 +74,19 @@ export interface BoundCoupling {
   backward(x: T, targetShape: readonly number[]): T;
   /** Per-example coupling energy. */
   energy(state: ReadonlyMap<string, T>): tf.Tensor1D;
+  /**
+   * For couplings whose net input is nonlinear in the state (attention): gᵀ·∂forward/∂x at x.
+   * Linear couplings have none: the adjoint of their forward is their backward.
+   */
+  vjp?(x: T, g: T): T;
   readonly tensors: readonly T[];
 }
 
 const sumPerExample = (t: T): tf.Tensor1D => tf.sum(flat(t), 1) as tf.Tensor1D;
 
-export function bindCoupling(spec: CouplingSpec, free: T): BoundCoupling {
+export function bindCoupling(spec: CouplingSpec, params: ReadonlyMap<string, T>): BoundCoupling {
+  if (spec.kind === 'self-attention' || spec.kind === 'hopfield-memory') return bindAttention(spec, params);
+  const free = params.get(spec.param)!;
   // Intermediates of the map are freed here; the bound weights live until BoundNet.dispose().
   const w = keepDerived(tf.tidy(() => symmetricWeights(spec, free)), free);
   switch (spec.kind) {

@@ -9,6 +9,7 @@ import { layerById } from '../compile/plan.js';
 import { bindCoupling, type BoundCoupling } from './couplings.js';
 import { barrierTerms, perExample } from './activations.js';
 import { makeRng } from '../data/rng.js';
+import type { Dataset } from '../data/dataset.js';
 
 export type State = Map<string, tf.Tensor>;
 
@@ -18,22 +19,26 @@ export class Network {
     readonly params: Map<string, tf.Variable>,
   ) {}
 
-  /** Fresh parameters from the plan's init specs; the same seed gives the same weights on every backend. */
-  static create(plan: Plan, seed: number): Network {
+  /**
+   * Fresh parameters from the plan's init specs; the same seed gives the same weights on every
+   * backend. Parameters taken from data (stored memory patterns) need the loaded datasets.
+   */
+  static create(plan: Plan, seed: number, datasets?: ReadonlyMap<string, Dataset>): Network {
     const rng = makeRng(seed);
     const params = new Map<string, tf.Variable>();
     for (const p of plan.params) {
+      const s = rng.int(2 ** 31);
       // A variable shares its initial tensor's data; the initial tensor itself must go.
-      const init = initialValue(p, rng.int(2 ** 31));
-      params.set(p.name, tf.variable(init, true));
+      const init = 'fromData' in p.init ? dataValue(plan, p, datasets) : initialValue(p, s);
+      params.set(p.name, tf.variable(init, p.trainable !== false));
       init.dispose();
     }
     return new Network(plan, params);
   }
 
   /** Adopt given parameter values (copied), e.g. loaded weights; shapes must match the plan. */
-  static fromValues(plan: Plan, values: ReadonlyMap<string, tf.Tensor>, seed = 0): Network {
-    const net = Network.create(plan, seed);
+  static fromValues(plan: Plan, values: ReadonlyMap<string, tf.Tensor>, seed = 0, datasets?: ReadonlyMap<string, Dataset>): Network {
+    const net = Network.create(plan, seed, datasets);
     for (const [name, v] of values) {
       const target = net.params.get(name);
       if (!target) throw new Error(`weights have a parameter "${name}" that the graph does not`);
@@ -58,7 +63,24 @@ function shapesEqual(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
+/** The first `rows` examples of a dataset as a [rows, d] parameter, in the dataset's range (2v − 1 when symmetric). */
+function dataValue(plan: Plan, p: ParamSpec, datasets: ReadonlyMap<string, Dataset> | undefined): tf.Tensor {
+  if (!('fromData' in p.init)) throw new Error('not a data parameter');
+  const { dataset } = p.init.fromData;
+  const d = datasets?.get(dataset);
+  if (!d) throw new Error(`parameter "${p.name}" is taken from dataset "${dataset}", which is not loaded`);
+  const [rows, dim] = p.shape;
+  const units = d.channels * d.height * d.width;
+  if (units !== dim) throw new Error(`dataset "${dataset}" gives ${units} values per example, but "${p.owner}" stores patterns of ${dim}`);
+  if (d.count < rows) throw new Error(`dataset "${dataset}" has ${d.count} examples, fewer than the ${rows} patterns "${p.owner}" stores`);
+  const spec = plan.datasets.find((x) => x.id === dataset)!;
+  const symmetric = spec.params.range === 'symmetric' || (spec.params.range === 'auto' && ['random-patterns', 'bars-and-stripes'].includes(spec.params.source.kind));
+  const values = d.images.slice(0, rows * dim).map((v) => (symmetric ? 2 * v - 1 : v));
+  return tf.tensor2d(values, [rows, dim]);
+}
+
 function initialValue(p: ParamSpec, seed: number): tf.Tensor {
+  if ('fromData' in p.init) throw new Error('data parameters are made by dataValue');
   if ('constant' in p.init) return tf.fill(p.shape as number[], p.init.constant);
   const { gain, distribution, fanIn, fanOut } = p.init;
   const std = gain * Math.sqrt(2 / (fanIn + fanOut));
@@ -85,7 +107,7 @@ export class BoundNet {
     readonly plan: Plan,
     params: ReadonlyMap<string, tf.Tensor>,
   ) {
-    this.couplings = new Map(plan.couplings.map((c) => [c.id, bindCoupling(c, params.get(c.param)!)]));
+    this.couplings = new Map(plan.couplings.map((c) => [c.id, bindCoupling(c, params)]));
     this.biases = new Map(plan.layers.filter((l) => l.bias).map((l) => [l.id, params.get(`${l.id}.b`)!]));
   }
 

@@ -32,6 +32,8 @@ export function applyClamp(c: ClampBinding | undefined, x: tf.Tensor): tf.Tensor
 function updateLayer(ctx: StepContext, update: LayerUpdate, state: State): tf.Tensor {
   const old = state.get(update.layer)!;
   let next = activate(ctx.net.layer(update.layer), ctx.net.netInput(update, state));
+  // Energy self-attention moves tokens a step α towards the minimiser, not onto it.
+  if (update.damped !== undefined) next = tf.add(tf.mul(1 - update.damped, old), tf.mul(update.damped, next));
   const p = ctx.dropout.get(update.layer) ?? 0;
   if (p > 0) {
     const keep = tf.less(tf.randomUniform(old.shape, 0, 1, 'float32', ctx.nextSeed()), p);

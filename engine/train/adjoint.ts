@@ -37,7 +37,9 @@ export function activationVjp(layer: LayerSpec, x: tf.Tensor, g: tf.Tensor): tf.
 }
 
 interface PhaseJacobian {
-  /** Per updated layer: the update and the factor (1 − c) ⊙ f′ at x* (elementwise activations), or x* for softmax. */
+  /** The state the phase reads (for the vector–Jacobian products of nonlinear terms). */
+  readonly input: State;
+  /** Per updated layer: its update, its new value at x* and (1 − c), the units no clamp holds. */
   readonly layers: { update: LayerUpdate; layer: LayerSpec; x: tf.Tensor; free: tf.Tensor | undefined }[];
 }
 
@@ -64,10 +66,17 @@ export class FixedPointJacobian {
         return { update, layer, x: next.get(update.layer)!, free };
       });
       for (const u of phase.updates) made.push(next.get(u.layer)!);
-      this.phases.push({ layers });
+      this.phases.push({ input: s, layers });
       s = next;
     }
     this.tensors = made;
+  }
+
+  /** f(z) at x* for a layer update: the new value itself, or, for a damped step, f(z) recovered from it. */
+  private activated(update: LayerUpdate, x: tf.Tensor, input: State): tf.Tensor {
+    if (update.damped === undefined) return x;
+    const old = input.get(update.layer)!;
+    return tf.div(tf.sub(x, tf.mul(1 - update.damped, old)), update.damped);
   }
 
   /** Jᵀg for a cotangent on every layer's state. */
@@ -75,17 +84,22 @@ export class FixedPointJacobian {
     return tidyState(() => {
       let cot: State = new Map(g);
       for (let p = this.phases.length - 1; p >= 0; p--) {
-        const { layers } = this.phases[p];
+        const { input, layers } = this.phases[p];
         const next: State = new Map(cot);
-        for (const { update } of layers) next.set(update.layer, tf.zerosLike(cot.get(update.layer)!));
+        // An overwritten layer passes nothing back through its old value; a damped one keeps (1 − α) of it.
+        for (const { update, free } of layers) {
+          const g = cot.get(update.layer)!;
+          next.set(update.layer, update.damped === undefined ? tf.zerosLike(g) : tf.mul(1 - update.damped, free ? tf.mul(g, free) : g));
+        }
         for (const { update, layer, x, free } of layers) {
-          let gz = activationVjp(layer, x, cot.get(update.layer)!);
+          let gz = activationVjp(layer, this.activated(update, x, input), cot.get(update.layer)!);
           if (free) gz = tf.mul(gz, free);
+          if (update.damped !== undefined) gz = tf.mul(update.damped, gz);
           for (const term of update.terms) {
             const c = this.net.couplings.get(term.coupling)!;
             const src = next.get(term.from)!;
-            // Adjoint of a term: up ↔ down; within is self-adjoint.
-            const back = term.direction === 'up' ? c.backward(gz, src.shape) : c.forward(gz, src.shape);
+            // Adjoint of a linear term: up ↔ down, within is self-adjoint; nonlinear terms give their own VJP.
+            const back = c.vjp ? c.vjp(input.get(term.from)!, gz) : term.direction === 'up' ? c.backward(gz, src.shape) : c.forward(gz, src.shape);
             next.set(term.from, tf.add(src, back));
           }
         }

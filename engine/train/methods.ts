@@ -49,6 +49,11 @@ function context(network: Network, batch: Batch, seed: number, net: BoundNet): S
   return { net, clamps: batch.clamps, dropout: batch.dropout, nextSeed: () => rng.int(2 ** 31) };
 }
 
+/** The variables gradients are taken for: stored patterns taken from data are constants. */
+function trainable(network: Network): tf.Variable[] {
+  return [...network.params.values()].filter((v) => v.trainable);
+}
+
 function byParamName(network: Network, grads: tf.NamedTensorMap): Map<string, tf.Tensor> {
   const out = new Map<string, tf.Tensor>();
   for (const [name, v] of network.params) {
@@ -88,7 +93,7 @@ function unrolledGradients(
     tStar = u.tStar;
     iterations = u.iterations;
     return s.final(u.state);
-  }, [...network.params.values()]);
+  }, trainable(network));
   bound?.dispose();
   const loss = value.dataSync()[0];
   value.dispose();
@@ -211,7 +216,7 @@ export function recurrentBackpropGradients(network: Network, batch: Batch, opts:
     let total: tf.Tensor = tf.scalar(0);
     for (const [id, gb] of gBar) if (s.get(id) !== xStar.get(id)) total = tf.add(total, tf.sum(tf.mul(s.get(id)!, gb)));
     return total as tf.Scalar;
-  }, [...network.params.values()]);
+  }, trainable(network));
   projected.dispose();
   projector?.dispose();
   disposeState(gBar);

@@ -43,7 +43,8 @@ export function createOptimizer(config: OptimizerConfig, weightDecay = 0): Optim
       tf.tidy(() => {
         for (const [name, p] of params) {
           let g = grads.get(name);
-          if (!g) continue;
+          // Constants (patterns taken from data) are never moved, not even by weight decay.
+          if (!g || !p.trainable) continue;
           if (weightDecay > 0) g = tf.add(g, tf.mul(weightDecay, p));
           if (config.kind === 'adam') {
             const m = slot(`${name}/m`, p);

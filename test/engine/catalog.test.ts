@@ -24,6 +24,13 @@ const GRAPHS: Record<KindId, Parts[]> = {
   dataset: [...pair, between('dense', 'w', 'v', 'h'), patterns, clamp('c', 'v', 'd', { kind: 'whole' }, { hold: false })],
   target: [...pair, between('dense', 'w', 'v', 'h'), patterns, clamp('c', 'v', 'd', { kind: 'top-half' }), target('t', 'v', 'd')],
   noise: [...pair, between('dense', 'w', 'v', 'h'), noise('n', 'h', { init: 'normal', dropout: 0.3 })],
+  'self-attention': [layer('v', { type: 'tokens', tokens: 5, dim: 4 }), { nodes: [{ id: 'a', kind: 'self-attention', params: { heads: 2, keyDim: 3, step: 0.001, mask: { kind: 'local', radius: 1 } } }], edges: [{ from: { node: 'v', port: 'state' }, to: { node: 'a', port: 'layer' } }] }],
+  'hopfield-memory': [
+    layer('v', vector(16), { role: 'visible', activation: 'linear' }),
+    patterns,
+    clamp('c', 'v', 'd', { kind: 'whole' }, { hold: false }),
+    { nodes: [{ id: 'm', kind: 'hopfield-memory', params: { patterns: 6, source: 'dataset' } }], edges: [{ from: { node: 'v', port: 'state' }, to: { node: 'm', port: 'layer' } }, { from: { node: 'd', port: 'images' }, to: { node: 'm', port: 'patterns' } }] },
+  ],
 };
 
 describe('the catalog', () => {
@@ -46,7 +53,7 @@ describe('the catalog', () => {
       expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
       const before = tf.memory().numTensors;
       const datasets = await loadPlanDatasets(plan!, '.');
-      const net = Network.create(plan!, 1);
+      const net = Network.create(plan!, 1, datasets);
       const bound = net.bind();
       const batch = buildBatch(plan!, datasets, pickExamples(datasets, 3, 0, 'test'), 2);
       const r = settle({ net: bound, initial: batch.initial, clamps: batch.clamps, dropout: batch.dropout }, { steps: 5, theta: 1e-3, seed: 0 });

@@ -81,7 +81,7 @@ export async function trainCommand(argv: string[], io: Io, deps: TrainDeps = {})
   }
 
   const workers = workerCount(values.workers, session.backend.name, config);
-  const network = Network.create(session.plan, config.seed);
+  const network = Network.create(session.plan, config.seed, session.datasets);
   const optimizer = createOptimizer(config.optimizer, config.weightDecay);
   let start = 0;
   let pool: GradientPool | undefined;

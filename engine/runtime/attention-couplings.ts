@@ -1,0 +1,61 @@
+/**
+ * Attention blocks bound as couplings on a layer seen as tokens [T, d] (attention.ts holds
+ * the math). Their net input is nonlinear in the state, so they also give a vector–Jacobian
+ * product for the recurrent-backprop adjoint.
+ *
+ * Self-attention uses Ŵ = W/‖W‖_F for queries and keys, so ‖Ŵ_Q Ŵ_Kᵀ‖₂ ≤ 1 holds by
+ * parametrisation: the step bound of selfAttentionStepBound rests on it.
+ */
+import { tf } from '../tf.js';
+import type { CouplingSpec } from '../compile/plan.js';
+import { additiveMask, memoryEnergy, memoryNetInput, selfAttentionEnergy, selfAttentionNetInput, type MemoryWeights, type SelfAttentionWeights } from './attention.js';
+import type { BoundCoupling } from './couplings.js';
+
+type T = tf.Tensor;
+type AttentionSpec = Extract<CouplingSpec, { kind: 'self-attention' | 'hopfield-memory' }>;
+
+function tokens(x: T, spec: AttentionSpec): tf.Tensor3D {
+  return tf.reshape(x, [x.shape[0], spec.tokens, spec.dim]) as tf.Tensor3D;
+}
+
+/** gᵀ·∂f/∂x by autodiff: attention terms are small next to the couplings between layers. */
+function vjpOf(f: (x: T) => T): (x: T, g: T) => T {
+  return (x, g) => tf.grad((v: T) => tf.sum(tf.mul(f(v), g)))(x);
+}
+
+const normalised = (w: T): tf.Tensor2D => tf.div(w, tf.norm(w)) as tf.Tensor2D;
+
+export function bindAttention(spec: AttentionSpec, params: ReadonlyMap<string, T>): BoundCoupling {
+  if (spec.kind === 'self-attention') {
+    const made = tf.tidy(() => {
+      const wq = normalised(params.get(spec.param)!);
+      const wk = normalised(params.get(spec.keyParam)!);
+      return [wq, wk, tf.transpose(wq), tf.transpose(wk), additiveMask(spec.mask, spec.tokens)] as T[];
+    });
+    // Kept past a gradient's forward scope, like every bound weight (couplings.ts); BoundNet frees them.
+    made.forEach((t) => tf.keep(t));
+    const [wq, wk, wqT, wkT, mask] = made as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    const w: SelfAttentionWeights = { wq, wk, wqT, wkT, heads: spec.heads, beta: spec.beta, mask };
+    const forward = (x: T) => tf.reshape(selfAttentionNetInput(tokens(x, spec), w), x.shape);
+    return {
+      spec,
+      forward,
+      backward: forward,
+      energy: (s) => selfAttentionEnergy(tokens(s.get(spec.layer)!, spec), w),
+      vjp: vjpOf(forward),
+      tensors: made,
+    };
+  }
+  const y = params.get(spec.param)! as tf.Tensor2D;
+  const yT = tf.keep(tf.tidy(() => tf.transpose(y))) as tf.Tensor2D;
+  const m: MemoryWeights = { y, yT, beta: spec.beta };
+  const forward = (x: T) => tf.reshape(memoryNetInput(tokens(x, spec), m), x.shape);
+  return {
+    spec,
+    forward,
+    backward: forward,
+    energy: (s) => memoryEnergy(tokens(s.get(spec.layer)!, spec), m),
+    vjp: vjpOf(forward),
+    tensors: [y, yT],
+  };
+}
