@@ -9,6 +9,7 @@ import { datasetKind } from './kinds/dataset.js';
 import { targetKind } from './kinds/target.js';
 import { noiseKind } from './kinds/noise.js';
 import { hopfieldMemoryKind, selfAttentionKind } from './kinds/attention.js';
+import { patchesKind } from './kinds/patches.js';
 import type { NodeKind } from './kind.js';
 
 export const KINDS = [
@@ -19,6 +20,7 @@ export const KINDS = [
   convWithinKind,
   selfAttentionKind,
   hopfieldMemoryKind,
+  patchesKind,
   clampKind,
   datasetKind,
   targetKind,

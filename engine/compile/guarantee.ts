@@ -58,9 +58,11 @@ export function deriveGuarantee(
   if (attention) return { kind: 'none', reason: `${schedule}: ${attention}` };
   const conflicts = parallelConflicts(groups, layers, couplings);
   if (conflicts.length === 0) {
+    const memory = couplings.some((c) => c.kind === 'hopfield-memory') ? '; a Hopfield memory\'s concave −lse term is linearised at the old state (CCCP), so its update descends too' : '';
+    const attention = couplings.some((c) => c.kind === 'self-attention') ? '; energy self-attention steps within the bound α ≤ 1/(H(1+n)(2βd+1))' : '';
     return {
       kind: 'descent',
-      reason: `${schedule}: no phase updates two coupled units together, and with symmetric weights each layer update x ← f(z) minimises E over the units it changes`,
+      reason: `${schedule}: no phase updates two coupled units together, and with symmetric weights each layer update x ← f(z) minimises E over the units it changes${memory}${attention}`,
     };
   }
   const linear = conflicts.flatMap((c) => c.layers).find((id) => layers.find((l) => l.id === id)?.activation === 'linear');

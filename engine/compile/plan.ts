@@ -50,6 +50,14 @@ interface CouplingBase {
   readonly param: string;
 }
 
+/** A grid layer seen as p×p patch tokens (a permutation of its units). */
+export interface PatchView {
+  readonly patch: number;
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+}
+
 export type CouplingSpec =
   | (CouplingBase & { readonly kind: 'dense'; readonly lower: string; readonly upper: string })
   | (CouplingBase & { readonly kind: 'dense-within'; readonly layer: string; readonly selfConnections: 'nonnegative' | 'zero' })
@@ -72,6 +80,7 @@ export type CouplingSpec =
       readonly beta: number;
       readonly step: number;
       readonly mask: AttentionMask;
+      readonly view?: PatchView;
     })
   | (CouplingBase & {
       /** `param` holds the patterns Y [P, d]. */
@@ -81,6 +90,7 @@ export type CouplingSpec =
       readonly dim: number;
       readonly patterns: number;
       readonly beta: number;
+      readonly view?: PatchView;
     });
 
 export type TermDirection = 'up' | 'down' | 'within';

@@ -16,6 +16,7 @@ import type {
   NoiseSpec,
   ParamSpec,
   TargetSpec,
+  PatchView,
   WeightInit,
 } from './plan.js';
 
@@ -159,9 +160,9 @@ function resolveCoupling(ix: GraphIndex, node: GraphNode, params: ParamSpec[]): 
       return { id: node.id, kind: 'conv-within', param, layer: layer.id, kernel: k, selfConnections: node.params.selfConnections };
     }
     case 'self-attention': {
-      const layer = ix.single(node, 'layer', 'layer');
+      const layer = tokenInput(ix, node);
       if (!layer) return undefined;
-      const { tokens, dim } = tokenView(layer.node.params.shape);
+      const { tokens, dim, view } = layer;
       const { heads, keyDim, beta, step, mask, gain } = node.params;
       if (node.params.positional.encoding !== 'none') {
         ix.error(node.id, 'positional pathways are not built yet: use encoding "none"', undefined, ['params', 'positional', 'encoding']);
@@ -174,12 +175,12 @@ function resolveCoupling(ix: GraphIndex, node: GraphNode, params: ParamSpec[]): 
       const init = { gain, distribution: 'normal' as const };
       params.push({ name: `${node.id}.q`, owner: node.id, shape: [dim, heads * keyDim], init: glorot(init, dim, keyDim) });
       params.push({ name: `${node.id}.k`, owner: node.id, shape: [dim, heads * keyDim], init: glorot(init, dim, keyDim) });
-      return { id: node.id, kind: 'self-attention', param: `${node.id}.q`, keyParam: `${node.id}.k`, layer: layer.node.id, tokens, dim, heads, keyDim, beta, step, mask };
+      return { id: node.id, kind: 'self-attention', param: `${node.id}.q`, keyParam: `${node.id}.k`, layer: layer.node.id, tokens, dim, heads, keyDim, beta, step, mask, ...(view ? { view } : {}) };
     }
     case 'hopfield-memory': {
-      const layer = ix.single(node, 'layer', 'layer');
+      const layer = tokenInput(ix, node);
       if (!layer) return undefined;
-      const { tokens, dim } = tokenView(layer.node.params.shape);
+      const { tokens, dim, view } = layer;
       const { patterns, beta, source, gain } = node.params;
       if (source === 'dataset') {
         const feed = ix.single(node, 'patterns', 'dataset');
@@ -189,11 +190,34 @@ function resolveCoupling(ix: GraphIndex, node: GraphNode, params: ParamSpec[]): 
         if (ix.feedsOf(node.id, 'patterns').length > 0) ix.warn(node.id, 'patterns are learned (source "learned"): the dataset on "patterns" is not used', 'patterns');
         params.push({ name: param, owner: node.id, shape: [patterns, dim], init: glorot({ gain, distribution: 'normal' }, dim, patterns) });
       }
-      return { id: node.id, kind: 'hopfield-memory', param, layer: layer.node.id, tokens, dim, patterns, beta };
+      return { id: node.id, kind: 'hopfield-memory', param, layer: layer.node.id, tokens, dim, patterns, beta, ...(view ? { view } : {}) };
     }
     default:
       return undefined;
   }
+}
+
+/**
+ * The layer an attention block acts on, as tokens: wired directly, or through a patches
+ * node that cuts a grid into p×p patch tokens.
+ */
+function tokenInput(ix: GraphIndex, node: GraphNode): { node: LayerNode; tokens: number; dim: number; view?: PatchView } | undefined {
+  const feeds = ix.feedsOf(node.id, 'layer');
+  if (feeds.length === 1 && feeds[0].node.kind === 'patches') {
+    const cut = feeds[0].node;
+    const grid = gridInput(ix, cut, 'grid');
+    if (!grid || grid.params.shape.type !== 'grid') return undefined;
+    const { height, width, channels } = grid.params.shape;
+    const patch = cut.params.size;
+    if (height % patch !== 0 || width % patch !== 0) {
+      ix.error(cut.id, `expected a patch size dividing the ${height}×${width} grid of layer "${grid.id}", got ${patch}`, undefined, ['params', 'size']);
+      return undefined;
+    }
+    return { node: grid, tokens: (height / patch) * (width / patch), dim: patch * patch * channels, view: { patch, height, width, channels } };
+  }
+  const layer = ix.single(node, 'layer', 'layer');
+  if (!layer) return undefined;
+  return { node: layer.node, ...tokenView(layer.node.params.shape) };
 }
 
 /** A layer as tokens × features: tokens layers as they are, a vector as one token, a grid as one token per pixel. */

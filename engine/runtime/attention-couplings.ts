@@ -8,14 +8,33 @@
  */
 import { tf } from '../tf.js';
 import type { CouplingSpec } from '../compile/plan.js';
-import { additiveMask, memoryEnergy, memoryNetInput, selfAttentionEnergy, selfAttentionNetInput, type MemoryWeights, type SelfAttentionWeights } from './attention.js';
+import {
+  additiveMask,
+  memoryEnergy,
+  memoryNetInput,
+  memoryWeights,
+  selfAttention,
+  selfAttentionEnergy,
+  selfAttentionNetInput,
+  type MemoryWeights,
+  type SelfAttentionWeights,
+} from './attention.js';
 import type { BoundCoupling } from './couplings.js';
+import { cutPatches, putPatches } from './patches.js';
 
 type T = tf.Tensor;
 type AttentionSpec = Extract<CouplingSpec, { kind: 'self-attention' | 'hopfield-memory' }>;
 
+/** The state as tokens [B, T, d]: reshaped, or cut into patches when the block reads a patches node. */
 function tokens(x: T, spec: AttentionSpec): tf.Tensor3D {
+  if (spec.view) return cutPatches(x as tf.Tensor4D, spec.view.patch);
   return tf.reshape(x, [x.shape[0], spec.tokens, spec.dim]) as tf.Tensor3D;
+}
+
+/** Tokens back in the layer's own layout (patches put back into the grid). */
+function untokens(t: tf.Tensor3D, like: T, spec: AttentionSpec): T {
+  if (spec.view) return putPatches(t, spec.view.height, spec.view.width, spec.view.channels, spec.view.patch);
+  return tf.reshape(t, like.shape);
 }
 
 /** gᵀ·∂f/∂x by autodiff: attention terms are small next to the couplings between layers. */
@@ -36,26 +55,31 @@ export function bindAttention(spec: AttentionSpec, params: ReadonlyMap<string, T
     made.forEach((t) => tf.keep(t));
     const [wq, wk, wqT, wkT, mask] = made as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
     const w: SelfAttentionWeights = { wq, wk, wqT, wkT, heads: spec.heads, beta: spec.beta, mask };
-    const forward = (x: T) => tf.reshape(selfAttentionNetInput(tokens(x, spec), w), x.shape);
+    const forward = (x: T) => untokens(selfAttentionNetInput(tokens(x, spec), w), x, spec);
     return {
       spec,
       forward,
       backward: forward,
       energy: (s) => selfAttentionEnergy(tokens(s.get(spec.layer)!, spec), w),
       vjp: vjpOf(forward),
+      attention: (s) => selfAttention(tokens(s.get(spec.layer)!, spec), w).a,
       tensors: made,
     };
   }
   const y = params.get(spec.param)! as tf.Tensor2D;
   const yT = tf.keep(tf.tidy(() => tf.transpose(y))) as tf.Tensor2D;
   const m: MemoryWeights = { y, yT, beta: spec.beta };
-  const forward = (x: T) => tf.reshape(memoryNetInput(tokens(x, spec), m), x.shape);
+  const forward = (x: T) => untokens(memoryNetInput(tokens(x, spec), m), x, spec);
   return {
     spec,
     forward,
     backward: forward,
     energy: (s) => memoryEnergy(tokens(s.get(spec.layer)!, spec), m),
     vjp: vjpOf(forward),
+    attention: (s) => {
+      const x = tokens(s.get(spec.layer)!, spec);
+      return tf.reshape(memoryWeights(x, m), [x.shape[0], spec.tokens, spec.patterns]);
+    },
     tensors: [y, yT],
   };
 }

@@ -79,6 +79,8 @@ export interface BoundCoupling {
    * Linear couplings have none: the adjoint of their forward is their backward.
    */
   vjp?(x: T, g: T): T;
+  /** Attention blocks: the weights of every head at this state ([B, H, T, T]; memory: [B, T, P]). */
+  attention?(state: ReadonlyMap<string, T>): T;
   readonly tensors: readonly T[];
 }
 

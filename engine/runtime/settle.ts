@@ -25,6 +25,14 @@ export interface SettleOptions {
   readonly snapshots?: readonly number[];
   /** Stop once every example has converged or cycles (default); false runs all `steps` (fixed-T unrolls, leak checks). */
   readonly stopWhenSettled?: boolean;
+  /** Keep every attention block's weights after each iteration (0 = initial), for the UI and `--record attention`. */
+  readonly recordAttention?: boolean;
+}
+
+/** Attention weights of one block: per iteration, a flat array shaped `shape` ([B, H, T, T], or [B, T, P] for a memory). */
+export interface AttentionRecord {
+  readonly shape: number[];
+  readonly iterations: Float32Array[];
 }
 
 export interface IterationInfo {
@@ -52,6 +60,8 @@ export interface SettleResult {
   /** Final state; the caller owns these tensors (disposeState). */
   readonly state: State;
   readonly snapshots: Map<number, State>;
+  /** By block id, when `recordAttention`. */
+  readonly attention: Map<string, AttentionRecord>;
 }
 
 export interface SettleInput {
@@ -131,6 +141,18 @@ export function settle(input: SettleInput, opts: SettleOptions): SettleResult {
   if (recordEnergy !== 'none') energy.push(energyNow(state));
   if (recordEnergy === 'phase') phaseEnergy.push(energy[0]);
   if (wanted.has(0)) snapshots.set(0, copyState(state));
+  const attention = new Map<string, AttentionRecord>();
+  const recordWeights = (s: State) => {
+    for (const [id, c] of net.couplings) {
+      if (!c.attention) continue;
+      const a = tf.tidy(() => c.attention!(s));
+      const rec = attention.get(id) ?? { shape: a.shape, iterations: [] };
+      rec.iterations.push(a.dataSync() as Float32Array);
+      attention.set(id, rec);
+      a.dispose();
+    }
+  };
+  if (opts.recordAttention) recordWeights(state);
 
   let iterations = 0;
   let cancelled = false;
@@ -176,6 +198,7 @@ export function settle(input: SettleInput, opts: SettleOptions): SettleResult {
     state = next;
     iterations = i;
     if (wanted.has(i)) snapshots.set(i, copyState(state));
+    if (opts.recordAttention) recordWeights(state);
     const converged = tStar.filter((t) => t >= 0).length;
     const cycling = cycle2.filter(Boolean).length;
     const verdict = opts.onIteration?.({
@@ -192,7 +215,7 @@ export function settle(input: SettleInput, opts: SettleOptions): SettleResult {
     if (converged + cycling === batch && opts.stopWhenSettled !== false) break;
   }
   if (prev) release(prev, [state]);
-  return { iterations, energy, phaseEnergy, maxChange, tStar, cycle2, cancelled, state, snapshots };
+  return { iterations, energy, phaseEnergy, maxChange, tStar, cycle2, cancelled, state, snapshots, attention };
 }
 
 function stepPhase(ctx: StepContext, phase: Phase, state: State, rng: ReturnType<typeof makeRng>): State {

@@ -25,6 +25,11 @@ const GRAPHS: Record<KindId, Parts[]> = {
   target: [...pair, between('dense', 'w', 'v', 'h'), patterns, clamp('c', 'v', 'd', { kind: 'top-half' }), target('t', 'v', 'd')],
   noise: [...pair, between('dense', 'w', 'v', 'h'), noise('n', 'h', { init: 'normal', dropout: 0.3 })],
   'self-attention': [layer('v', { type: 'tokens', tokens: 5, dim: 4 }), { nodes: [{ id: 'a', kind: 'self-attention', params: { heads: 2, keyDim: 3, step: 0.001, mask: { kind: 'local', radius: 1 } } }], edges: [{ from: { node: 'v', port: 'state' }, to: { node: 'a', port: 'layer' } }] }],
+  patches: [
+    layer('v', grid(1, 8, 8), { role: 'visible' }),
+    { nodes: [{ id: 'p', kind: 'patches', params: { size: 4 } }], edges: [{ from: { node: 'v', port: 'state' }, to: { node: 'p', port: 'grid' } }] },
+    { nodes: [{ id: 'a', kind: 'self-attention', params: { step: 0.001 } }], edges: [{ from: { node: 'p', port: 'tokens' }, to: { node: 'a', port: 'layer' } }] },
+  ],
   'hopfield-memory': [
     layer('v', vector(16), { role: 'visible', activation: 'linear' }),
     patterns,

@@ -12,7 +12,7 @@ import { describeBackend, openNetwork, openSession } from '../session.js';
 import type { Io } from '../io.js';
 
 const USAGE =
-  'attractor settle FILE [--steps N] [--theta X] [--schedule S] [--order fixed|shuffled] [--seed K] [--batch B] [--backend auto|tensorflow|wasm|cpu] [--weights DIR] [--json]';
+  'attractor settle FILE [--steps N] [--theta X] [--schedule S] [--order fixed|shuffled] [--seed K] [--batch B] [--backend auto|tensorflow|wasm|cpu] [--weights DIR] [--record attention] [--json]';
 
 export async function settleCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(
@@ -26,6 +26,7 @@ export async function settleCommand(argv: string[], io: Io): Promise<number> {
       batch: { type: 'string' },
       backend: { type: 'string' },
       weights: { type: 'string' },
+      record: { type: 'string' },
       json: { type: 'boolean' },
     },
     USAGE,
@@ -39,6 +40,7 @@ export async function settleCommand(argv: string[], io: Io): Promise<number> {
     seed: intOption(values, 'seed', 0),
     batch: intOption(values, 'batch', 1),
   };
+  const record = choiceOption(values, 'record', ['attention'] as const);
   const session = await openSession(file, overrides, values.backend);
   const { plan, warnings, backend, datasets } = session;
   if (!values.json) problemLines(file, warnings).forEach((l) => io.err(l));
@@ -55,7 +57,10 @@ export async function settleCommand(argv: string[], io: Io): Promise<number> {
     throw new InputError(`${file}: ${(err as Error).message}`);
   }
   const started = performance.now();
-  const result = settle({ net: bound, initial: batch.initial, clamps: batch.clamps, dropout: batch.dropout }, { steps, theta, seed });
+  const result = settle(
+    { net: bound, initial: batch.initial, clamps: batch.clamps, dropout: batch.dropout },
+    { steps, theta, seed, recordAttention: record === 'attention' },
+  );
   const ms = performance.now() - started;
   const layers = summariseLayers(plan, result);
   disposeState(result.state);
@@ -84,6 +89,7 @@ export async function settleCommand(argv: string[], io: Io): Promise<number> {
     layers,
     ms: Math.round(ms * 10) / 10,
     tensors: tf.memory().numTensors,
+    ...(record === 'attention' ? attentionJson(result) : {}),
   };
   if (values.json) {
     io.out(JSON.stringify(report));
@@ -111,8 +117,24 @@ export async function settleCommand(argv: string[], io: Io): Promise<number> {
   for (const l of layers) {
     io.out(`  ${l.id.padEnd(12)} ${l.shape.padEnd(18)} mean ${fmt(l.mean)}  min ${fmt(l.min)}  max ${fmt(l.max)}  saturated ${(100 * l.saturated).toFixed(0)}%`);
   }
+  for (const [id, rec] of result.attention) {
+    io.out(`attention "${id}": weights [${rec.shape.join('×')}] recorded at ${rec.iterations.length} iterations (use --json to get them)`);
+  }
   io.out(`${result.iterations} iterations in ${ms.toFixed(1)} ms (${(ms / Math.max(1, result.iterations)).toFixed(2)} ms per iteration)`);
   return 0;
+}
+
+/** JSON output keeps recorded attention weights up to this many numbers (small graphs). */
+const ATTENTION_JSON_LIMIT = 2_000_000;
+
+function attentionJson(result: SettleResult): Record<string, unknown> {
+  const total = [...result.attention.values()].reduce((n, r) => n + r.iterations.length * (r.iterations[0]?.length ?? 0), 0);
+  if (total > ATTENTION_JSON_LIMIT) {
+    return { attentionOmitted: `${total} recorded weights exceed the JSON limit of ${ATTENTION_JSON_LIMIT}: use a smaller --batch or --steps` };
+  }
+  const attention: Record<string, { shape: number[]; iterations: number[][] }> = {};
+  for (const [id, r] of result.attention) attention[id] = { shape: r.shape, iterations: r.iterations.map((a) => Array.from(a, (v) => Math.round(v * 1e6) / 1e6)) };
+  return { attention };
 }
 
 function fmt(v: number): string {

@@ -1,10 +1,25 @@
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, cliProcess } from '../../helpers/cli.js';
 
-const EXAMPLES = ['mnist-completion', 'conv-completion', 'hopfield', 'stack-3', 'conv-within'].map((n) => `examples/${n}.attractor.json`);
+const EXAMPLES = [
+  'mnist-completion',
+  'conv-completion',
+  'hopfield',
+  'stack-3',
+  'conv-within',
+  'mnist-denoise',
+  'mnist-classify',
+  'mnist-generate',
+  'hopfield-retrieval',
+  'mnist-patches',
+].map((n) => `examples/${n}.attractor.json`);
+
+it('every example in examples/ is in this list', () => {
+  expect(readdirSync('examples').filter((f) => f.endsWith('.attractor.json')).map((f) => `examples/${f}`).sort()).toEqual([...EXAMPLES].sort());
+});
 const tmp = mkdtempSync(join(tmpdir(), 'attractor-cli-'));
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests poke at raw JSON
@@ -34,7 +49,7 @@ describe('every command on every example', () => {
       const c = await cli('compile', file);
       expect(c.code).toBe(0);
       expect(c.out).toMatch(/^schedule: {2}(chromatic|asynchronous)/);
-      expect(c.out).toMatch(/guarantee: (descent|fixed-point-or-2-cycle)/);
+      expect(c.out).toMatch(/guarantee: (descent|fixed-point-or-2-cycle|none)/);
       const cj = JSON.parse((await cli('compile', file, '--json')).out);
       expect(cj.plan.phases.length).toBeGreaterThan(0);
 
@@ -75,6 +90,29 @@ describe('every command on every example', () => {
     const b = JSON.parse((await cli('settle', EXAMPLES[3], '--batch', '2', '--seed', '9', '--json')).out);
     expect(b.energy).toEqual(a.energy);
     expect(b.tStar).toEqual(a.tStar);
+  });
+});
+
+describe('attention recording', () => {
+  it('--record attention returns every head\'s weights per iteration: rows sum to 1, zero outside the mask', async () => {
+    const r = await cli('settle', 'examples/mnist-patches.attractor.json', '--batch', '1', '--steps', '5', '--record', 'attention', '--json');
+    expect(r.code, r.err).toBe(0);
+    const { attention } = JSON.parse(r.out) as { attention: Record<string, { shape: number[]; iterations: number[][] }> };
+    const a = attention.attend;
+    expect(a.shape).toEqual([1, 2, 16, 16]);
+    expect(a.iterations).toHaveLength(6);
+    const last = a.iterations[5];
+    for (let h = 0; h < 2; h++) {
+      for (let i = 0; i < 16; i++) {
+        const row = last.slice((h * 16 + i) * 16, (h * 16 + i + 1) * 16);
+        expect(row.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 4);
+        // local window r = 4 plus global token 0
+        row.forEach((w, j) => {
+          if (Math.abs(i - j) > 4 && i !== 0 && j !== 0) expect(w).toBe(0);
+        });
+      }
+    }
+    expect(attention.memory.shape).toEqual([1, 16, 64]);
   });
 });
 

@@ -197,8 +197,8 @@ describeEachBackend('attention', () => {
       for (let mu = 0; mu < P; mu++) {
         expect(cosine(fixed[mu], mean)).toBeGreaterThan(0.99);
         for (let i = 0; i < d; i++) expect(Math.abs(fixed[mu][i] - fixed[0][i])).toBeLessThan(1e-5);
-        // Metastable, not retrieval: the state has forgotten which pattern the query was.
-        expect(cosine(fixed[mu], patterns[mu])).toBeLessThan(0.5);
+        // Metastable, not retrieval: the state ends further from the query's pattern than the query was.
+        expect(cosine(fixed[mu], patterns[mu])).toBeLessThan(cosine(queries[mu], patterns[mu]));
       }
     });
   });
@@ -263,7 +263,10 @@ describeEachBackend('attention', () => {
             tf.tidy(() => {
               const { w, b, x0 } = setup(family, mask, 100 + seed);
               const e = trajectory(w, b, x0, alpha);
-              for (let s = 1; s <= steps; s++) expect(e[s], `${family} seed ${seed} step ${s}`).toBeLessThanOrEqual(e[s - 1] + 1e-5 * Math.abs(e[s - 1]));
+              // float32 slack: 1e-5 of |E|, but not below 1e-5 absolute, as E can pass through 0.
+              for (let s = 1; s <= steps; s++) {
+                expect(e[s], `${family} seed ${seed} step ${s}`).toBeLessThanOrEqual(e[s - 1] + 1e-5 * Math.max(1, Math.abs(e[s - 1])));
+              }
               // And it does move: the descent is not a state standing still.
               expect(e[steps]).toBeLessThan(e[0] - 1e-3 * Math.abs(e[0]));
             });
