@@ -52,10 +52,41 @@ export function maskMatrix(mask: AttentionMask, tokens: number): Float32Array {
  *   for local windows, T for windows with global tokens): the variance of the scores under
  *   the attention weights gives 2β(1 + n)d, their mean curvature (1 + n). Heads add up.
  *
- * So α ≤ 1 / (H (1 + n)(2βd + 1)). It is conservative: real tokens sit well inside the box.
+ * So α ≤ 1 / (H (1 + n)(2βR² + 1)) with R² = d. It is conservative: real tokens sit well
+ * inside the box. With a positional pathway R² grows (tokenRadius2).
  */
-export function selfAttentionStepBound(heads: number, dim: number, beta: number, maxAttendedBy: number): number {
-  return 1 / (heads * (1 + maxAttendedBy) * (2 * beta * dim + 1));
+export function selfAttentionStepBound(heads: number, radius2: number, beta: number, maxAttendedBy: number): number {
+  return 1 / (heads * (1 + maxAttendedBy) * (2 * beta * radius2 + 1));
+}
+
+/**
+ * R², the largest ‖x̃_i‖² of what queries and keys read: d for tokens in the tanh box; with a
+ * positional encoding p ∈ [−1, 1] (sinusoids, or tanh of a learned table) added, 4d; with it
+ * concatenated, d + d_p. It replaces d in the bound above.
+ */
+export function tokenRadius2(dim: number, positional: PositionalSpec | undefined): number {
+  if (!positional) return dim;
+  return positional.combine === 'add' ? 4 * dim : dim + positional.dim;
+}
+
+/** A positional pathway: what is added to (or set beside) each token before queries and keys. */
+export interface PositionalSpec {
+  readonly encoding: 'sinusoidal' | 'learned';
+  readonly combine: 'add' | 'concat';
+  /** Width of a concatenated encoding (an added one has the token's width). */
+  readonly dim: number;
+}
+
+/** The fixed sinusoidal table [T, D]: sin(t/10000^(2k/D)) at 2k, cos at 2k + 1 (Vaswani et al. 2017). */
+export function sinusoidalTable(tokens: number, width: number): Float32Array {
+  const out = new Float32Array(tokens * width);
+  for (let t = 0; t < tokens; t++) {
+    for (let k = 0; k < width; k++) {
+      const freq = 1 / 10000 ** ((2 * Math.floor(k / 2)) / width);
+      out[t * width + k] = k % 2 === 0 ? Math.sin(t * freq) : Math.cos(t * freq);
+    }
+  }
+  return out;
 }
 
 /** n in the bound above: the largest number of tokens i with j ∈ N(i), over j. */

@@ -12,7 +12,7 @@
  *   state, so the parallel dynamics can diverge (`none`).
  */
 import type { CouplingSpec, Guarantee, LayerSpec } from './plan.js';
-import { maxAttendedBy, selfAttentionStepBound } from './attention-structure.js';
+import { maxAttendedBy, selfAttentionStepBound, tokenRadius2 } from './attention-structure.js';
 import { neighbours, type Groups } from './schedule.js';
 
 export interface Conflict {
@@ -59,7 +59,7 @@ export function deriveGuarantee(
   const conflicts = parallelConflicts(groups, layers, couplings);
   if (conflicts.length === 0) {
     const memory = couplings.some((c) => c.kind === 'hopfield-memory') ? '; a Hopfield memory\'s concave −lse term is linearised at the old state (CCCP), so its update descends too' : '';
-    const attention = couplings.some((c) => c.kind === 'self-attention') ? '; energy self-attention steps within the bound α ≤ 1/(H(1+n)(2βd+1))' : '';
+    const attention = couplings.some((c) => c.kind === 'self-attention') ? '; energy self-attention steps within the bound α ≤ 1/(H(1+n)(2βR²+1))' : '';
     return {
       kind: 'descent',
       reason: `${schedule}: no phase updates two coupled units together, and with symmetric weights each layer update x ← f(z) minimises E over the units it changes${memory}${attention}`,
@@ -90,9 +90,9 @@ function attentionVerdict(layers: readonly LayerSpec[], couplings: readonly Coup
     if (layer.activation !== 'tanh') {
       return `self-attention "${c.id}" moves ${layer.activation} tokens of layer "${layer.id}": the step bound needs them in the tanh box (−1, 1)`;
     }
-    const bound = selfAttentionStepBound(c.heads, c.dim, c.beta, maxAttendedBy(c.mask, c.tokens));
+    const bound = selfAttentionStepBound(c.heads, tokenRadius2(c.dim, c.positional), c.beta, maxAttendedBy(c.mask, c.tokens));
     if (c.step > bound) {
-      return `self-attention "${c.id}" steps α = ${c.step}, above the descent bound 1/(H(1+n)(2βd+1)) = ${bound.toPrecision(3)}`;
+      return `self-attention "${c.id}" steps α = ${c.step}, above the descent bound 1/(H(1+n)(2βR²+1)) = ${bound.toPrecision(3)}`;
     }
   }
   return undefined;

@@ -9,7 +9,7 @@ import type { Activation } from '../../nodes/kinds/layer.js';
 import type { ClampMask } from '../../nodes/kinds/clamp.js';
 import type { DatasetParams } from '../../nodes/kinds/dataset.js';
 import type { ScheduleKind, SettleConfig } from '../../nodes/config.js';
-import type { AttentionMask } from './attention-structure.js';
+import type { AttentionMask, PositionalSpec } from './attention-structure.js';
 
 export interface LayerSpec {
   readonly id: string;
@@ -81,6 +81,9 @@ export type CouplingSpec =
       readonly step: number;
       readonly mask: AttentionMask;
       readonly view?: PatchView;
+      /** A positional pathway; a learned table is the parameter `posParam` [T, width], used as tanh(·). */
+      readonly positional?: PositionalSpec;
+      readonly posParam?: string;
     })
   | (CouplingBase & {
       /** `param` holds the patterns Y [P, d]. */

@@ -164,18 +164,35 @@ function resolveCoupling(ix: GraphIndex, node: GraphNode, params: ParamSpec[]): 
       if (!layer) return undefined;
       const { tokens, dim, view } = layer;
       const { heads, keyDim, beta, step, mask, gain } = node.params;
-      if (node.params.positional.encoding !== 'none') {
-        ix.error(node.id, 'positional pathways are not built yet: use encoding "none"', undefined, ['params', 'positional', 'encoding']);
-        return undefined;
-      }
+      const pos = node.params.positional;
+      const positional = pos.encoding === 'none' ? undefined : { encoding: pos.encoding, combine: pos.combine, dim: pos.combine === 'add' ? dim : pos.dim };
+      const inDim = positional?.combine === 'concat' ? dim + positional.dim : dim;
       if (mask.kind === 'local-global' && mask.global > tokens) {
         ix.error(node.id, `expected at most ${tokens} global tokens (layer "${layer.node.id}" has ${tokens}), got ${mask.global}`, undefined, ['params', 'mask', 'global']);
         return undefined;
       }
       const init = { gain, distribution: 'normal' as const };
-      params.push({ name: `${node.id}.q`, owner: node.id, shape: [dim, heads * keyDim], init: glorot(init, dim, keyDim) });
-      params.push({ name: `${node.id}.k`, owner: node.id, shape: [dim, heads * keyDim], init: glorot(init, dim, keyDim) });
-      return { id: node.id, kind: 'self-attention', param: `${node.id}.q`, keyParam: `${node.id}.k`, layer: layer.node.id, tokens, dim, heads, keyDim, beta, step, mask, ...(view ? { view } : {}) };
+      params.push({ name: `${node.id}.q`, owner: node.id, shape: [inDim, heads * keyDim], init: glorot(init, inDim, keyDim) });
+      params.push({ name: `${node.id}.k`, owner: node.id, shape: [inDim, heads * keyDim], init: glorot(init, inDim, keyDim) });
+      const posParam = positional?.encoding === 'learned' ? `${node.id}.pos` : undefined;
+      if (posParam && positional) params.push({ name: posParam, owner: node.id, shape: [tokens, positional.dim], init: glorot({ gain: 1, distribution: 'normal' }, tokens, positional.dim) });
+      return {
+        id: node.id,
+        kind: 'self-attention',
+        param: `${node.id}.q`,
+        keyParam: `${node.id}.k`,
+        layer: layer.node.id,
+        tokens,
+        dim,
+        heads,
+        keyDim,
+        beta,
+        step,
+        mask,
+        ...(view ? { view } : {}),
+        ...(positional ? { positional } : {}),
+        ...(posParam ? { posParam } : {}),
+      };
     }
     case 'hopfield-memory': {
       const layer = tokenInput(ix, node);

@@ -21,6 +21,7 @@ import {
 } from './attention.js';
 import type { BoundCoupling } from './couplings.js';
 import { cutPatches, putPatches } from './patches.js';
+import { sinusoidalTable } from '../compile/attention-structure.js';
 
 type T = tf.Tensor;
 type AttentionSpec = Extract<CouplingSpec, { kind: 'self-attention' | 'hopfield-memory' }>;
@@ -44,25 +45,43 @@ function vjpOf(f: (x: T) => T): (x: T, g: T) => T {
 
 const normalised = (w: T): tf.Tensor2D => tf.div(w, tf.norm(w)) as tf.Tensor2D;
 
+/** The positional table [T, D] in [−1, 1]: fixed sinusoids, or tanh of the learned parameter (bounded, for the step bound). */
+function positionalTable(spec: Extract<AttentionSpec, { kind: 'self-attention' }>, params: ReadonlyMap<string, T>): T[] {
+  if (!spec.positional) return [];
+  if (spec.posParam) return [tf.tanh(params.get(spec.posParam)!)];
+  return [tf.tensor2d(sinusoidalTable(spec.tokens, spec.positional.dim), [spec.tokens, spec.positional.dim])];
+}
+
 export function bindAttention(spec: AttentionSpec, params: ReadonlyMap<string, T>): BoundCoupling {
   if (spec.kind === 'self-attention') {
     const made = tf.tidy(() => {
       const wq = normalised(params.get(spec.param)!);
       const wk = normalised(params.get(spec.keyParam)!);
-      return [wq, wk, tf.transpose(wq), tf.transpose(wk), additiveMask(spec.mask, spec.tokens)] as T[];
+      return [wq, wk, tf.transpose(wq), tf.transpose(wk), additiveMask(spec.mask, spec.tokens), ...positionalTable(spec, params)] as T[];
     });
     // Kept past a gradient's forward scope, like every bound weight (couplings.ts); BoundNet frees them.
     made.forEach((t) => tf.keep(t));
-    const [wq, wk, wqT, wkT, mask] = made as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    const [wq, wk, wqT, wkT, mask, pos] = made as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D | undefined];
     const w: SelfAttentionWeights = { wq, wk, wqT, wkT, heads: spec.heads, beta: spec.beta, mask };
-    const forward = (x: T) => untokens(selfAttentionNetInput(tokens(x, spec), w), x, spec);
+    // What queries and keys read: the content, with the positional pathway added or set beside it.
+    const read = (x: tf.Tensor3D): tf.Tensor3D => {
+      if (!pos || !spec.positional) return x;
+      if (spec.positional.combine === 'add') return tf.add(x, pos) as tf.Tensor3D;
+      return tf.concat([x, tf.tile(tf.expandDims(pos, 0), [x.shape[0], 1, 1])], 2) as tf.Tensor3D;
+    };
+    const forward = (x: T) => {
+      const z = selfAttentionNetInput(read(tokens(x, spec)), w);
+      // −∂E/∂x: an added encoding passes the gradient through; a concatenated one takes its own columns.
+      const content = spec.positional?.combine === 'concat' ? (tf.slice(z, [0, 0, 0], [z.shape[0], spec.tokens, spec.dim]) as tf.Tensor3D) : z;
+      return untokens(content, x, spec);
+    };
     return {
       spec,
       forward,
       backward: forward,
-      energy: (s) => selfAttentionEnergy(tokens(s.get(spec.layer)!, spec), w),
+      energy: (s) => selfAttentionEnergy(read(tokens(s.get(spec.layer)!, spec)), w),
       vjp: vjpOf(forward),
-      attention: (s) => selfAttention(tokens(s.get(spec.layer)!, spec), w).a,
+      attention: (s) => selfAttention(read(tokens(s.get(spec.layer)!, spec)), w).a,
       tensors: made,
     };
   }

@@ -7,6 +7,7 @@ import { disposeState, settle } from '../../../engine/runtime/settle.js';
 import { loadPlanDatasets, pickExamples } from '../../../engine/runtime/prepare.js';
 import { gradcheck } from '../../../engine/train/gradcheck.js';
 import { selfAttentionStepBound } from '../../../engine/runtime/attention.js';
+import { tokenRadius2, type PositionalSpec } from '../../../engine/compile/attention-structure.js';
 import { describeEachBackend } from '../../helpers/backends.js';
 import { compileOrThrow, randomNetwork } from '../../helpers/nets.js';
 import { clamp, dataset, layer, target, vector, type Parts } from '../../helpers/graphs.js';
@@ -30,7 +31,7 @@ describeEachBackend('attention blocks', () => {
     expect(g(bound).guarantee.kind).toBe('descent');
     const far = g(10 * bound).guarantee;
     expect(far.kind).toBe('none');
-    expect(far.reason).toMatch(/steps α = .* above the descent bound 1\/\(H\(1\+n\)\(2βd\+1\)\)/);
+    expect(far.reason).toMatch(/steps α = .* above the descent bound 1\/\(H\(1\+n\)\(2βR²\+1\)\)/);
     expect(g(bound, 'linear').guarantee.reason).toMatch(/tanh box/);
     expect(g(bound).phases[0].updates[0].damped).toBe(bound);
   });
@@ -54,6 +55,31 @@ describeEachBackend('attention blocks', () => {
         bound2.dispose();
         net.dispose();
       }
+    });
+  }
+
+  const POSITIONAL = [
+    { encoding: 'sinusoidal', combine: 'add', dim: 4 },
+    { encoding: 'sinusoidal', combine: 'concat', dim: 3 },
+    { encoding: 'learned', combine: 'add', dim: 4 },
+    { encoding: 'learned', combine: 'concat', dim: 2 },
+  ];
+  for (const positional of POSITIONAL) {
+    it(`positional pathway (${positional.encoding}, ${positional.combine}): descent at the bound with R² = ${positional.combine === 'add' ? '4d' : 'd + d_p'}`, () => {
+      const r2 = tokenRadius2(4, positional as PositionalSpec);
+      const bound = selfAttentionStepBound(1, r2, 2, 6);
+      const plan = compileOrThrow([tokensLayer('x', 6, 4, { role: 'visible' }), block('a', 'self-attention', 'x', { heads: 1, keyDim: 3, beta: 2, step: bound, positional })]);
+      expect(plan.guarantee.kind).toBe('descent');
+      expect(compileOrThrow([tokensLayer('x', 6, 4, { role: 'visible' }), block('a', 'self-attention', 'x', { heads: 1, keyDim: 3, beta: 2, step: 1.01 * bound, positional })]).guarantee.kind).toBe('none');
+      const net = randomNetwork(plan, 4);
+      const bound2 = net.bind();
+      const start = new Map([['x', tf.randomUniform([2, 6, 4], -0.9, 0.9, 'float32', 9)]]);
+      const r = settle({ net: bound2, initial: start, clamps: new Map() }, { steps: 30, theta: 1e-9, seed: 0, energy: 'phase', stopWhenSettled: false });
+      for (let i = 1; i < r.phaseEnergy.length; i++) r.phaseEnergy[i].forEach((e, b) => expect(e - r.phaseEnergy[i - 1][b]).toBeLessThan(1e-5 * (1 + Math.abs(e))));
+      disposeState(r.state);
+      disposeState(start);
+      bound2.dispose();
+      net.dispose();
     });
   }
 
@@ -87,6 +113,13 @@ describeEachBackend('attention blocks', () => {
       tokensLayer('x', 4, 4, { role: 'visible' }),
       // A step above the descent bound still settles (faster): the gradients are what is checked here.
       block('a', 'self-attention', 'x', { heads: 2, keyDim: 3, beta: 1, step: 0.3 }),
+      dataset('d', { kind: 'random-patterns', count: 8, size: 16 }, { range: 'unit' }),
+      clamp('c', 'x', 'd', { kind: 'top-half' }),
+      target('t', 'x', 'd'),
+    ],
+    'self-attention with a learned positional table': [
+      tokensLayer('x', 4, 4, { role: 'visible' }),
+      block('a', 'self-attention', 'x', { heads: 1, keyDim: 3, beta: 1, step: 0.3, positional: { encoding: 'learned', combine: 'concat', dim: 2 } }),
       dataset('d', { kind: 'random-patterns', count: 8, size: 16 }, { range: 'unit' }),
       clamp('c', 'x', 'd', { kind: 'top-half' }),
       target('t', 'x', 'd'),
