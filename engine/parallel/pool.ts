@@ -80,7 +80,14 @@ export class GradientPool {
           this.workers[k].postMessage({ type: 'grad', id, step, shard: k + 1, indices, params: values } satisfies ToWorker);
         }),
     );
-    const mine = local();
+    let mine: ShardResult;
+    try {
+      mine = local();
+    } catch (err) {
+      // Let the workers finish first: an abandoned rejected promise would take the process down.
+      await Promise.allSettled(remote);
+      throw err;
+    }
     return [mine, ...(await Promise.all(remote))];
   }
 

@@ -76,6 +76,9 @@ export async function trainCommand(argv: string[], io: Io, deps: TrainDeps = {})
   if (config.method !== 'hebbian' && session.plan.targets.length === 0) {
     throw new InputError(`${file}: nothing to train: the graph has no target node`);
   }
+  if (config.method !== 'hebbian' && session.plan.params.every((p) => p.trainable === false)) {
+    throw new InputError(`${file}: nothing to train: every parameter is fixed (patterns taken from data)`);
+  }
   if (config.method !== 'hebbian' && train.length < config.batch) {
     throw new InputError(`${file}: the training data has ${train.length} examples, fewer than a batch of ${config.batch} (use --batch)`);
   }

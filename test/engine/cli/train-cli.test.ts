@@ -115,6 +115,7 @@ describe('attractor train / eval / gradcheck', () => {
     expect((await cli('eval', file)).err).toMatch(/no weights to evaluate: pass --weights DIR/);
     expect((await cli('eval', file, '--weights', join(tmp, 'nowhere'))).err).toMatch(/no folder at/);
     expect((await cli('train', 'examples/conv-within.attractor.json', '--method', 'hebbian', '--out', join(tmp, 'x'))).err).toMatch(/hebbian storage sets dense-within couplings only/);
+    expect((await cli('train', 'examples/hopfield-retrieval.attractor.json', '--out', join(tmp, 'y'))).err).toMatch(/nothing to train: every parameter is fixed/);
   });
 
   it('Ctrl-C finishes the batch, writes a checkpoint and exits 130; --resume goes on', async () => {
