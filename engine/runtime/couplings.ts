@@ -104,16 +104,8 @@ export function bindCoupling(spec: CouplingSpec, params: ReadonlyMap<string, T>)
         tensors: [w, wT],
       };
     }
-    case 'dense-within': {
-      const within = (x: T) => tf.reshape(product(flat(x), w as tf.Tensor2D, w as tf.Tensor2D), x.shape);
-      return {
-        spec,
-        forward: within,
-        backward: within,
-        energy: (s) => tf.mul(-0.5, sumPerExample(tf.mul(s.get(spec.layer)!, within(s.get(spec.layer)!)))) as tf.Tensor1D,
-        tensors: [w],
-      };
-    }
+    case 'dense-within':
+      return withinCoupling(spec, w, (x) => tf.reshape(product(flat(x), w as tf.Tensor2D, w as tf.Tensor2D), x.shape));
     case 'conv': {
       const down = tf.keep(tf.tidy(() => flipSwap(w))) as tf.Tensor4D;
       const k = w as tf.Tensor4D;
@@ -126,15 +118,19 @@ export function bindCoupling(spec: CouplingSpec, params: ReadonlyMap<string, T>)
         tensors: [w, down],
       };
     }
-    case 'conv-within': {
-      const within = (x: T) => convolution(x as tf.Tensor4D, w as tf.Tensor4D, w as tf.Tensor4D);
-      return {
-        spec,
-        forward: within,
-        backward: within,
-        energy: (s) => tf.mul(-0.5, sumPerExample(tf.mul(s.get(spec.layer)!, within(s.get(spec.layer)!)))) as tf.Tensor1D,
-        tensors: [w],
-      };
-    }
+    case 'conv-within':
+      // The symmetric kernel is its own conv-transpose.
+      return withinCoupling(spec, w, (x) => convolution(x as tf.Tensor4D, w as tf.Tensor4D, w as tf.Tensor4D));
   }
+}
+
+/** A self-adjoint coupling inside one layer: E = −½⟨x, W(x)⟩, net input W(x). */
+function withinCoupling(spec: Extract<CouplingSpec, { kind: 'dense-within' | 'conv-within' }>, w: T, within: (x: T) => T): BoundCoupling {
+  return {
+    spec,
+    forward: within,
+    backward: within,
+    energy: (s) => tf.mul(-0.5, sumPerExample(tf.mul(s.get(spec.layer)!, within(s.get(spec.layer)!)))) as tf.Tensor1D,
+    tensors: [w],
+  };
 }
