@@ -8,7 +8,7 @@ import { clampKind } from './kinds/clamp.js';
 import { datasetKind } from './kinds/dataset.js';
 import { targetKind } from './kinds/target.js';
 import { noiseKind } from './kinds/noise.js';
-import { hopfieldMemoryKind, selfAttentionKind } from './kinds/attention.js';
+import { crossAttentionKind, hopfieldMemoryKind, selfAttentionKind } from './kinds/attention.js';
 import { patchesKind } from './kinds/patches.js';
 import type { NodeKind } from './kind.js';
 
@@ -19,6 +19,7 @@ export const KINDS = [
   convKind,
   convWithinKind,
   selfAttentionKind,
+  crossAttentionKind,
   hopfieldMemoryKind,
   patchesKind,
   clampKind,
@@ -44,5 +45,5 @@ export function defaultParams(id: KindId): Record<string, unknown> {
   return byId.get(id)!.params.parse({}) as Record<string, unknown>;
 }
 
-export const COUPLING_KINDS = ['dense', 'dense-within', 'conv', 'conv-within', 'self-attention', 'hopfield-memory'] as const satisfies readonly KindId[];
+export const COUPLING_KINDS = ['dense', 'dense-within', 'conv', 'conv-within', 'self-attention', 'cross-attention', 'hopfield-memory'] as const satisfies readonly KindId[];
 export type CouplingKindId = (typeof COUPLING_KINDS)[number];

@@ -63,6 +63,8 @@ export function productFlops(plan: Plan, c: CouplingSpec, batch: number): number
       return 2 * batch * (4 * c.tokens * c.dim * c.heads * c.keyDim + 3 * c.heads * c.tokens * c.tokens * c.keyDim);
     case 'hopfield-memory':
       return 2 * batch * 2 * c.tokens * c.dim * c.patterns;
+    case 'cross-attention':
+      return 2 * batch * c.heads * c.headDim * (2 * c.queryTokens * c.queryDim + c.keyTokens * c.keyDim + 2 * c.queryTokens * c.keyTokens);
   }
 }
 

@@ -26,7 +26,7 @@ export function formatPlan(plan: Plan): string {
     out.push('couplings:');
     for (const c of plan.couplings) {
       const p = plan.params.find((x) => x.name === c.param)!;
-      const ends = 'layer' in c ? `${c.layer} ↺` : `${c.lower} ↔ ${c.upper}`;
+      const ends = 'layer' in c ? `${c.layer} ↺` : c.kind === 'cross-attention' ? `${c.queries} ← ${c.keys}` : `${c.lower} ↔ ${c.upper}`;
       out.push(`  ${pad(c.id, w)}  ${pad(c.kind, 12)} ${pad(ends, 24)} ${c.param} [${p.shape.join('×')}]`);
     }
   }

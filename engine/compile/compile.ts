@@ -93,6 +93,17 @@ export function termsInto(layer: string, couplings: readonly CouplingSpec[]): Ne
           });
         }
         break;
+      case 'cross-attention':
+        // One-way: only the queries feel it.
+        if (c.queries === layer) {
+          terms.push({
+            coupling: c.id,
+            direction: 'up',
+            from: c.keys,
+            math: `z[${layer}] += Σ_h (A K[${c.keys}])·Ŵ_Qᵀ,  A = softmax_N(β Q[${layer}] K[${c.keys}]ᵀ)  (one-way, ${c.heads} head${c.heads > 1 ? 's' : ''})`,
+          });
+        }
+        break;
       case 'hopfield-memory':
         if (c.layer === layer) {
           terms.push({ coupling: c.id, direction: 'within', from: layer, math: `z[${layer}] += Yᵀ softmax(β Y x[${layer}])  (${c.patterns} patterns, β = ${c.beta})` });

@@ -58,7 +58,9 @@ export function deriveGuarantee(
   if (attention) return { kind: 'none', reason: `${schedule}: ${attention}` };
   const conflicts = parallelConflicts(groups, layers, couplings);
   if (conflicts.length === 0) {
-    const memory = couplings.some((c) => c.kind === 'hopfield-memory') ? '; a Hopfield memory\'s concave −lse term is linearised at the old state (CCCP), so its update descends too' : '';
+    const memory = couplings.some((c) => c.kind === 'hopfield-memory' || c.kind === 'cross-attention')
+      ? '; Hopfield memory and cross-attention terms are concave in the layer they move and are linearised at the old state (CCCP), so those updates descend too'
+      : '';
     const attention = couplings.some((c) => c.kind === 'self-attention') ? '; energy self-attention steps within the bound α ≤ 1/(H(1+n)(2βR²+1))' : '';
     return {
       kind: 'descent',
@@ -85,6 +87,13 @@ export function deriveGuarantee(
  */
 function attentionVerdict(layers: readonly LayerSpec[], couplings: readonly CouplingSpec[]): string | undefined {
   for (const c of couplings) {
+    if (c.kind === 'cross-attention') {
+      const keys = layers.find((l) => l.id === c.keys)!;
+      if (!keys.fullyClamped) {
+        return `cross-attention "${c.id}" is one-way: layer "${c.keys}" moves without feeling it, so nothing bounds the energy; clamp "${c.keys}" whole for descent`;
+      }
+      continue;
+    }
     if (c.kind !== 'self-attention') continue;
     const layer = layers.find((l) => l.id === c.layer)!;
     if (layer.activation !== 'tanh') {

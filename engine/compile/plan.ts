@@ -86,6 +86,21 @@ export type CouplingSpec =
       readonly posParam?: string;
     })
   | (CouplingBase & {
+      /** One-way: `queries` tokens attend to `keys` tokens; `param` W_Q [d_q, H·dk], `keyParam` W_K [d_k, H·dk]. */
+      readonly kind: 'cross-attention';
+      readonly queries: string;
+      readonly keys: string;
+      readonly keyParam: string;
+      readonly queryTokens: number;
+      readonly queryDim: number;
+      readonly keyTokens: number;
+      readonly keyDim: number;
+      readonly headDim: number;
+      readonly heads: number;
+      readonly beta: number;
+      readonly mask: AttentionMask;
+    })
+  | (CouplingBase & {
       /** `param` holds the patterns Y [P, d]. */
       readonly kind: 'hopfield-memory';
       readonly layer: string;

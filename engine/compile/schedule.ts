@@ -16,9 +16,10 @@ export type Groups = string[][];
 export function neighbours(layers: readonly LayerSpec[], couplings: readonly CouplingSpec[]): Map<string, Set<string>> {
   const adj = new Map<string, Set<string>>(layers.map((l) => [l.id, new Set<string>()]));
   for (const c of couplings) {
-    if ('lower' in c) {
-      adj.get(c.lower)?.add(c.upper);
-      adj.get(c.upper)?.add(c.lower);
+    const ends = 'lower' in c ? [c.lower, c.upper] : c.kind === 'cross-attention' ? [c.queries, c.keys] : undefined;
+    if (ends) {
+      adj.get(ends[0])?.add(ends[1]);
+      adj.get(ends[1])?.add(ends[0]);
     }
   }
   return adj;

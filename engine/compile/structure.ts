@@ -93,6 +93,7 @@ function biasLength(shape: LayerNode['params']['shape']): number {
 }
 
 export function touches(c: CouplingSpec, layer: string): boolean {
+  if (c.kind === 'cross-attention') return c.queries === layer || c.keys === layer;
   return 'layer' in c ? c.layer === layer : c.lower === layer || c.upper === layer;
 }
 
@@ -192,6 +193,41 @@ function resolveCoupling(ix: GraphIndex, node: GraphNode, params: ParamSpec[]): 
         ...(view ? { view } : {}),
         ...(positional ? { positional } : {}),
         ...(posParam ? { posParam } : {}),
+      };
+    }
+    case 'cross-attention': {
+      const q = ix.single(node, 'queries', 'layer');
+      const k = ix.single(node, 'keys', 'layer');
+      if (!q || !k) return undefined;
+      if (q.node.id === k.node.id) {
+        ix.error(node.id, `both ends connect to layer "${q.node.id}"; a layer attending to itself is a self-attention node`, 'keys');
+        return undefined;
+      }
+      const qv = tokenView(q.node.params.shape);
+      const kv = tokenView(k.node.params.shape);
+      const { heads, keyDim, beta, mask, gain } = node.params;
+      if (mask.kind !== 'full' && qv.tokens !== kv.tokens) {
+        ix.error(node.id, `a "${mask.kind}" mask pairs token i with token j, so it needs equal lengths; got ${qv.tokens} queries and ${kv.tokens} keys`, undefined, ['params', 'mask', 'kind']);
+        return undefined;
+      }
+      const init = { gain, distribution: 'normal' as const };
+      params.push({ name: `${node.id}.q`, owner: node.id, shape: [qv.dim, heads * keyDim], init: glorot(init, qv.dim, keyDim) });
+      params.push({ name: `${node.id}.k`, owner: node.id, shape: [kv.dim, heads * keyDim], init: glorot(init, kv.dim, keyDim) });
+      return {
+        id: node.id,
+        kind: 'cross-attention',
+        param: `${node.id}.q`,
+        keyParam: `${node.id}.k`,
+        queries: q.node.id,
+        keys: k.node.id,
+        queryTokens: qv.tokens,
+        queryDim: qv.dim,
+        keyTokens: kv.tokens,
+        keyDim: kv.dim,
+        headDim: keyDim,
+        heads,
+        beta,
+        mask,
       };
     }
     case 'hopfield-memory': {

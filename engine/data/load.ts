@@ -22,7 +22,7 @@ import type { DatasetParams, DatasetSource } from '../../nodes/kinds/dataset.js'
 import { checkFinite, selectExamples, type Dataset } from './dataset.js';
 import { importCsv, importIdx, importPngFolder } from './importers.js';
 import { loadMnist } from './mnist.js';
-import { barsAndStripes, randomPatterns, shapes } from './synthetic.js';
+import { associativeRecall, barsAndStripes, randomPatterns, shapes } from './synthetic.js';
 
 export const DEFAULT_HOLDOUT = 0.1;
 
@@ -45,6 +45,8 @@ async function readSource(source: DatasetSource, baseDir: string, opts: LoadOpti
       return randomPatterns(source.count, source.size, source.seed);
     case 'shapes':
       return shapes(source.count, source.size, source.seed);
+    case 'associative-recall':
+      return associativeRecall(source.pairs, source.symbols, source.count, source.seed);
     case 'idx':
       return importIdx(source.images, source.labels, baseDir);
     case 'csv':

@@ -126,3 +126,57 @@ function insideTest(label: number, side: number): (x: number, y: number) => bool
     }
   }
 }
+
+/**
+ * Associative recall: `count` sequences of T = pairs + 1 tokens, each token
+ * d = 2·V values wide, V = `symbols`:
+ *
+ *   token t (t < pairs):  [one-hot(key_t) ; one-hot(value_t)]
+ *   token T−1 (query):    [one-hot(key_q) ; one-hot(value_q)]
+ *
+ * The keys of one sequence are distinct (drawn without replacement from the V
+ * symbols, in random order), the values are drawn freely (they may repeat), and
+ * the query's key is one of the sequence's keys, so value_q is the value stored
+ * with it: the answer. A net is shown every unit but the query's value slot
+ * (units (T−1)·d + V … T·d − 1) and must fill it in. Examples are flat
+ * (1×1×T·d), row-major by token, so a tokens layer [T, d] reads token t from
+ * units t·d … (t+1)·d − 1. `labels` hold value_q (classes V).
+ */
+export function associativeRecall(pairs: number, symbols: number, count: number, seed: number): Dataset {
+  if (!Number.isInteger(pairs) || pairs < 1) throw new Error(`associative-recall: expected pairs ≥ 1, got ${pairs}`);
+  if (!Number.isInteger(symbols) || symbols < 1) throw new Error(`associative-recall: expected symbols ≥ 1, got ${symbols}`);
+  if (!Number.isInteger(count) || count < 1) throw new Error(`associative-recall: expected a count ≥ 1, got ${count}`);
+  if (pairs > symbols) {
+    throw new Error(`associative-recall: ${pairs} pairs need ${pairs} distinct keys but there are only ${symbols} symbols (keep pairs ≤ symbols)`);
+  }
+  const rng = makeRng(seed);
+  const width = 2 * symbols;
+  const tokens = pairs + 1;
+  const units = tokens * width;
+  const images = new Float32Array(count * units);
+  const labels = new Int32Array(count);
+  const alphabet = Array.from({ length: symbols }, (_, i) => i);
+  for (let k = 0; k < count; k++) {
+    const keys = rng.shuffle([...alphabet]).slice(0, pairs);
+    const values = keys.map(() => rng.int(symbols));
+    const asked = rng.int(pairs);
+    const row = k * units;
+    for (let t = 0; t < pairs; t++) {
+      images[row + t * width + keys[t]] = 1;
+      images[row + t * width + symbols + values[t]] = 1;
+    }
+    images[row + pairs * width + keys[asked]] = 1;
+    images[row + pairs * width + symbols + values[asked]] = 1;
+    labels[k] = values[asked];
+  }
+  return {
+    name: `associative-recall ${pairs} pairs of ${symbols} symbols, ${count} seed ${seed}`,
+    count,
+    channels: 1,
+    height: 1,
+    width: units,
+    images,
+    labels,
+    classes: symbols,
+  };
+}

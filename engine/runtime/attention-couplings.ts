@@ -16,6 +16,9 @@ import {
   selfAttention,
   selfAttentionEnergy,
   selfAttentionNetInput,
+  crossAttention,
+  crossAttentionEnergy,
+  crossAttentionNetInput,
   type MemoryWeights,
   type SelfAttentionWeights,
 } from './attention.js';
@@ -25,6 +28,7 @@ import { sinusoidalTable } from '../compile/attention-structure.js';
 
 type T = tf.Tensor;
 type AttentionSpec = Extract<CouplingSpec, { kind: 'self-attention' | 'hopfield-memory' }>;
+type CrossSpec = Extract<CouplingSpec, { kind: 'cross-attention' }>;
 
 /** The state as tokens [B, T, d]: reshaped, or cut into patches when the block reads a patches node. */
 function tokens(x: T, spec: AttentionSpec): tf.Tensor3D {
@@ -52,7 +56,8 @@ function positionalTable(spec: Extract<AttentionSpec, { kind: 'self-attention' }
   return [tf.tensor2d(sinusoidalTable(spec.tokens, spec.positional.dim), [spec.tokens, spec.positional.dim])];
 }
 
-export function bindAttention(spec: AttentionSpec, params: ReadonlyMap<string, T>): BoundCoupling {
+export function bindAttention(spec: AttentionSpec | CrossSpec, params: ReadonlyMap<string, T>): BoundCoupling {
+  if (spec.kind === 'cross-attention') return bindCross(spec, params);
   if (spec.kind === 'self-attention') {
     const made = tf.tidy(() => {
       const wq = normalised(params.get(spec.param)!);
@@ -101,4 +106,44 @@ export function bindAttention(spec: AttentionSpec, params: ReadonlyMap<string, T
     },
     tensors: [y, yT],
   };
+}
+
+/** Cross-attention: the net input into the queries reads both layers; the keys feel nothing. */
+function bindCross(spec: CrossSpec, params: ReadonlyMap<string, T>): BoundCoupling {
+  const made = tf.tidy(() => {
+    const wq = normalised(params.get(spec.param)!);
+    const wk = normalised(params.get(spec.keyParam)!);
+    return [wq, wk, tf.transpose(wq), tf.transpose(wk), crossMask(spec)] as T[];
+  });
+  made.forEach((t) => tf.keep(t));
+  const [wq, wk, wqT, wkT, mask] = made as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+  const w: SelfAttentionWeights = { wq, wk, wqT, wkT, heads: spec.heads, beta: spec.beta, mask };
+  const qTokens = (x: T) => tf.reshape(x, [x.shape[0], spec.queryTokens, spec.queryDim]) as tf.Tensor3D;
+  const kTokens = (x: T) => tf.reshape(x, [x.shape[0], spec.keyTokens, spec.keyDim]) as tf.Tensor3D;
+  const netInput = (xq: T, xk: T) => tf.reshape(crossAttentionNetInput(qTokens(xq), kTokens(xk), w), xq.shape);
+  const fromState = (s: ReadonlyMap<string, T>) => netInput(s.get(spec.queries)!, s.get(spec.keys)!);
+  const refuse = (): never => {
+    throw new Error(`cross-attention "${spec.id}" reads two layers: use fromState`);
+  };
+  return {
+    spec,
+    forward: refuse,
+    backward: refuse,
+    fromState,
+    vjpState: (s, g) => {
+      const [dq, dk] = tf.grads((xq: T, xk: T) => tf.sum(tf.mul(netInput(xq, xk), g)))([s.get(spec.queries)!, s.get(spec.keys)!]);
+      return new Map([
+        [spec.queries, dq],
+        [spec.keys, dk],
+      ]);
+    },
+    energy: (s) => crossAttentionEnergy(qTokens(s.get(spec.queries)!), kTokens(s.get(spec.keys)!), w),
+    attention: (s) => crossAttention(qTokens(s.get(spec.queries)!), kTokens(s.get(spec.keys)!), w).a,
+    tensors: made,
+  };
+}
+
+/** [Tq, Tk] additive mask: windows and causal masks need equal lengths (checked by the compiler). */
+function crossMask(spec: CrossSpec): T {
+  return spec.mask.kind === 'full' ? tf.zeros([spec.queryTokens, spec.keyTokens]) : additiveMask(spec.mask, spec.queryTokens);
 }

@@ -98,3 +98,30 @@ export function memoryEnergy(xi: tf.Tensor3D, m: MemoryWeights): tf.Tensor1D {
 export function memoryNetInput(xi: tf.Tensor3D, m: MemoryWeights): tf.Tensor3D {
   return tf.reshape(tf.matMul(memoryWeights(xi, m), m.y), xi.shape) as tf.Tensor3D;
 }
+
+/**
+ * Cross-attention (one-way flow, seed 002): queries from tokens x [B, Tq, dq], keys from
+ * another layer's tokens y [B, Tk, dk]:
+ *   E = −β⁻¹ Σ_h Σ_i log Σ_{j∈N(i)} exp(β k_j·q_i),   −∂E/∂x = (A K)·W_Qᵀ
+ * Only x feels it. As a function of x (y fixed) E is concave, so x ← f(z) with it linearised
+ * descends (as the Hopfield memory, whose patterns here are the keys).
+ */
+export function crossAttention(x: tf.Tensor3D, y: tf.Tensor3D, w: SelfAttentionWeights): { k: tf.Tensor4D; a: tf.Tensor4D; scores: tf.Tensor4D } {
+  const [b, nq, dq] = x.shape;
+  const [, nk, dk] = y.shape;
+  const q = splitHeads(tf.matMul(tf.reshape(x, [b * nq, dq]) as tf.Tensor2D, w.wq), b, nq, w.heads);
+  const k = splitHeads(tf.matMul(tf.reshape(y, [b * nk, dk]) as tf.Tensor2D, w.wk), b, nk, w.heads);
+  const scores = tf.add(tf.mul(w.beta, tf.matMul(q, tf.transpose(k, [0, 1, 3, 2]))), w.mask) as tf.Tensor4D;
+  return { k, a: tf.softmax(scores) as tf.Tensor4D, scores };
+}
+
+export function crossAttentionEnergy(x: tf.Tensor3D, y: tf.Tensor3D, w: SelfAttentionWeights): tf.Tensor1D {
+  const { scores } = crossAttention(x, y, w);
+  return tf.mul(-1 / w.beta, tf.sum(tf.logSumExp(scores, 3), [1, 2])) as tf.Tensor1D;
+}
+
+/** −∂E/∂x [B, Tq, dq]. */
+export function crossAttentionNetInput(x: tf.Tensor3D, y: tf.Tensor3D, w: SelfAttentionWeights): tf.Tensor3D {
+  const { k, a } = crossAttention(x, y, w);
+  return tf.reshape(tf.matMul(joinHeads(tf.matMul(a, k) as tf.Tensor4D), w.wqT), x.shape) as tf.Tensor3D;
+}

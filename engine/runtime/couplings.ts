@@ -47,6 +47,7 @@ export function symmetricWeights(spec: CouplingSpec, free: T): T {
     case 'dense':
     case 'conv':
     case 'self-attention':
+    case 'cross-attention':
     case 'hopfield-memory':
       return free;
     case 'dense-within':
@@ -79,6 +80,12 @@ export interface BoundCoupling {
    * Linear couplings have none: the adjoint of their forward is their backward.
    */
   vjp?(x: T, g: T): T;
+  /**
+   * Terms that read more than their source (cross-attention reads the queries' own state
+   * too): the net input from the whole state, and the cotangents it sends to each layer.
+   */
+  fromState?(state: ReadonlyMap<string, T>): T;
+  vjpState?(state: ReadonlyMap<string, T>, g: T): Map<string, T>;
   /** Attention blocks: the weights of every head at this state ([B, H, T, T]; memory: [B, T, P]). */
   attention?(state: ReadonlyMap<string, T>): T;
   readonly tensors: readonly T[];
@@ -87,7 +94,7 @@ export interface BoundCoupling {
 const sumPerExample = (t: T): tf.Tensor1D => tf.sum(flat(t), 1) as tf.Tensor1D;
 
 export function bindCoupling(spec: CouplingSpec, params: ReadonlyMap<string, T>): BoundCoupling {
-  if (spec.kind === 'self-attention' || spec.kind === 'hopfield-memory') return bindAttention(spec, params);
+  if (spec.kind === 'self-attention' || spec.kind === 'hopfield-memory' || spec.kind === 'cross-attention') return bindAttention(spec, params);
   const free = params.get(spec.param)!;
   // Intermediates of the map are freed here; the bound weights live until BoundNet.dispose().
   const w = keepDerived(tf.tidy(() => symmetricWeights(spec, free)), free);

@@ -122,7 +122,7 @@ export class BoundNet {
     for (const term of update.terms) {
       const c = this.couplings.get(term.coupling)!;
       const src = state.get(term.from)!;
-      const t = term.direction === 'down' ? c.backward(src, x.shape) : c.forward(src, x.shape);
+      const t = c.fromState ? c.fromState(state) : term.direction === 'down' ? c.backward(src, x.shape) : c.forward(src, x.shape);
       z = z ? tf.add(z, t) : t;
     }
     const b = this.biases.get(update.layer);

@@ -97,6 +97,10 @@ export class FixedPointJacobian {
           if (update.damped !== undefined) gz = tf.mul(update.damped, gz);
           for (const term of update.terms) {
             const c = this.net.couplings.get(term.coupling)!;
+            if (c.vjpState) {
+              for (const [id, back] of c.vjpState(input, gz)) next.set(id, tf.add(next.get(id)!, back));
+              continue;
+            }
             const src = next.get(term.from)!;
             // Adjoint of a linear term: up ↔ down, within is self-adjoint; nonlinear terms give their own VJP.
             const back = c.vjp ? c.vjp(input.get(term.from)!, gz) : term.direction === 'up' ? c.backward(gz, src.shape) : c.forward(gz, src.shape);

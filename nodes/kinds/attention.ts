@@ -74,3 +74,26 @@ export const hopfieldMemoryKind = defineKind({
   outputs: [],
   params: hopfieldMemoryParams,
 });
+
+export const crossAttentionParams = z
+  .object({
+    heads: positiveInt().default(1),
+    keyDim: positiveInt().default(16).describe('query/key width per head'),
+    beta: positive().default(1).describe('inverse temperature β'),
+    mask: attentionMaskSchema.default({ kind: 'full' }).describe('N(i) over the key tokens (windows and causal need equal lengths)'),
+    gain: positive().default(1),
+  })
+  .strict();
+
+export const crossAttentionKind = defineKind({
+  id: 'cross-attention',
+  title: 'Cross-attention',
+  category: 'couplings',
+  doc: 'One-way flow: query tokens attend to another layer\'s tokens, E = −β⁻¹ Σ_h Σ_i log Σ_j exp(β k_j·q_i); only the queries move.',
+  inputs: [
+    layerIn('queries', 'queries', 'the token layer that attends and is updated'),
+    layerIn('keys', 'keys', 'the token layer attended to (it does not feel this block)'),
+  ],
+  outputs: [],
+  params: crossAttentionParams,
+});

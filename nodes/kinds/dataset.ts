@@ -35,13 +35,26 @@ export const datasetSourceSchema = z.discriminatedUnion(
         seed,
       })
       .strict(),
+    z
+      .object({
+        kind: z.literal('associative-recall'),
+        pairs: positiveInt().default(4).describe('key→value pairs per sequence'),
+        symbols: positiveInt().default(8).describe('alphabet size V of keys and of values'),
+        count: positiveInt().default(2000).describe('sequences'),
+        seed,
+      })
+      .strict()
+      .describe('sequences of key→value tokens [key one-hot; value one-hot], then a query token holding a key: its value slot is the answer'),
     z.object({ kind: z.literal('idx'), images: path, labels: path.optional() }).strict(),
     z
       .object({ kind: z.literal('csv'), path, labelColumn: z.string().optional().describe('column holding the class label') })
       .strict(),
     z.object({ kind: z.literal('png-folder'), path }).strict(),
   ],
-  { error: 'expected a source with kind "mnist", "bars-and-stripes", "random-patterns", "shapes", "idx", "csv" or "png-folder"' },
+  {
+    error:
+      'expected a source with kind "mnist", "bars-and-stripes", "random-patterns", "shapes", "associative-recall", "idx", "csv" or "png-folder"',
+  },
 );
 
 export type DatasetSource = z.infer<typeof datasetSourceSchema>;

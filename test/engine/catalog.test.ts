@@ -30,6 +30,13 @@ const GRAPHS: Record<KindId, Parts[]> = {
     { nodes: [{ id: 'p', kind: 'patches', params: { size: 4 } }], edges: [{ from: { node: 'v', port: 'state' }, to: { node: 'p', port: 'grid' } }] },
     { nodes: [{ id: 'a', kind: 'self-attention', params: { step: 0.001 } }], edges: [{ from: { node: 'p', port: 'tokens' }, to: { node: 'a', port: 'layer' } }] },
   ],
+  'cross-attention': [
+    layer('q', { type: 'tokens', tokens: 3, dim: 4 }),
+    layer('k', { type: 'tokens', tokens: 5, dim: 6 }, { role: 'visible' }),
+    dataset('d6', { kind: 'random-patterns', count: 4, size: 30 }),
+    clamp('c', 'k', 'd6', { kind: 'whole' }),
+    { nodes: [{ id: 'x', kind: 'cross-attention', params: { heads: 2, keyDim: 3 } }], edges: [{ from: { node: 'q', port: 'state' }, to: { node: 'x', port: 'queries' } }, { from: { node: 'k', port: 'state' }, to: { node: 'x', port: 'keys' } }] },
+  ],
   'hopfield-memory': [
     layer('v', vector(16), { role: 'visible', activation: 'linear' }),
     patterns,

@@ -83,6 +83,42 @@ describeEachBackend('attention blocks', () => {
     });
   }
 
+  const cross = (keysClamped: boolean): Parts[] => [
+    tokensLayer('q', 4, 4, { role: 'visible' }),
+    tokensLayer('k', 3, 5, { role: 'visible' }),
+    dataset('d', { kind: 'random-patterns', count: 8, size: 16 }, { range: 'unit' }),
+    dataset('e', { kind: 'random-patterns', count: 8, size: 15, seed: 4 }),
+    clamp('cq', 'q', 'd', { kind: 'top-half' }),
+    ...(keysClamped ? [clamp('ck', 'k', 'e', { kind: 'whole' })] : []),
+    target('t', 'q', 'd'),
+    {
+      nodes: [{ id: 'x', kind: 'cross-attention', params: { heads: 2, keyDim: 3, beta: 2 } }],
+      edges: [
+        { from: { node: 'q', port: 'state' }, to: { node: 'x', port: 'queries' } },
+        { from: { node: 'k', port: 'state' }, to: { node: 'x', port: 'keys' } },
+      ],
+    },
+  ];
+
+  it('cross-attention: one-way; descent with the keys clamped, none (with the reason) when they move', async () => {
+    const plan = compileOrThrow(cross(true));
+    expect(plan.guarantee.kind).toBe('descent');
+    const q = plan.phases.flatMap((p) => p.updates).find((u) => u.layer === 'q')!;
+    expect(q.terms.map((t) => t.coupling)).toEqual(['x']);
+    expect(plan.phases.flatMap((p) => p.updates).find((u) => u.layer === 'k')).toBeUndefined();
+    expect(compileOrThrow(cross(false)).guarantee.reason).toMatch(/one-way: layer "k" moves without feeling it/);
+    const datasets = await loadPlanDatasets(plan, '.');
+    const net = randomNetwork(plan, 1);
+    const bound = net.bind();
+    const batch = buildBatch(plan, datasets, [0, 1, 2], 1);
+    const r = settle({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps: 30, theta: 1e-9, seed: 0, energy: 'phase', stopWhenSettled: false });
+    for (let i = 1; i < r.phaseEnergy.length; i++) r.phaseEnergy[i].forEach((e, b) => expect(e - r.phaseEnergy[i - 1][b]).toBeLessThan(1e-5 * (1 + Math.abs(e))));
+    disposeState(r.state);
+    disposeBatch(batch);
+    bound.dispose();
+    net.dispose();
+  });
+
   it('Hopfield memory: one settle step retrieves stored patterns from 20%-flipped starts (β large)', async () => {
     const plan = compileOrThrow([
       layer('q', vector(64), { role: 'visible', activation: 'linear', bias: false }),
@@ -124,6 +160,7 @@ describeEachBackend('attention blocks', () => {
       clamp('c', 'x', 'd', { kind: 'top-half' }),
       target('t', 'x', 'd'),
     ],
+    'cross-attention': cross(true),
     'hopfield-memory': [
       layer('x', vector(16), { role: 'visible', activation: 'linear' }),
       block('m', 'hopfield-memory', 'x', { patterns: 5, beta: 2 }),
