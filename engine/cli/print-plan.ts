@@ -35,7 +35,8 @@ export function formatPlan(plan: Plan): string {
     for (const u of phase.updates) {
       const layer = plan.layers.find((l) => l.id === u.layer)!;
       const lines = [...u.terms.map((t) => t.math), ...(layer.bias ? [`z[${u.layer}] += b[${u.layer}]`] : [])];
-      out.push(`  ${u.layer} ← ${layer.activation}(z[${u.layer}])`);
+      const move = u.damped === undefined ? `${layer.activation}(z[${u.layer}])` : `(1 − α)·x[${u.layer}] + α·${layer.activation}(z[${u.layer}]),  α = ${u.damped}`;
+      out.push(`  ${u.layer} ← ${move}`);
       for (const line of lines) out.push(`      ${line}`);
     }
   });

@@ -7,6 +7,7 @@ import { inferStructure } from './structure.js';
 import { scheduleGroups } from './schedule.js';
 import { deriveGuarantee } from './guarantee.js';
 import type { CouplingSpec, LayerUpdate, NetInputTerm, Phase, Plan } from './plan.js';
+import type { PositionalSpec } from './attention-structure.js';
 
 export type SettleOverrides = Partial<SettleConfig>;
 
@@ -56,6 +57,12 @@ export function compileGraph(graph: GraphDoc, overrides: SettleOverrides = {}): 
   return { plan, problems: ix.problems };
 }
 
+/** Which pathways queries and keys read, for the plan a user reads. */
+function pathway(p: PositionalSpec | undefined): string {
+  if (!p) return 'content pathway only';
+  return `content + ${p.encoding} positional pathway, ${p.combine === 'add' ? 'added' : `concatenated (${p.dim} wide)`}`;
+}
+
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
@@ -89,7 +96,7 @@ export function termsInto(layer: string, couplings: readonly CouplingSpec[]): Ne
             coupling: c.id,
             direction: 'within',
             from: layer,
-            math: `z[${layer}] += Σ_h (A K)·Ŵ_Qᵀ + (Aᵀ Q)·Ŵ_Kᵀ,  A = softmax_N(β Q Kᵀ)  (${c.heads} head${c.heads > 1 ? 's' : ''}, ${c.mask.kind} mask, ${c.tokens} tokens of ${c.dim})`,
+            math: `z[${layer}] += Σ_h (A K)·Ŵ_Qᵀ + (Aᵀ Q)·Ŵ_Kᵀ,  A = softmax_N(β Q Kᵀ)  (${c.heads} head${c.heads > 1 ? 's' : ''}, ${c.mask.kind} mask, ${c.tokens} tokens of ${c.dim}${c.view ? ` from ${c.view.patch}×${c.view.patch} patches` : ''}; ${pathway(c.positional)})`,
           });
         }
         break;
