@@ -113,7 +113,15 @@ export function termsInto(layer: string, couplings: readonly CouplingSpec[]): Ne
         break;
       case 'hopfield-memory':
         if (c.layer === layer) {
-          terms.push({ coupling: c.id, direction: 'within', from: layer, math: `z[${layer}] += Yᵀ softmax(β Y x[${layer}])  (${c.patterns} patterns, β = ${c.beta})` });
+          terms.push({
+            coupling: c.id,
+            direction: 'within',
+            from: layer,
+            math:
+              c.projection === undefined
+                ? `z[${layer}] += Yᵀ softmax(β Y x[${layer}])  (${c.patterns} patterns, β = ${c.beta})`
+                : `z[${layer}] += softmax(β x[${layer}]W_Q (YW_K)ᵀ) YW_K W_Qᵀ  (${c.patterns} patterns compared in ${c.projection} dimensions, β = ${c.beta})`,
+          });
         }
         break;
     }

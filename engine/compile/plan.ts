@@ -109,6 +109,8 @@ export type CouplingSpec =
       readonly patterns: number;
       readonly beta: number;
       readonly view?: PatchView;
+      /** Optional projections W_Q, W_K [d, width] (`${id}.q`, `${id}.k`): scores β(ξW_Q)·(yW_K). */
+      readonly projection?: number;
     });
 
 export type TermDirection = 'up' | 'down' | 'within';

@@ -243,7 +243,13 @@ function resolveCoupling(ix: GraphIndex, node: GraphNode, params: ParamSpec[]): 
         if (ix.feedsOf(node.id, 'patterns').length > 0) ix.warn(node.id, 'patterns are learned (source "learned"): the dataset on "patterns" is not used', 'patterns');
         params.push({ name: param, owner: node.id, shape: [patterns, dim], init: glorot({ gain, distribution: 'normal' }, dim, patterns) });
       }
-      return { id: node.id, kind: 'hopfield-memory', param, layer: layer.node.id, tokens, dim, patterns, beta, ...(view ? { view } : {}) };
+      const projection = node.params.projection;
+      if (projection !== undefined) {
+        for (const which of ['q', 'k']) {
+          params.push({ name: `${node.id}.${which}`, owner: node.id, shape: [dim, projection], init: glorot({ gain, distribution: 'normal' }, dim, projection) });
+        }
+      }
+      return { id: node.id, kind: 'hopfield-memory', param, layer: layer.node.id, tokens, dim, patterns, beta, ...(view ? { view } : {}), ...(projection !== undefined ? { projection } : {}) };
     }
     default:
       return undefined;

@@ -90,6 +90,7 @@ export function bindAttention(spec: AttentionSpec | CrossSpec, params: ReadonlyM
       tensors: made,
     };
   }
+  if (spec.projection !== undefined) return bindProjectedMemory(spec, params);
   const y = params.get(spec.param)! as tf.Tensor2D;
   const yT = tf.keep(tf.tidy(() => tf.transpose(y))) as tf.Tensor2D;
   const m: MemoryWeights = { y, yT, beta: spec.beta };
@@ -105,6 +106,44 @@ export function bindAttention(spec: AttentionSpec | CrossSpec, params: ReadonlyM
       return tf.reshape(memoryWeights(x, m), [x.shape[0], spec.tokens, spec.patterns]);
     },
     tensors: [y, yT],
+  };
+}
+
+/**
+ * A memory compared in a projected space: scores β (ξW_Q)·(yW_K), so E = −β⁻¹ lse over the
+ * projected keys K = YW_K and −∂E/∂ξ = softmax(β ξW_Q Kᵀ) K W_Qᵀ. Still concave in ξ: descent.
+ */
+function bindProjectedMemory(spec: Extract<AttentionSpec, { kind: 'hopfield-memory' }>, params: ReadonlyMap<string, T>): BoundCoupling {
+  const made = tf.tidy(() => {
+    const wq = params.get(`${spec.id}.q`)! as tf.Tensor2D;
+    const keys = tf.matMul(params.get(spec.param)! as tf.Tensor2D, params.get(`${spec.id}.k`)! as tf.Tensor2D);
+    return [keys, tf.transpose(keys), tf.transpose(wq)] as T[];
+  });
+  made.forEach((t) => tf.keep(t));
+  const [keys, keysT, wqT] = made as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+  const wq = params.get(`${spec.id}.q`)! as tf.Tensor2D;
+  const m: MemoryWeights = { y: keys, yT: keysT, beta: spec.beta };
+  const project = (x: T): tf.Tensor3D => {
+    const t = tokens(x, spec);
+    const [b, n, d] = t.shape;
+    return tf.reshape(tf.matMul(tf.reshape(t, [b * n, d]) as tf.Tensor2D, wq), [b, n, wq.shape[1]]) as tf.Tensor3D;
+  };
+  const forward = (x: T) => {
+    const z = memoryNetInput(project(x), m);
+    const [b, n, p] = z.shape;
+    return untokens(tf.reshape(tf.matMul(tf.reshape(z, [b * n, p]) as tf.Tensor2D, wqT), [b, n, spec.dim]) as tf.Tensor3D, x, spec);
+  };
+  return {
+    spec,
+    forward,
+    backward: forward,
+    energy: (s) => memoryEnergy(project(s.get(spec.layer)!), m),
+    vjp: vjpOf(forward),
+    attention: (s) => {
+      const x = project(s.get(spec.layer)!);
+      return tf.reshape(memoryWeights(x, m), [x.shape[0], spec.tokens, spec.patterns]);
+    },
+    tensors: made,
   };
 }
 

@@ -58,6 +58,7 @@ export const hopfieldMemoryParams = z
     patterns: positiveInt().default(16).describe('P stored patterns (learned, or taken from a dataset)'),
     beta: positive().default(8).describe('inverse temperature β: large retrieves one pattern, small a mixture'),
     source: z.enum(['learned', 'dataset']).default('learned').describe('patterns as parameters, or the first P examples of the dataset on the "patterns" input'),
+    projection: positiveInt().optional().describe('compare in a learned space of this width: scores β (ξW_Q)·(yW_K)'),
     gain: positive().default(1),
   })
   .strict();

@@ -161,6 +161,13 @@ describeEachBackend('attention blocks', () => {
       target('t', 'x', 'd'),
     ],
     'cross-attention': cross(true),
+    'hopfield-memory with projections': [
+      layer('x', vector(16), { role: 'visible' }),
+      block('m', 'hopfield-memory', 'x', { patterns: 5, beta: 2, projection: 6 }),
+      dataset('d', { kind: 'random-patterns', count: 8, size: 16 }, { range: 'unit' }),
+      clamp('c', 'x', 'd', { kind: 'top-half' }),
+      target('t', 'x', 'd'),
+    ],
     'hopfield-memory': [
       layer('x', vector(16), { role: 'visible', activation: 'linear' }),
       block('m', 'hopfield-memory', 'x', { patterns: 5, beta: 2 }),
