@@ -15,6 +15,7 @@ const EXAMPLES = [
   'mnist-generate',
   'hopfield-retrieval',
   'mnist-patches',
+  'associative-recall',
 ].map((n) => `examples/${n}.attractor.json`);
 
 it('every example in examples/ is in this list', () => {
