@@ -17,7 +17,7 @@ function tokensOf(d: Dataset, k: number, symbols: number): { key: number[]; valu
 }
 
 const hot = (v: number[]) => v.indexOf(1);
-const isOneHot = (v: number[]) => v.every((x) => x === 0 || x === 1) && v.reduce((a, b) => a + b, 0) === 1;
+const isOneHot = (v: number[]) => v.every((x) => x === 0 || x === 1) && v.reduce((a: number, b) => a + b, 0) === 1;
 
 describe('associativeRecall', () => {
   it('lays out pairs then a query: distinct keys, the query key among them, its value in the answer slot and the label', () => {
