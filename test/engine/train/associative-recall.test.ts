@@ -6,7 +6,8 @@
  * Setting (examples/associative-recall.attractor.json): 2 pairs over 4 symbols, tokens
  * [3 × 8] tanh, self-attention (1 head, key width 8, β 8, α 0.8) and a learned Hopfield
  * memory of 4 patterns (β 2), BPTT with T = 30, 400 batches of 64, Adam 3e-3, seed 0.
- * Measured here (wasm, one core): 99.75 % of the 400 held-out sequences after ≈ 20 s.
+ * Measured here (wasm, one core): 99.75 % of the 400 held-out sequences after ≈ 29 s of
+ * training (other init seeds, 400 batches: 96.25 %, 98 %, 92.5 %).
  * Copying the values of the other tokens without matching keys scores ≈ 75 % on this
  * setting (two pairs often share a value), so > 90 % needs the key match.
  *
@@ -99,7 +100,7 @@ describe('associative recall [wasm]', () => {
     expect(after.accuracy).toBeGreaterThan(0.9);
     // Settled, not caught mid-way: the accuracy is the fixed point's.
     expect(after.unsettled).toBeLessThanOrEqual(4);
-    // The memory makes the answer a clean one-hot, not just the largest of small values.
+    // The memory lifts the answer well clear of the rest (≈ 0.6 against ≈ 0.2), not just the largest of small values.
     expect(after.answer - after.rival).toBeGreaterThan(0.3);
     const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
     expect(mean(losses.slice(-20))).toBeLessThan(0.5 * mean(losses.slice(0, 20)));
