@@ -40,7 +40,9 @@ export function formatPlan(plan: Plan): string {
       for (const line of lines) out.push(`      ${line}`);
     }
   });
-  const total = plan.params.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
-  out.push(`parameters: ${total.toLocaleString('en-US')} free`);
+  const size = (p: Plan['params'][number]) => p.shape.reduce((a, b) => a * b, 1);
+  const free = plan.params.filter((p) => p.trainable !== false).reduce((n, p) => n + size(p), 0);
+  const fixed = plan.params.filter((p) => p.trainable === false).reduce((n, p) => n + size(p), 0);
+  out.push(`parameters: ${free.toLocaleString('en-US')} free${fixed > 0 ? `, ${fixed.toLocaleString('en-US')} fixed (patterns taken from data)` : ''}`);
   return out.join('\n');
 }
