@@ -4,7 +4,7 @@
  * values, all in the engine's layout and each layer's range.
  */
 import { tf } from '../tf.js';
-import type { DataRef, LayerSpec, Plan } from '../compile/plan.js';
+import type { DataRef, DatasetSpec, LayerSpec, Plan } from '../compile/plan.js';
 import { layerById } from '../compile/plan.js';
 import type { Dataset } from '../data/dataset.js';
 import { toLayerLayout } from '../data/dataset.js';
@@ -44,14 +44,17 @@ export function disposeBatch(b: Batch): void {
 
 const BINARY_SOURCES = new Set(['random-patterns', 'bars-and-stripes']);
 
-/** Whether data in [0, 1] goes to this layer as 2v − 1 (the dataset's `range`, auto by default). */
-function symmetricFor(plan: Plan, ref: DataRef, layer: LayerSpec): boolean {
-  const ds = plan.datasets.find((d) => d.id === ref.dataset)!;
+/**
+ * Whether data in [0, 1] is used as 2v − 1: the dataset's `range`, or for `auto`, on sign
+ * layers, and for labels and binary patterns on tanh layers (or with no layer to consider,
+ * as for stored memory patterns).
+ */
+export function dataIsSymmetric(ds: DatasetSpec, port: DataRef['port'], activation?: LayerSpec['activation']): boolean {
   const range = ds.params.range;
   if (range !== 'auto') return range === 'symmetric';
-  if (layer.activation === 'sign') return true;
-  if (layer.activation !== 'tanh') return false;
-  return ref.port === 'labels' || BINARY_SOURCES.has(ds.params.source.kind);
+  if (activation === 'sign') return true;
+  if (activation !== undefined && activation !== 'tanh') return false;
+  return port === 'labels' || BINARY_SOURCES.has(ds.params.source.kind);
 }
 
 /**
@@ -68,7 +71,7 @@ export function layerValues(
 ): Float32Array {
   const d = datasets.get(ref.dataset);
   if (!d) throw new Error(`dataset "${ref.dataset}" is not loaded`);
-  const symmetric = symmetricFor(plan, ref, layer);
+  const symmetric = dataIsSymmetric(plan.datasets.find((x) => x.id === ref.dataset)!, ref.port, layer.activation);
   const lo = symmetric ? -1 : 0;
   const out = new Float32Array(indices.length * layer.units);
   if (ref.port === 'labels') {

@@ -10,6 +10,7 @@ import { bindCoupling, type BoundCoupling } from './couplings.js';
 import { barrierTerms, perExample } from './activations.js';
 import { makeRng } from '../data/rng.js';
 import type { Dataset } from '../data/dataset.js';
+import { dataIsSymmetric } from './batch.js';
 
 export type State = Map<string, tf.Tensor>;
 
@@ -74,7 +75,7 @@ function dataValue(plan: Plan, p: ParamSpec, datasets: ReadonlyMap<string, Datas
   if (units !== dim) throw new Error(`dataset "${dataset}" gives ${units} values per example, but "${p.owner}" stores patterns of ${dim}`);
   if (d.count < rows) throw new Error(`dataset "${dataset}" has ${d.count} examples, fewer than the ${rows} patterns "${p.owner}" stores`);
   const spec = plan.datasets.find((x) => x.id === dataset)!;
-  const symmetric = spec.params.range === 'symmetric' || (spec.params.range === 'auto' && ['random-patterns', 'bars-and-stripes'].includes(spec.params.source.kind));
+  const symmetric = dataIsSymmetric(spec, 'images');
   const values = d.images.slice(0, rows * dim).map((v) => (symmetric ? 2 * v - 1 : v));
   return tf.tensor2d(values, [rows, dim]);
 }

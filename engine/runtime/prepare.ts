@@ -42,20 +42,21 @@ export async function loadPlanDatasets(plan: Plan, baseDir: string): Promise<Map
 }
 
 /**
- * `size` example indices for a batch, drawn by a seeded shuffle from one part of the data:
- * settling and evaluation use the held-out part where the dataset has a split, training
- * the train part; without a split, every example. Without data, 0..size−1 (noise starts only).
+ * The examples of one part of the data: settling and evaluation use the held-out part
+ * (`test`) where the first dataset has a split, training the `train` part; without a split,
+ * or when that part is empty, every example. Without data, none.
  */
-export function pickExamples(
-  datasets: ReadonlyMap<string, Dataset>,
-  size: number,
-  seed: number,
-  part: 'train' | 'test',
-): number[] {
+export function partIndices(datasets: ReadonlyMap<string, Dataset>, part: 'train' | 'test'): number[] {
   const first = [...datasets.values()][0];
-  if (!first) return Array.from({ length: size }, (_, i) => i);
+  if (!first) return [];
   const fromSplit = first.split ? Array.from(first.split[part]) : [];
-  const pool = fromSplit.length > 0 ? fromSplit : Array.from({ length: first.count }, (_, i) => i);
+  return fromSplit.length > 0 ? fromSplit : Array.from({ length: first.count }, (_, i) => i);
+}
+
+/** `size` example indices for a batch, a seeded shuffle of one part; without data, 0..size−1 (noise starts only). */
+export function pickExamples(datasets: ReadonlyMap<string, Dataset>, size: number, seed: number, part: 'train' | 'test'): number[] {
+  const pool = partIndices(datasets, part);
+  if (pool.length === 0) return Array.from({ length: size }, (_, i) => i);
   const order = makeRng(seed).shuffle(pool);
   return Array.from({ length: size }, (_, i) => order[i % order.length]);
 }

@@ -98,7 +98,7 @@ function copyState(s: State): State {
 }
 
 /** Per-example ‖a − b‖_∞ over every layer. */
-function changePerExample(a: State, b: State): tf.Tensor1D {
+export function changePerExample(a: State, b: State): tf.Tensor1D {
   return tf.tidy(() => {
     let m: tf.Tensor | undefined;
     for (const [id, x] of a) {

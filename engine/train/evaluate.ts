@@ -10,6 +10,7 @@ import type { Network } from '../runtime/network.js';
 import { buildBatch, disposeBatch } from '../runtime/batch.js';
 import { disposeState, settle } from '../runtime/settle.js';
 import { exampleLosses } from './loss.js';
+import { partIndices } from '../runtime/prepare.js';
 
 export interface EvalReport {
   readonly examples: number;
@@ -34,10 +35,7 @@ export interface EvalOptions {
 }
 
 export function heldOutIndices(datasets: ReadonlyMap<string, Dataset>): number[] {
-  const first = [...datasets.values()][0];
-  if (!first) return [];
-  if (first.split && first.split.test.length > 0) return Array.from(first.split.test);
-  return Array.from({ length: first.count }, (_, i) => i);
+  return partIndices(datasets, 'test');
 }
 
 export function evaluate(plan: Plan, network: Network, datasets: ReadonlyMap<string, Dataset>, opts: EvalOptions): EvalReport {

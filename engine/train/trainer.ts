@@ -12,6 +12,7 @@ import type { Plan } from '../compile/plan.js';
 import type { Dataset } from '../data/dataset.js';
 import type { TrainingConfig } from '../../nodes/config.js';
 import { makeRng } from '../data/rng.js';
+import { partIndices } from '../runtime/prepare.js';
 import type { Network } from '../runtime/network.js';
 import { buildBatch, disposeBatch } from '../runtime/batch.js';
 import { gradientsFor, type GradientResult } from './methods.js';
@@ -46,10 +47,7 @@ export interface TrainerInput {
 }
 
 export function trainIndices(datasets: ReadonlyMap<string, Dataset>): number[] {
-  const first = [...datasets.values()][0];
-  if (!first) return [];
-  const part = first.split && first.split.train.length > 0 ? Array.from(first.split.train) : Array.from({ length: first.count }, (_, i) => i);
-  return part;
+  return partIndices(datasets, 'train');
 }
 
 /** Batches per epoch: the train part in whole batches (a last partial batch is dropped). */

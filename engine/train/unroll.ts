@@ -7,6 +7,7 @@
 import { tf } from '../tf.js';
 import type { State } from '../runtime/network.js';
 import { runPhase, type StepContext } from '../runtime/step.js';
+import { changePerExample } from '../runtime/settle.js';
 
 export interface UnrollOptions {
   readonly steps: number;
@@ -26,14 +27,7 @@ export interface Unrolled {
 }
 
 function maxChange(a: State, b: State): number[] {
-  const m = tf.tidy(() => {
-    let acc: tf.Tensor | undefined;
-    for (const [id, x] of a) {
-      const d = tf.max(tf.reshape(tf.abs(tf.sub(x, b.get(id)!)), [x.shape[0], -1]), 1);
-      acc = acc ? tf.maximum(acc, d) : d;
-    }
-    return acc!;
-  });
+  const m = changePerExample(a, b);
   const v = Array.from(m.dataSync());
   m.dispose();
   return v;
