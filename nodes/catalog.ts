@@ -10,6 +10,7 @@ import { targetKind } from './kinds/target.js';
 import { noiseKind } from './kinds/noise.js';
 import { crossAttentionKind, hopfieldMemoryKind, selfAttentionKind } from './kinds/attention.js';
 import { patchesKind } from './kinds/patches.js';
+import { unpatchKind } from './kinds/unpatch.js';
 import type { NodeKind } from './kind.js';
 
 export const KINDS = [
@@ -22,6 +23,7 @@ export const KINDS = [
   crossAttentionKind,
   hopfieldMemoryKind,
   patchesKind,
+  unpatchKind,
   clampKind,
   datasetKind,
   targetKind,

@@ -24,7 +24,7 @@
  *                          adj: one Jᵀg per series step (one product per term);
  *                          3: the final VJP of one iteration w.r.t. the weights (forward + backward).
  */
-import type { CouplingSpec, LayerSpec, Plan } from '../compile/plan.js';
+import type { CouplingSpec, GridView, LayerSpec, Plan } from '../compile/plan.js';
 
 export type CountedMethod = 'settle' | 'bptt' | 'every-step' | 'recurrent-backprop';
 
@@ -34,8 +34,9 @@ function layerOf(plan: Plan, id: string): LayerSpec {
   return l;
 }
 
-/** [channels, height, width] of a grid layer. */
-function grid(layer: LayerSpec): { c: number; h: number; w: number } {
+/** [channels, height, width] of the grid a conv reads: a grid layer, or a token layer through its unpatch view (moving values costs no FLOPs). */
+function grid(layer: LayerSpec, view?: GridView): { c: number; h: number; w: number } {
+  if (view) return { c: view.channels, h: view.height, w: view.width };
   if (layer.shape.type !== 'grid') throw new Error(`layer "${layer.id}" is not a grid, but a conv coupling reads it`);
   return { c: layer.shape.channels, h: layer.shape.height, w: layer.shape.width };
 }
@@ -50,12 +51,12 @@ export function productFlops(plan: Plan, c: CouplingSpec, batch: number): number
       return 2 * batch * n * n;
     }
     case 'conv': {
-      const lower = grid(layerOf(plan, c.lower));
-      const upper = grid(layerOf(plan, c.upper));
+      const lower = grid(layerOf(plan, c.lower), c.lowerView);
+      const upper = grid(layerOf(plan, c.upper), c.upperView);
       return 2 * batch * upper.h * upper.w * lower.c * upper.c * c.kernel * c.kernel;
     }
     case 'conv-within': {
-      const g = grid(layerOf(plan, c.layer));
+      const g = grid(layerOf(plan, c.layer), c.view);
       return 2 * batch * g.h * g.w * g.c * g.c * c.kernel * c.kernel;
     }
     case 'self-attention':

@@ -6,7 +6,7 @@ import { GraphIndex } from './graph-index.js';
 import { inferStructure } from './structure.js';
 import { scheduleGroups } from './schedule.js';
 import { deriveGuarantee } from './guarantee.js';
-import type { CouplingSpec, LayerUpdate, NetInputTerm, Phase, Plan } from './plan.js';
+import type { CouplingSpec, GridView, LayerUpdate, NetInputTerm, Phase, Plan } from './plan.js';
 import type { PositionalSpec } from './attention-structure.js';
 
 export type SettleOverrides = Partial<SettleConfig>;
@@ -63,6 +63,27 @@ function pathway(p: PositionalSpec | undefined): string {
   return `content + ${p.encoding} positional pathway, ${p.combine === 'add' ? 'added' : `concatenated (${p.dim} wide)`}`;
 }
 
+/** x[layer] as a grid: the layer itself, or its patch tokens put back together by an unpatch node. */
+function gridOf(layer: string, view: GridView | undefined): string {
+  return view ? `unpatch(x[${layer}])` : `x[${layer}]`;
+}
+
+/** A grid-shaped net input, cut back into patch tokens when its layer is seen through an unpatch node. */
+function viewed(expr: string, view: GridView | undefined): string {
+  return view ? `patches(${expr})` : expr;
+}
+
+function unpatched(layer: string, v: GridView): string {
+  return `"${layer}" put back as a grid[${v.channels}×${v.height}×${v.width}]`;
+}
+
+/** The trailing note of a term: what the unpatch views are, after any note of its own. */
+function notes(ends: [string, GridView | undefined][], own: string): string {
+  const seen = ends.filter((e): e is [string, GridView] => e[1] !== undefined).map(([l, v]) => `${unpatched(l, v)} of ${v.patch}×${v.patch} patches`);
+  const all = [own, ...new Set(seen)].filter((s) => s !== '');
+  return all.length > 0 ? `  (${all.join('; ')})` : '';
+}
+
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
@@ -76,18 +97,23 @@ export function termsInto(layer: string, couplings: readonly CouplingSpec[]): Ne
         if (c.upper === layer) terms.push({ coupling: c.id, direction: 'up', from: c.lower, math: `z[${layer}] += x[${c.lower}] · ${c.param}` });
         if (c.lower === layer) terms.push({ coupling: c.id, direction: 'down', from: c.upper, math: `z[${layer}] += x[${c.upper}] · ${c.param}ᵀ` });
         break;
-      case 'conv':
-        if (c.upper === layer) terms.push({ coupling: c.id, direction: 'up', from: c.lower, math: `z[${layer}] += conv(x[${c.lower}], ${c.param})` });
+      case 'conv': {
+        const into = (to: string, view: GridView | undefined, expr: string, note: string) =>
+          `z[${to}] += ${viewed(expr, view)}${notes([[c.lower, c.lowerView], [c.upper, c.upperView]], note)}`;
+        if (c.upper === layer) terms.push({ coupling: c.id, direction: 'up', from: c.lower, math: into(layer, c.upperView, `conv(${gridOf(c.lower, c.lowerView)}, ${c.param})`, '') });
         if (c.lower === layer) {
-          terms.push({ coupling: c.id, direction: 'down', from: c.upper, math: `z[${layer}] += conv(x[${c.upper}], flip(${c.param})ᵀ)  (conv-transpose of ${c.param})` });
+          const expr = `conv(${gridOf(c.upper, c.upperView)}, flip(${c.param})ᵀ)`;
+          terms.push({ coupling: c.id, direction: 'down', from: c.upper, math: into(layer, c.lowerView, expr, `conv-transpose of ${c.param}`) });
         }
         break;
+      }
       case 'dense-within':
         if (c.layer === layer) terms.push({ coupling: c.id, direction: 'within', from: layer, math: `z[${layer}] += x[${layer}] · ½(${c.param} + ${c.param}ᵀ)` });
         break;
       case 'conv-within':
         if (c.layer === layer) {
-          terms.push({ coupling: c.id, direction: 'within', from: layer, math: `z[${layer}] += conv(x[${layer}], ½(${c.param} + flip(${c.param})ᵀ))` });
+          const expr = `conv(${gridOf(layer, c.view)}, ½(${c.param} + flip(${c.param})ᵀ))`;
+          terms.push({ coupling: c.id, direction: 'within', from: layer, math: `z[${layer}] += ${viewed(expr, c.view)}${notes([[layer, c.view]], '')}` });
         }
         break;
       case 'self-attention':
@@ -96,7 +122,7 @@ export function termsInto(layer: string, couplings: readonly CouplingSpec[]): Ne
             coupling: c.id,
             direction: 'within',
             from: layer,
-            math: `z[${layer}] += Σ_h (A K)·Ŵ_Qᵀ + (Aᵀ Q)·Ŵ_Kᵀ,  A = softmax_N(β Q Kᵀ)  (${c.heads} head${c.heads > 1 ? 's' : ''}, ${c.mask.kind} mask, ${c.tokens} tokens of ${c.dim}${c.view ? ` from ${c.view.patch}×${c.view.patch} patches` : ''}; ${pathway(c.positional)})`,
+            math: `z[${layer}] += Σ_h (A K)·Ŵ_Qᵀ + (Aᵀ Q)·Ŵ_Kᵀ,  A = softmax_N(β Q Kᵀ)  (${c.heads} head${c.heads > 1 ? 's' : ''}, ${c.mask.kind} mask, ${c.tokens} tokens of ${c.dim}${c.view ? ` from ${c.view.patch}×${c.view.patch} patches${c.view.unpatch ? ` of ${unpatched(layer, c.view.unpatch)}` : ''}` : ''}; ${pathway(c.positional)})`,
           });
         }
         break;

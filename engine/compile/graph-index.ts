@@ -9,6 +9,12 @@ export interface Feed {
   readonly edgeIndex: number;
 }
 
+/** View nodes stand in for a layer only on some ports: say which, since the wire looks like any other layer wire. */
+const VIEW_HINTS: Partial<Record<string, string>> = {
+  patches: ' (a patches node feeds the "layer" input of self-attention and hopfield-memory)',
+  unpatch: ' (an unpatch node feeds grid inputs: conv, conv-within and patches)',
+};
+
 export class GraphIndex {
   readonly problems: Problem[] = [];
   private readonly byId = new Map<string, { node: GraphNode; index: number }>();
@@ -82,7 +88,7 @@ export class GraphIndex {
     }
     const feed = feeds[0];
     if (feed.node.kind !== kind) {
-      this.error(node.id, `input "${port}" needs a ${kind} node, got ${feed.node.kind} "${feed.node.id}"`, port);
+      this.error(node.id, `input "${port}" needs a ${kind} node, got ${feed.node.kind} "${feed.node.id}"${VIEW_HINTS[feed.node.kind] ?? ''}`, port);
       return undefined;
     }
     return { node: feed.node as NodeOfKind<K>, port: feed.port };

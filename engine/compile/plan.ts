@@ -50,23 +50,43 @@ interface CouplingBase {
   readonly param: string;
 }
 
-/** A grid layer seen as p×p patch tokens (a permutation of its units). */
-export interface PatchView {
+/** A grid [height, width, channels] and its p×p patch tokens: the permutation both views apply. */
+export interface PatchGeometry {
   readonly patch: number;
   readonly height: number;
   readonly width: number;
   readonly channels: number;
 }
 
+/**
+ * A token layer seen as the grid its n² patch tokens tile (an unpatch node): the inverse
+ * permutation of a PatchView, so couplings through it stay symmetric.
+ */
+export type GridView = PatchGeometry;
+
+/** A grid seen as p×p patch tokens (a patches node); the grid is itself a token layer seen through `unpatch` when set. */
+export interface PatchView extends PatchGeometry {
+  readonly unpatch?: GridView;
+}
+
 export type CouplingSpec =
   | (CouplingBase & { readonly kind: 'dense'; readonly lower: string; readonly upper: string })
   | (CouplingBase & { readonly kind: 'dense-within'; readonly layer: string; readonly selfConnections: 'nonnegative' | 'zero' })
-  | (CouplingBase & { readonly kind: 'conv'; readonly lower: string; readonly upper: string; readonly kernel: number })
+  | (CouplingBase & {
+      readonly kind: 'conv';
+      readonly lower: string;
+      readonly upper: string;
+      readonly kernel: number;
+      /** Set when that end is a token layer reached through an unpatch node. */
+      readonly lowerView?: GridView;
+      readonly upperView?: GridView;
+    })
   | (CouplingBase & {
       readonly kind: 'conv-within';
       readonly layer: string;
       readonly kernel: number;
       readonly selfConnections: 'nonnegative' | 'zero';
+      readonly view?: GridView;
     })
   | (CouplingBase & {
       /** `param` holds W_Q [d, H·dk]; `keyParam` W_K. */

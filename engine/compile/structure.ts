@@ -16,9 +16,11 @@ import type {
   NoiseSpec,
   ParamSpec,
   TargetSpec,
-  PatchView,
   WeightInit,
 } from './plan.js';
+import { gridInput, resolveUnpatches, tokenInput, tokenView, type Unpatches } from './views.js';
+
+export { tokenView };
 
 export interface Structure {
   layers: LayerSpec[];
@@ -35,11 +37,12 @@ type LayerNode = NodeOfKind<'layer'>;
 export function inferStructure(ix: GraphIndex): Structure {
   const layerNodes = ix.nodesOf('layer');
   const clamps = resolveClamps(ix);
+  const unpatches = resolveUnpatches(ix);
   const couplings: CouplingSpec[] = [];
   const params: ParamSpec[] = [];
 
   for (const node of ix.graph.nodes) {
-    const spec = resolveCoupling(ix, node, params);
+    const spec = resolveCoupling(ix, unpatches, node, params);
     if (spec) couplings.push(spec);
   }
 
@@ -101,7 +104,7 @@ function glorot(init: { gain: number; distribution: WeightInit['distribution'] }
   return { gain: init.gain, distribution: init.distribution, fanIn, fanOut };
 }
 
-function resolveCoupling(ix: GraphIndex, node: GraphNode, params: ParamSpec[]): CouplingSpec | undefined {
+function resolveCoupling(ix: GraphIndex, unpatches: Unpatches, node: GraphNode, params: ParamSpec[]): CouplingSpec | undefined {
   // A coupling's free parameter is named by its node id (ids cannot contain "."; biases are `layer.b`).
   const param = node.id;
   switch (node.kind) {
@@ -126,42 +129,53 @@ function resolveCoupling(ix: GraphIndex, node: GraphNode, params: ParamSpec[]): 
       return { id: node.id, kind: 'dense-within', param, layer: layer.node.id, selfConnections: node.params.selfConnections };
     }
     case 'conv': {
-      const lower = gridInput(ix, node, 'lower');
-      const upper = gridInput(ix, node, 'upper');
+      const lower = gridInput(ix, unpatches, node, 'lower');
+      const upper = gridInput(ix, unpatches, node, 'upper');
       if (!lower || !upper) return undefined;
-      if (lower.id === upper.id) {
-        ix.error(node.id, `both ends connect to layer "${lower.id}"; couple a grid to itself with a conv-within node`, 'upper');
+      if (lower.node.id === upper.node.id) {
+        ix.error(node.id, `both ends connect to layer "${lower.node.id}"; couple a grid to itself with a conv-within node`, 'upper');
         return undefined;
       }
-      const a = lower.params.shape;
-      const b = upper.params.shape;
-      if (a.type !== 'grid' || b.type !== 'grid') return undefined;
-      if (a.height !== b.height || a.width !== b.width) {
+      if (lower.height !== upper.height || lower.width !== upper.width) {
         ix.error(
           node.id,
-          `expected layers of equal height and width (stride 1, "same" padding), got lower "${lower.id}" ${a.height}×${a.width} and upper "${upper.id}" ${b.height}×${b.width}`,
+          `expected layers of equal height and width (stride 1, "same" padding), got lower "${lower.node.id}" ${lower.height}×${lower.width} and upper "${upper.node.id}" ${upper.height}×${upper.width}`,
           'upper',
         );
         return undefined;
       }
       const k = node.params.kernel;
-      kernelFits(ix, node.id, k, a.height, a.width);
+      kernelFits(ix, node.id, k, lower.height, lower.width);
       // tfjs filter layout [k, k, in, out]: up reads the lower layer's channels.
-      params.push({ name: param, owner: node.id, shape: [k, k, a.channels, b.channels], init: glorot(node.params.init, a.channels * k * k, b.channels * k * k) });
-      return { id: node.id, kind: 'conv', param, lower: lower.id, upper: upper.id, kernel: k };
+      params.push({
+        name: param,
+        owner: node.id,
+        shape: [k, k, lower.channels, upper.channels],
+        init: glorot(node.params.init, lower.channels * k * k, upper.channels * k * k),
+      });
+      return {
+        id: node.id,
+        kind: 'conv',
+        param,
+        lower: lower.node.id,
+        upper: upper.node.id,
+        kernel: k,
+        ...(lower.view ? { lowerView: lower.view } : {}),
+        ...(upper.view ? { upperView: upper.view } : {}),
+      };
     }
     case 'conv-within': {
-      const layer = gridInput(ix, node, 'layer');
-      if (!layer || layer.params.shape.type !== 'grid') return undefined;
-      const { channels, height, width } = layer.params.shape;
+      const layer = gridInput(ix, unpatches, node, 'layer');
+      if (!layer) return undefined;
+      const { channels, height, width, view } = layer;
       const k = node.params.kernel;
       kernelFits(ix, node.id, k, height, width);
       const fan = channels * k * k;
       params.push({ name: param, owner: node.id, shape: [k, k, channels, channels], init: glorot(node.params.init, fan, fan) });
-      return { id: node.id, kind: 'conv-within', param, layer: layer.id, kernel: k, selfConnections: node.params.selfConnections };
+      return { id: node.id, kind: 'conv-within', param, layer: layer.node.id, kernel: k, selfConnections: node.params.selfConnections, ...(view ? { view } : {}) };
     }
     case 'self-attention': {
-      const layer = tokenInput(ix, node);
+      const layer = tokenInput(ix, unpatches, node);
       if (!layer) return undefined;
       const { tokens, dim, view } = layer;
       const { heads, keyDim, beta, step, mask, gain } = node.params;
@@ -231,7 +245,7 @@ function resolveCoupling(ix: GraphIndex, node: GraphNode, params: ParamSpec[]): 
       };
     }
     case 'hopfield-memory': {
-      const layer = tokenInput(ix, node);
+      const layer = tokenInput(ix, unpatches, node);
       if (!layer) return undefined;
       const { tokens, dim, view } = layer;
       const { patterns, beta, source, gain } = node.params;
@@ -254,52 +268,6 @@ function resolveCoupling(ix: GraphIndex, node: GraphNode, params: ParamSpec[]): 
     default:
       return undefined;
   }
-}
-
-/**
- * The layer an attention block acts on, as tokens: wired directly, or through a patches
- * node that cuts a grid into p×p patch tokens.
- */
-function tokenInput(ix: GraphIndex, node: GraphNode): { node: LayerNode; tokens: number; dim: number; view?: PatchView } | undefined {
-  const feeds = ix.feedsOf(node.id, 'layer');
-  if (feeds.length === 1 && feeds[0].node.kind === 'patches') {
-    const cut = feeds[0].node;
-    const grid = gridInput(ix, cut, 'grid');
-    if (!grid || grid.params.shape.type !== 'grid') return undefined;
-    const { height, width, channels } = grid.params.shape;
-    const patch = cut.params.size;
-    if (height % patch !== 0 || width % patch !== 0) {
-      ix.error(cut.id, `expected a patch size dividing the ${height}×${width} grid of layer "${grid.id}", got ${patch}`, undefined, ['params', 'size']);
-      return undefined;
-    }
-    return { node: grid, tokens: (height / patch) * (width / patch), dim: patch * patch * channels, view: { patch, height, width, channels } };
-  }
-  const layer = ix.single(node, 'layer', 'layer');
-  if (!layer) return undefined;
-  return { node: layer.node, ...tokenView(layer.node.params.shape) };
-}
-
-/** A layer as tokens × features: tokens layers as they are, a vector as one token, a grid as one token per pixel. */
-export function tokenView(shape: LayerNode['params']['shape']): { tokens: number; dim: number } {
-  switch (shape.type) {
-    case 'tokens':
-      return { tokens: shape.tokens, dim: shape.dim };
-    case 'vector':
-      return { tokens: 1, dim: shape.size };
-    case 'grid':
-      return { tokens: shape.height * shape.width, dim: shape.channels };
-  }
-}
-
-function gridInput(ix: GraphIndex, node: GraphNode, port: string): LayerNode | undefined {
-  const feed = ix.single(node, port, 'layer');
-  if (!feed) return undefined;
-  const shape = feed.node.params.shape;
-  if (shape.type !== 'grid') {
-    ix.error(node.id, `expected a grid layer, got ${describeShape(shape)} from layer "${feed.node.id}"`, port);
-    return undefined;
-  }
-  return feed.node;
 }
 
 function kernelFits(ix: GraphIndex, id: string, k: number, h: number, w: number): void {

@@ -30,16 +30,25 @@ type T = tf.Tensor;
 type AttentionSpec = Extract<CouplingSpec, { kind: 'self-attention' | 'hopfield-memory' }>;
 type CrossSpec = Extract<CouplingSpec, { kind: 'cross-attention' }>;
 
-/** The state as tokens [B, T, d]: reshaped, or cut into patches when the block reads a patches node. */
+/**
+ * The state as tokens [B, T, d]: reshaped, or cut into patches when the block reads a patches
+ * node — of the grid an unpatch node puts a token layer's patches back into, when it reads one.
+ */
 function tokens(x: T, spec: AttentionSpec): tf.Tensor3D {
-  if (spec.view) return cutPatches(x as tf.Tensor4D, spec.view.patch);
-  return tf.reshape(x, [x.shape[0], spec.tokens, spec.dim]) as tf.Tensor3D;
+  const v = spec.view;
+  if (!v) return tf.reshape(x, [x.shape[0], spec.tokens, spec.dim]) as tf.Tensor3D;
+  const u = v.unpatch;
+  if (!u) return cutPatches(x as tf.Tensor4D, v.patch);
+  return tf.tidy(() => cutPatches(putPatches(x as tf.Tensor3D, u.height, u.width, u.channels, u.patch), v.patch));
 }
 
-/** Tokens back in the layer's own layout (patches put back into the grid). */
+/** Tokens back in the layer's own layout (patches put back into the grid, and that grid cut back into the layer's tokens). */
 function untokens(t: tf.Tensor3D, like: T, spec: AttentionSpec): T {
-  if (spec.view) return putPatches(t, spec.view.height, spec.view.width, spec.view.channels, spec.view.patch);
-  return tf.reshape(t, like.shape);
+  const v = spec.view;
+  if (!v) return tf.reshape(t, like.shape);
+  const u = v.unpatch;
+  if (!u) return putPatches(t, v.height, v.width, v.channels, v.patch);
+  return tf.tidy(() => cutPatches(putPatches(t, v.height, v.width, v.channels, v.patch), u.patch));
 }
 
 /** gᵀ·∂f/∂x by autodiff: attention terms are small next to the couplings between layers. */

@@ -10,16 +10,19 @@
  *
  * flipSwap reverses both spatial axes and swaps in/out channels: seed Case 2's
  * w_down[g,f,−a,−b] = w_up[f,g,a,b], here in tfjs's [k, k, in, out] filter layout.
+ *
+ * A conv end may be a token layer seen through an unpatch view V, a permutation of its
+ * units: the conv reads V·x and its net input returns as Vᵀ·z = V⁻¹·z, so E and symmetry are unchanged.
  */
 import { tf } from '../tf.js';
-import type { CouplingSpec } from '../compile/plan.js';
+import type { CouplingSpec, GridView } from '../compile/plan.js';
 import { convolution, flipSwap, product } from './products.js';
+import { asGrid, fromGrid } from './patches.js';
 import { bindAttention } from './attention-couplings.js';
 
 export { flipSwap };
 
 type T = tf.Tensor;
-
 
 function flat(x: T): tf.Tensor2D {
   return tf.reshape(x, [x.shape[0], -1]) as tf.Tensor2D;
@@ -116,19 +119,28 @@ export function bindCoupling(spec: CouplingSpec, params: ReadonlyMap<string, T>)
     case 'conv': {
       const down = tf.keep(tf.tidy(() => flipSwap(w))) as tf.Tensor4D;
       const k = w as tf.Tensor4D;
-      const up = (x: T) => convolution(x as tf.Tensor4D, k, down);
+      const { lowerView, upperView } = spec;
+      const up = (x: T) => viewed(() => fromGrid(convolution(asGrid(x, lowerView), k, down), upperView), lowerView, upperView);
       return {
         spec,
         forward: up,
-        backward: (x) => convolution(x as tf.Tensor4D, down, k),
+        // The views are permutations, so the adjoint of grid→tokens is tokens→grid: down mirrors up exactly.
+        backward: (x) => viewed(() => fromGrid(convolution(asGrid(x, upperView), down, k), lowerView), lowerView, upperView),
         energy: (s) => tf.neg(sumPerExample(tf.mul(s.get(spec.upper)!, up(s.get(spec.lower)!)))),
         tensors: [w, down],
       };
     }
-    case 'conv-within':
-      // The symmetric kernel is its own conv-transpose.
-      return withinCoupling(spec, w, (x) => convolution(x as tf.Tensor4D, w as tf.Tensor4D, w as tf.Tensor4D));
+    case 'conv-within': {
+      const { view } = spec;
+      // The symmetric kernel is its own conv-transpose; seen through a view V it becomes Vᵀ·S·V, still symmetric.
+      return withinCoupling(spec, w, (x) => viewed(() => fromGrid(convolution(asGrid(x, view), w as tf.Tensor4D, w as tf.Tensor4D), view), view));
+    }
   }
+}
+
+/** Runs a product through views in its own scope, so the permuted copies are freed at once; plain grids skip the scope. */
+function viewed(f: () => T, ...views: (GridView | undefined)[]): T {
+  return views.some((v) => v !== undefined) ? tf.tidy(f) : f();
 }
 
 /** A self-adjoint coupling inside one layer: E = −½⟨x, W(x)⟩, net input W(x). */

@@ -10,8 +10,12 @@
  * Within one patch row the (px, c) pairs of neighbouring patches are contiguous blocks of
  * p·C values in the grid, so one rank-4 transpose swaps patch rows with patch columns;
  * keeping the rank at 4 avoids relying on rank-6 transposes on every backend.
+ *
+ * The same pair, run the other way, is the unpatch view: a token layer of n² patch tokens
+ * shown to grid couplings as the grid they tile (asGrid / fromGrid).
  */
 import { tf } from '../tf.js';
+import type { GridView } from '../compile/plan.js';
 
 function checkGeometry(height: number, width: number, channels: number, patch: number): void {
   if (!Number.isInteger(patch) || patch < 1) throw new Error(`patch size must be a positive integer, got ${patch}`);
@@ -51,6 +55,19 @@ export function putPatches(tokens: tf.Tensor3D, height: number, width: number, c
     const split = tf.reshape(tokens, [b * rows, cols, patch, patch * channels]);
     return tf.reshape(tf.transpose(split, [0, 2, 1, 3]), [b, height, width, channels]) as tf.Tensor4D;
   });
+}
+
+/**
+ * A layer as the grid a grid coupling reads: a token layer seen through an unpatch view
+ * ([B, n², p·p·C] → [B, n·p, n·p, C], patch k at row-major place k), a grid as it is.
+ */
+export function asGrid(x: tf.Tensor, view: GridView | undefined): tf.Tensor4D {
+  return view ? putPatches(x as tf.Tensor3D, view.height, view.width, view.channels, view.patch) : (x as tf.Tensor4D);
+}
+
+/** The exact inverse of asGrid: a grid-shaped tensor (a state or a net input) back in its layer's layout. */
+export function fromGrid(g: tf.Tensor4D, view: GridView | undefined): tf.Tensor {
+  return view ? cutPatches(g, view.patch) : g;
 }
 
 /**

@@ -8,7 +8,7 @@ import { disposeState, settle } from '../../engine/runtime/settle.js';
 import { loadPlanDatasets, pickExamples } from '../../engine/runtime/prepare.js';
 import { tf } from '../../engine/tf.js';
 import { startBackend } from '../../engine/backend/select.js';
-import { between, clamp, dataset, graphOf, grid, layer, noise, target, vector, within, type Parts } from '../helpers/graphs.js';
+import { between, clamp, dataset, graphOf, grid, layer, noise, target, unpatched, vector, within, type Parts } from '../helpers/graphs.js';
 
 const patterns = dataset('d', { kind: 'random-patterns', count: 6, size: 16 });
 const pair = [layer('v', vector(16), { role: 'visible' }), layer('h', vector(5))];
@@ -29,6 +29,12 @@ const GRAPHS: Record<KindId, Parts[]> = {
     layer('v', grid(1, 8, 8), { role: 'visible' }),
     { nodes: [{ id: 'p', kind: 'patches', params: { size: 4 } }], edges: [{ from: { node: 'v', port: 'state' }, to: { node: 'p', port: 'grid' } }] },
     { nodes: [{ id: 'a', kind: 'self-attention', params: { step: 0.001 } }], edges: [{ from: { node: 'p', port: 'tokens' }, to: { node: 'a', port: 'layer' } }] },
+  ],
+  unpatch: [
+    unpatched('u', 't', 4, 8, { size: 2, channels: 2 }, { role: 'visible' }),
+    layer('h', grid(3, 4, 4)),
+    between('conv', 'w', { node: 'u', port: 'grid' }, 'h', { kernel: 3 }),
+    within('conv-within', 'r', { node: 'u', port: 'grid' }, { kernel: 3 }),
   ],
   'cross-attention': [
     layer('q', { type: 'tokens', tokens: 3, dim: 4 }),

@@ -22,12 +22,27 @@ const edge = (from: string, fromPort: string, to: string, toPort: string): Json 
   to: { node: to, port: toPort },
 });
 
-export function between(kind: 'dense' | 'conv', id: string, lower: string, upper: string, params: Json = {}): Parts {
-  return { nodes: [{ id, kind, params }], edges: [edge(lower, 'state', id, 'lower'), edge(upper, 'state', id, 'upper')] };
+/** What a coupling reads: a layer's `state` by id, or another output (a view node's) spelled out. */
+export type End = string | { node: string; port: string };
+const from = (e: End, to: string, toPort: string): Json => (typeof e === 'string' ? edge(e, 'state', to, toPort) : edge(e.node, e.port, to, toPort));
+
+export function between(kind: 'dense' | 'conv', id: string, lower: End, upper: End, params: Json = {}): Parts {
+  return { nodes: [{ id, kind, params }], edges: [from(lower, id, 'lower'), from(upper, id, 'upper')] };
 }
 
-export function within(kind: 'dense-within' | 'conv-within', id: string, layerId: string, params: Json = {}): Parts {
-  return { nodes: [{ id, kind, params }], edges: [edge(layerId, 'state', id, 'layer')] };
+export function within(kind: 'dense-within' | 'conv-within', id: string, layerId: End, params: Json = {}): Parts {
+  return { nodes: [{ id, kind, params }], edges: [from(layerId, id, 'layer')] };
+}
+
+/** A tokens layer and an unpatch node `${id}` showing it as a grid; couplings read it as `{ node: id, port: 'grid' }`. */
+export function unpatched(id: string, layerId: string, tokens: number, dim: number, unpatch: Json, params: Json = {}): Parts {
+  return {
+    nodes: [
+      { id: layerId, kind: 'layer', params: { shape: { type: 'tokens', tokens, dim }, ...params } },
+      { id, kind: 'unpatch', params: unpatch },
+    ],
+    edges: [edge(layerId, 'state', id, 'tokens')],
+  };
 }
 
 export function dataset(id: string, source: Json, params: Json = {}): Parts {

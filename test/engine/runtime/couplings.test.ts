@@ -9,13 +9,21 @@ import { flipSwap, symmetricWeights } from '../../../engine/runtime/couplings.js
 import { makeRng } from '../../../engine/data/rng.js';
 import { describeEachBackend } from '../../helpers/backends.js';
 import { compileOrThrow, randomNetwork, randomState } from '../../helpers/nets.js';
-import { between, grid, layer, vector, within, type Parts } from '../../helpers/graphs.js';
+import { between, grid, layer, unpatched, vector, within, type Parts } from '../../helpers/graphs.js';
 
 const CASES: Record<string, Parts[]> = {
   dense: [layer('a', vector(7), { role: 'visible' }), layer('b', vector(5)), between('dense', 'c', 'a', 'b')],
   'dense-within': [layer('a', vector(9), { role: 'visible' }), within('dense-within', 'c', 'a')],
   conv: [layer('a', grid(2, 6, 5), { role: 'visible' }), layer('b', grid(3, 6, 5)), between('conv', 'c', 'a', 'b', { kernel: 3 })],
   'conv-within': [layer('a', grid(3, 5, 6), { role: 'visible' }), within('conv-within', 'c', 'a', { kernel: 5 })],
+  // Token layers shown to the conv as the grid their patches tile (a permutation: symmetry must survive it).
+  'conv from unpatched tokens': [
+    unpatched('u', 'a', 9, 12, { size: 2, channels: 3 }, { role: 'visible' }),
+    layer('b', grid(2, 6, 6)),
+    between('conv', 'c', { node: 'u', port: 'grid' }, 'b', { kernel: 3 }),
+  ],
+  'conv into unpatched tokens': [layer('a', grid(2, 6, 6), { role: 'visible' }), unpatched('u', 'b', 4, 27, { size: 3, channels: 3 }), between('conv', 'c', 'a', { node: 'u', port: 'grid' }, { kernel: 3 })],
+  'conv-within on unpatched tokens': [unpatched('u', 'a', 9, 12, { size: 2, channels: 3 }, { role: 'visible' }), within('conv-within', 'c', { node: 'u', port: 'grid' }, { kernel: 5 })],
 };
 
 const dot = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(a, b)).dataSync()[0];

@@ -6,7 +6,7 @@ import { gradcheck } from '../../../engine/train/gradcheck.js';
 import { loadPlanDatasets, pickExamples } from '../../../engine/runtime/prepare.js';
 import { describeEachBackend } from '../../helpers/backends.js';
 import { compileOrThrow, randomNetwork } from '../../helpers/nets.js';
-import { between, clamp, dataset, grid, layer, target, vector, within, type Parts } from '../../helpers/graphs.js';
+import { between, clamp, dataset, grid, layer, target, unpatched, vector, within, type Parts } from '../../helpers/graphs.js';
 
 const NETS: Record<string, Parts[]> = {
   dense: [
@@ -22,6 +22,16 @@ const NETS: Record<string, Parts[]> = {
     layer('h', grid(2, 4, 4)),
     between('conv', 'k', 'v', 'h', { kernel: 3, init: { gain: 1.2 } }),
     within('conv-within', 'r', 'h', { kernel: 3, init: { gain: 0.4 } }),
+    dataset('d', { kind: 'random-patterns', count: 8, size: 16 }, { range: 'unit' }),
+    clamp('c', 'v', 'd', { kind: 'left-half' }),
+    target('t', 'v', 'd'),
+  ],
+  // Gradients must reach the kernels through the unpatch view's permutation and back.
+  'conv through unpatch': [
+    unpatched('u', 'v', 4, 4, { size: 2 }, { role: 'visible' }),
+    layer('h', grid(2, 4, 4)),
+    between('conv', 'k', { node: 'u', port: 'grid' }, 'h', { kernel: 3, init: { gain: 1.2 } }),
+    within('conv-within', 'r', { node: 'u', port: 'grid' }, { kernel: 3, init: { gain: 0.4 } }),
     dataset('d', { kind: 'random-patterns', count: 8, size: 16 }, { range: 'unit' }),
     clamp('c', 'v', 'd', { kind: 'left-half' }),
     target('t', 'v', 'd'),
