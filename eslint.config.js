@@ -127,6 +127,31 @@ const sharedLayer = rule([
   },
 ]);
 
+const servicesLayer = rule([
+  {
+    regex: ELECTRON,
+    message:
+      'app/services/ is hosted twice, by Electron main over IPC and by the web-mode Node host over a WebSocket: no Electron imports. Pass what differs (dialogs, the window) in through ServiceOptions.',
+  },
+  {
+    regex: `${REACT}|${RETE}|${up('main|preload|renderer|host')}`,
+    message:
+      'app/services/ runs in Node behind the API: no React or Rete.js, and no app/main/, app/preload/, app/renderer/ or app/host/ code (those call the services, not the other way round).',
+  },
+]);
+
+const hostLayer = rule([
+  {
+    regex: `${ELECTRON}|${REACT}|${RETE}`,
+    message:
+      'app/host/ is the web-mode Node server (no display, maybe a GPU box): no Electron, React or Rete.js. It serves the built renderer and the services over a WebSocket.',
+  },
+  {
+    regex: up('main|preload|renderer'),
+    message: 'app/host/ serves the built renderer as files; it does not import app/main/, app/preload/ or app/renderer/ code.',
+  },
+]);
+
 export default defineConfig(
   globalIgnores([
     'dist/',
@@ -159,6 +184,8 @@ export default defineConfig(
   { files: ['app/preload/**'], rules: { 'no-restricted-imports': preloadLayer } },
   { files: ['app/main/**'], rules: { 'no-restricted-imports': mainLayer } },
   { files: ['app/shared/**'], rules: { 'no-restricted-imports': sharedLayer } },
+  { files: ['app/services/**'], rules: { 'no-restricted-imports': servicesLayer } },
+  { files: ['app/host/**'], rules: { 'no-restricted-imports': hostLayer } },
 
   {
     // The catalog and the engine handle untrusted files and tensors: `any`

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundles the headless entries (CLI, benchmark) into dist/ with esbuild.
+// Bundles the headless entries (CLI, benchmark, web host) into dist/ with esbuild.
 //
 // Why a bundle and not plain `node engine/cli/main.ts`: tfjs-core's
 // `dist/register_all_gradients` (and chained ops) use extension-less ESM
@@ -21,6 +21,8 @@ const entries = [
   { name: 'CLI', src: 'engine/cli/entry.ts', out: 'dist/attractor.mjs' },
   { name: 'benchmark', src: 'engine/bench/main.ts', out: 'dist/bench.mjs' },
   { name: 'gradient worker', src: 'engine/parallel/worker.ts', out: 'dist/train-worker.mjs' },
+  { name: 'engine host worker', src: 'engine/host/worker-main.ts', out: 'dist/engine-host.mjs' },
+  { name: 'web host', src: 'app/host/main.ts', out: 'dist/host.mjs' },
 ];
 
 // Bundled CommonJS (parts of tfjs, emscripten glue of the wasm backend) calls

@@ -41,6 +41,19 @@ export interface IterationInfo {
   readonly maxChange: number;
   readonly converged: number;
   readonly cycling: number;
+  /** Per example, after this iteration; null when energy is not recorded. */
+  readonly energy: readonly number[] | null;
+  /** Per example ‖x_i − x_{i−1}‖_∞. */
+  readonly changes: readonly number[];
+  /** Per example t* so far (−1: not yet) and 2-cycle flags, as of this iteration. */
+  readonly tStar: readonly number[];
+  readonly cycle2: readonly boolean[];
+  /**
+   * x_i and x_{i−1}, for live views (frames, oscillating units). Borrowed: valid until the
+   * settle moves on, never disposed by the reader.
+   */
+  readonly state: State;
+  readonly previous: State;
 }
 
 export interface SettleResult {
@@ -109,7 +122,22 @@ export function changePerExample(a: State, b: State): tf.Tensor1D {
   });
 }
 
+/** Runs settleIterations to the end: the whole settle in one synchronous call. */
 export function settle(input: SettleInput, opts: SettleOptions): SettleResult {
+  const steps = settleIterations(input, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The settle loop as a generator: it yields after every iteration (i ≥ 1), so a caller can
+ * stream progress and await between iterations (pause, step, cancel) instead of blocking.
+ * Abandoning it with `return()` frees every tensor it holds; run to the end, it returns
+ * the result and the caller owns `state` and `snapshots`.
+ */
+export function* settleIterations(input: SettleInput, opts: SettleOptions): Generator<IterationInfo, SettleResult, void> {
   const { net } = input;
   const plan = net.plan;
   const batch = input.initial.values().next().value!.shape[0];
@@ -156,66 +184,86 @@ export function settle(input: SettleInput, opts: SettleOptions): SettleResult {
 
   let iterations = 0;
   let cancelled = false;
-  for (let i = 1; i <= opts.steps; i++) {
-    if (opts.signal?.aborted) {
-      cancelled = true;
-      break;
+  let finished = false;
+  try {
+    for (let i = 1; i <= opts.steps; i++) {
+      if (opts.signal?.aborted) {
+        cancelled = true;
+        break;
+      }
+      const frozen = tStar.map((t) => (t >= 0 ? 1 : 0));
+      const phases = plan.order === 'shuffled' ? rng.shuffle([...plan.phases]) : plan.phases;
+      let next: State = state;
+      for (const phase of phases) {
+        const before = next;
+        next = tidyState(() => stepPhase(ctx, phase, before, rng));
+        if (before !== state) release(before, [next, state]);
+        if (recordEnergy === 'phase') phaseEnergy.push(energyNow(next));
+      }
+      if (frozen.some((f) => f === 1)) {
+        const f = tf.tensor1d(frozen);
+        const thawed = next;
+        next = freeze(state, thawed, f);
+        if (thawed !== state) release(thawed, [next, state]);
+        f.dispose();
+      }
+      const change = changePerExample(next, state);
+      const changes = Array.from(change.dataSync());
+      change.dispose();
+      let back2: number[] | undefined;
+      if (prev) {
+        const c2 = changePerExample(next, prev);
+        back2 = Array.from(c2.dataSync());
+        c2.dispose();
+      }
+      for (let b = 0; b < batch; b++) {
+        if (tStar[b] < 0 && changes[b] < opts.theta) tStar[b] = i;
+        cycle2[b] = tStar[b] < 0 && back2 !== undefined && back2[b] < opts.theta && changes[b] >= opts.theta;
+      }
+      maxChange.push(Math.max(...changes));
+      if (recordEnergy === 'iteration') energy.push(energyNow(next));
+      else if (recordEnergy === 'phase') energy.push(phaseEnergy[phaseEnergy.length - 1]);
+      if (prev) release(prev, [state, next]);
+      prev = state;
+      state = next;
+      iterations = i;
+      if (wanted.has(i)) snapshots.set(i, copyState(state));
+      if (opts.recordAttention) recordWeights(state);
+      const converged = tStar.filter((t) => t >= 0).length;
+      const cycling = cycle2.filter(Boolean).length;
+      const info: IterationInfo = {
+        iteration: i,
+        meanEnergy: recordEnergy === 'none' ? null : mean(energy[energy.length - 1]),
+        maxChange: maxChange[maxChange.length - 1],
+        converged,
+        cycling,
+        energy: recordEnergy === 'none' ? null : energy[energy.length - 1],
+        changes,
+        tStar: [...tStar],
+        cycle2: [...cycle2],
+        state,
+        previous: prev,
+      };
+      const verdict = opts.onIteration?.(info);
+      if (verdict === 'stop') {
+        cancelled = true;
+        break;
+      }
+      yield info;
+      if (converged + cycling === batch && opts.stopWhenSettled !== false) break;
     }
-    const frozen = tStar.map((t) => (t >= 0 ? 1 : 0));
-    const phases = plan.order === 'shuffled' ? rng.shuffle([...plan.phases]) : plan.phases;
-    let next: State = state;
-    for (const phase of phases) {
-      const before = next;
-      next = tidyState(() => stepPhase(ctx, phase, before, rng));
-      if (before !== state) release(before, [next, state]);
-      if (recordEnergy === 'phase') phaseEnergy.push(energyNow(next));
+    if (prev) release(prev, [state]);
+    prev = undefined;
+    finished = true;
+    return { iterations, energy, phaseEnergy, maxChange, tStar, cycle2, cancelled, state, snapshots, attention };
+  } finally {
+    // Abandoned mid-settle (return() or a throw): nobody else will free these.
+    if (!finished) {
+      if (prev) release(prev, [state]);
+      disposeState(state);
+      snapshots.forEach((s) => disposeState(s));
     }
-    if (frozen.some((f) => f === 1)) {
-      const f = tf.tensor1d(frozen);
-      const thawed = next;
-      next = freeze(state, thawed, f);
-      if (thawed !== state) release(thawed, [next, state]);
-      f.dispose();
-    }
-    const change = changePerExample(next, state);
-    const changes = Array.from(change.dataSync());
-    change.dispose();
-    let back2: number[] | undefined;
-    if (prev) {
-      const c2 = changePerExample(next, prev);
-      back2 = Array.from(c2.dataSync());
-      c2.dispose();
-    }
-    for (let b = 0; b < batch; b++) {
-      if (tStar[b] < 0 && changes[b] < opts.theta) tStar[b] = i;
-      cycle2[b] = tStar[b] < 0 && back2 !== undefined && back2[b] < opts.theta && changes[b] >= opts.theta;
-    }
-    maxChange.push(Math.max(...changes));
-    if (recordEnergy === 'iteration') energy.push(energyNow(next));
-    else if (recordEnergy === 'phase') energy.push(phaseEnergy[phaseEnergy.length - 1]);
-    if (prev) release(prev, [state, next]);
-    prev = state;
-    state = next;
-    iterations = i;
-    if (wanted.has(i)) snapshots.set(i, copyState(state));
-    if (opts.recordAttention) recordWeights(state);
-    const converged = tStar.filter((t) => t >= 0).length;
-    const cycling = cycle2.filter(Boolean).length;
-    const verdict = opts.onIteration?.({
-      iteration: i,
-      meanEnergy: recordEnergy === 'none' ? null : mean(energy[energy.length - 1]),
-      maxChange: maxChange[maxChange.length - 1],
-      converged,
-      cycling,
-    });
-    if (verdict === 'stop') {
-      cancelled = true;
-      break;
-    }
-    if (converged + cycling === batch && opts.stopWhenSettled !== false) break;
   }
-  if (prev) release(prev, [state]);
-  return { iterations, energy, phaseEnergy, maxChange, tStar, cycle2, cancelled, state, snapshots, attention };
 }
 
 function stepPhase(ctx: StepContext, phase: Phase, state: State, rng: ReturnType<typeof makeRng>): State {

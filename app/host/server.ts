@@ -1,0 +1,107 @@
+/**
+ * The web-mode host: the built renderer over http and the services over a
+ * WebSocket at /api, so the whole UI runs in an ordinary browser (headless
+ * end-to-end tests, GPU boxes without a display).
+ */
+import { realpath, stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { resolve } from 'node:path';
+import type { EventChannel, EventTypes } from '../shared/api.js';
+import { createServices } from '../services/index.js';
+import { attachApi } from './socket.js';
+import { sendText, serveStatic } from './static.js';
+
+export interface HostOptions {
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly host?: string;
+  /** The folder the browser may open graphs from and save graphs to. */
+  readonly workspace: string;
+  /** Recent files and autosaves. */
+  readonly dataDir: string;
+  /** The built renderer (`npx electron-vite build` writes it). */
+  readonly rendererDir?: string;
+  readonly examplesDir: string;
+  /** Shown by app.info. */
+  readonly version?: string;
+}
+
+export interface Host {
+  /** Where a browser opens the UI, e.g. `http://127.0.0.1:5173/`. */
+  readonly url: string;
+  readonly port: number;
+  broadcast<E extends EventChannel>(event: E, payload: EventTypes[E]): void;
+  close(): Promise<void>;
+}
+
+async function folder(path: string, what: string): Promise<string> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isDirectory()) throw new Error(`${what} ${path} is not a folder`);
+  return realpath(path);
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((ok, fail) => {
+    const onError = (err: Error) => {
+      server.off('listening', onListening);
+      fail(err);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      const address = server.address();
+      ok(typeof address === 'object' && address ? address.port : port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+/** How to reach a bound address from this machine's browser. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startHost(options: HostOptions): Promise<Host> {
+  const host = options.host ?? '127.0.0.1';
+  const rendererDir = await folder(resolve(options.rendererDir ?? 'out/renderer'), 'the built UI folder');
+  const workspace = resolve(options.workspace);
+  await folder(workspace, 'the workspace'); // kept as spelled: paths shown to the user start with it
+  const handlers = createServices({
+    mode: 'web',
+    version: options.version ?? 'dev',
+    dataDir: resolve(options.dataDir),
+    examplesDir: resolve(options.examplesDir),
+    workspace,
+  });
+
+  const server = createServer((req, res) => {
+    serveStatic(rendererDir, req, res).catch((err: unknown) => {
+      console.error('web host: a request failed', err);
+      if (!res.headersSent) sendText(res, 500, 'internal error');
+      else res.destroy();
+    });
+  });
+  let port = options.port;
+  const api = attachApi(server, handlers, host, () => port);
+  try {
+    port = await listen(server, options.port, host);
+  } catch (err) {
+    api.close();
+    throw err;
+  }
+
+  return {
+    url: `http://${urlHost(host)}:${port}/`,
+    port,
+    broadcast: (event, payload) => api.broadcast(event, payload),
+    close: () =>
+      new Promise<void>((ok) => {
+        api.close();
+        server.close(() => ok());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,233 @@
+/**
+ * Electron main process: app lifecycle. One editor window per app (a second
+ * launch hands its file to the first), the services of app/services behind
+ * validated IPC, the native menu, and the security policy on every
+ * WebContents.
+ *
+ * The modules it wires are Electron-free where they can be (security, ipc,
+ * menu, dialogs, window-state, args) and tested in test/app/main; this file
+ * and window.ts are the only ones that need the Electron binary.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, Menu, shell } from 'electron';
+import type { EventChannel, EventTypes, RecentFile, RequestChannel } from '../shared/api.js';
+import { createServices, type Handlers, type WindowControl } from '../services/index.js';
+import { graphPathFromArgv } from './args.js';
+import { createDialogs } from './dialogs.js';
+import { registerIpc, sendEvent } from './ipc.js';
+import { menuTemplate, type NativeEdit } from './menu.js';
+import { appLocation, installSecurity } from './security.js';
+import { createMainWindow, type MainWindow } from './window.js';
+import { APP_NAME } from './window-state.js';
+
+// Every renderer sandboxed, whatever its webPreferences say (must run before 'ready').
+app.enableSandbox();
+
+const packaged = app.isPackaged;
+const dev = !packaged;
+const location = appLocation(process.env, packaged);
+const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
+// Packaged: electron-builder's extraResources put examples/ in resources/. Unpackaged: the repository's.
+const examplesDir = packaged ? join(process.resourcesPath, 'examples') : join(app.getAppPath(), 'examples');
+// `electron .` puts the app path after the executable; a packaged app's arguments start right after it.
+const argvSkip = process.defaultApp ? 2 : 1;
+
+// The same data folder name whatever package.json says; development keeps its own so it does not mix
+// its recent files and autosaves with an installed app's. Set before anything reads it (the instance lock does).
+app.setName(APP_NAME);
+app.setPath('userData', join(app.getPath('appData'), packaged ? APP_NAME : `${APP_NAME} (dev)`));
+
+const initialPath = graphPathFromArgv(process.argv, process.cwd(), argvSkip);
+
+if (!app.requestSingleInstanceLock({ path: initialPath })) {
+  // Another instance runs: it got our file through 'second-instance' and will focus itself.
+  app.quit();
+} else {
+  start();
+}
+
+function start(): void {
+  let main: MainWindow | null = null;
+  // Events wait until the renderer has started talking to us, i.e. has subscribed (see flush).
+  let rendererReady = false;
+  let pending: (() => void)[] = [];
+  let quitting = false;
+  const ourContents = new Set<unknown>();
+
+  function deliver<E extends EventChannel>(event: E, payload: EventTypes[E]): void {
+    const send = () => sendEvent(main?.window.webContents, event, payload);
+    if (main && rendererReady) send();
+    else {
+      pending.push(send);
+      if (!main && app.isReady()) openWindow();
+    }
+  }
+
+  function flush(): void {
+    if (rendererReady || !main) return;
+    rendererReady = true;
+    const queued = pending;
+    pending = [];
+    for (const send of queued) send();
+  }
+
+  function openPath(path: string): void {
+    deliver('file.openPath', { path });
+    focus();
+  }
+
+  function focus(): void {
+    const w = main?.window;
+    if (!w || w.isDestroyed()) return;
+    if (w.isMinimized()) w.restore();
+    w.show();
+    w.focus();
+  }
+
+  // macOS: Finder, the Dock and `open x.attractor.json`; may arrive before 'ready'.
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    openPath(path);
+  });
+  app.on('second-instance', (_event, argv, workingDirectory, additionalData) => {
+    const forwarded = forwardedPath(additionalData) ?? graphPathFromArgv(argv, workingDirectory, argvSkip);
+    if (forwarded) openPath(forwarded);
+    else if (main) focus();
+    else if (app.isReady()) openWindow();
+  });
+  if (initialPath) pending.push(() => sendEvent(main?.window.webContents, 'file.openPath', { path: initialPath }));
+
+  // Applied to every WebContents Electron creates, not only to ours.
+  app.on('web-contents-created', (_event, contents) => {
+    installSecurity(contents, contents.session, {
+      location,
+      devTools: dev,
+      openExternal: (url) => shell.openExternal(url),
+    });
+  });
+
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+  app.on('window-all-closed', () => {
+    // macOS apps stay in the Dock without windows; File > New or a click on the Dock icon opens one.
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (!main && app.isReady()) openWindow();
+  });
+
+  const windowControl: WindowControl = {
+    setState: (title, dirty) => main?.setState(title, dirty),
+    close: () => main?.close(),
+  };
+
+  let handlers: Handlers | undefined;
+
+  function openWindow(): void {
+    const created = createMainWindow({
+      preloadPath,
+      location,
+      devTools: dev,
+      platform: process.platform,
+      onCloseCancelled: () => {
+        quitting = false;
+      },
+    });
+    main = created;
+    rendererReady = false;
+    const contents = created.window.webContents;
+    ourContents.add(contents);
+    // In case the renderer never calls us (a broken build), queued files still arrive once the page has loaded.
+    contents.once('did-finish-load', () => setTimeout(() => main === created && flush(), 3000));
+    created.window.on('closed', () => {
+      ourContents.delete(contents);
+      if (main === created) {
+        main = null;
+        rendererReady = false;
+      }
+      // A quit waited for this window's "Save changes?" (macOS keeps the app alive otherwise).
+      if (quitting) app.quit();
+    });
+  }
+
+  const recentChanging = new Set<RequestChannel>(['file.open', 'file.save', 'file.saveAs', 'file.clearRecent', 'recovery.restore']);
+
+  // The menu is built from the last known recent list at once (no default Electron menu flashes up), and
+  // rebuilt when the list has been read or has changed.
+  let recent: RecentFile[] = [];
+
+  function setMenu(): void {
+    const nativeEdit = (op: NativeEdit) => {
+      const contents = main?.window.webContents;
+      if (contents && !contents.isDestroyed()) contents[op]();
+    };
+    const template = menuTemplate(process.platform, recent, deliver, {
+      appName: APP_NAME,
+      dev,
+      nativeEdit,
+      closeWindow: () => BrowserWindow.getFocusedWindow()?.close(),
+      clearRecent: () => {
+        void handlers?.['file.clearRecent']({}).finally(() => void refreshMenu());
+      },
+    });
+    Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+  }
+
+  async function refreshMenu(): Promise<void> {
+    try {
+      recent = handlers ? await handlers['file.recent']({}) : [];
+    } catch (err) {
+      console.warn(`[menu] recent files unavailable: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    setMenu();
+  }
+
+  void app.whenReady().then(() => {
+    app.setAboutPanelOptions({ applicationName: APP_NAME, applicationVersion: app.getVersion() });
+
+    handlers = createServices({
+      mode: 'electron',
+      version: app.getVersion(),
+      dataDir: app.getPath('userData'),
+      examplesDir,
+      dialogs: createDialogs({
+        showOpenDialog: (options) => (main ? dialog.showOpenDialog(main.window, options) : dialog.showOpenDialog(options)),
+        showSaveDialog: (options) => (main ? dialog.showSaveDialog(main.window, options) : dialog.showSaveDialog(options)),
+        defaultDir: documentsDir(),
+      }),
+      window: windowControl,
+    });
+
+    registerIpc(ipcMain, {
+      handlers,
+      location,
+      isOurWebContents: (sender) => ourContents.has(sender),
+      afterRequest: (channel, result) => {
+        if (!rendererReady) setImmediate(flush);
+        if (result.ok && recentChanging.has(channel)) void refreshMenu();
+      },
+    });
+
+    setMenu();
+    void refreshMenu();
+    openWindow();
+  });
+}
+
+/** Where the first Open/Save dialog starts: Documents, or home where the platform has no such folder. */
+function documentsDir(): string {
+  try {
+    return app.getPath('documents');
+  } catch {
+    return app.getPath('home');
+  }
+}
+
+/** The file a second instance found on its command line (sent through requestSingleInstanceLock). */
+function forwardedPath(data: unknown): string | null {
+  if (typeof data !== 'object' || data === null || !('path' in data)) return null;
+  const { path } = data as { path: unknown };
+  return typeof path === 'string' && path !== '' ? path : null;
+}

@@ -1,0 +1,143 @@
+/**
+ * What training shows about held-out data while it runs: an evaluation (loss, accuracy,
+ * a t* histogram) and a gallery of completions. Both settle in small batches and yield
+ * between them, so a cancel or pause arriving meanwhile is handled within one batch.
+ */
+import { tf } from '../tf.js';
+import type { Plan } from '../compile/plan.js';
+import { layerById } from '../compile/plan.js';
+import type { Dataset } from '../data/dataset.js';
+import type { Network } from '../runtime/network.js';
+import { buildBatch, disposeBatch } from '../runtime/batch.js';
+import { disposeState, settle } from '../runtime/settle.js';
+import { unitRange } from '../runtime/activations.js';
+import { exampleLosses } from '../train/loss.js';
+import { heldOutIndices } from '../train/evaluate.js';
+import type { GalleryItem, TStarHistogram } from '../protocol/run.js';
+import { exampleOf } from './views.js';
+import { tick } from './control.js';
+
+/** Examples settled together during an evaluation: small enough to stay responsive between them. */
+const EVAL_BATCH = 50;
+/** About this many histogram bins over 0..steps. */
+const HISTOGRAM_BINS = 20;
+
+export interface HeldOutReport {
+  readonly examples: number;
+  readonly loss: number | null;
+  readonly accuracy: number | null;
+  readonly meanTStar: number | null;
+  readonly histogram: TStarHistogram;
+  readonly cycle2: number;
+  readonly ms: number;
+}
+
+/** Fixed bin edges over 0..steps, so histograms of one run compare bin for bin. */
+export function tStarHistogram(tStars: readonly number[], unsettled: number, steps: number): TStarHistogram {
+  const width = Math.max(1, Math.ceil((steps + 1) / HISTOGRAM_BINS));
+  const bins: number[] = [];
+  for (let e = 0; e <= steps; e += width) bins.push(e);
+  bins.push(bins[bins.length - 1] + width);
+  const counts = new Array<number>(bins.length - 1).fill(0);
+  for (const t of tStars) counts[Math.min(counts.length - 1, Math.floor(t / width))]++;
+  return { bins, counts, unsettled };
+}
+
+/** Held-out evaluation as train/evaluate.ts does it, plus the histogram; null when `stop()` turned true. */
+export async function evaluateHeldOut(
+  plan: Plan,
+  network: Network,
+  datasets: ReadonlyMap<string, Dataset>,
+  limit: number,
+  stop: () => boolean,
+): Promise<HeldOutReport | null> {
+  const started = performance.now();
+  const { steps, theta, seed } = plan.settle;
+  const indices = heldOutIndices(datasets).slice(0, limit);
+  const labelTargets = plan.targets.filter((t) => t.data.port === 'labels');
+  let lossSum = 0;
+  let correct = 0;
+  let scored = 0;
+  let cycle2 = 0;
+  const tStars: number[] = [];
+  let unsettled = 0;
+  for (let at = 0; at < indices.length; at += EVAL_BATCH) {
+    await tick();
+    if (stop()) return null;
+    const ids = indices.slice(at, at + EVAL_BATCH);
+    const bound = network.bind();
+    const batch = buildBatch(plan, datasets, ids, seed + at);
+    try {
+      const r = settle({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps, theta, seed, energy: 'none' });
+      exampleLosses(plan, batch.targets, r.state).forEach((l) => (lossSum += l));
+      for (const t of labelTargets) {
+        const hits = tf.tidy(() => {
+          const guess = tf.argMax(tf.reshape(r.state.get(t.layer)!, [ids.length, -1]), 1);
+          const truth = tf.argMax(tf.reshape(batch.targets.find((b) => b.target === t.id)!.values, [ids.length, -1]), 1);
+          return tf.sum(tf.cast(tf.equal(guess, truth), 'int32'));
+        });
+        correct += hits.dataSync()[0];
+        hits.dispose();
+        scored += ids.length;
+      }
+      r.tStar.forEach((t) => (t >= 0 ? tStars.push(t) : unsettled++));
+      cycle2 += r.cycle2.filter(Boolean).length;
+      disposeState(r.state);
+    } finally {
+      disposeBatch(batch);
+      bound.dispose();
+    }
+  }
+  const n = tStars.length + unsettled;
+  return {
+    examples: n,
+    loss: n > 0 && plan.targets.length > 0 ? lossSum / n : null,
+    accuracy: scored > 0 ? correct / scored : null,
+    meanTStar: tStars.length > 0 ? tStars.reduce((a, b) => a + b, 0) / tStars.length : null,
+    histogram: tStarHistogram(tStars, unsettled, steps),
+    cycle2,
+    ms: performance.now() - started,
+  };
+}
+
+/**
+ * The same held-out examples every time (the first `count`), settled with the current
+ * weights: per example and per scored layer (targets, else visible layers) the start, the
+ * clamp mask, the result and the target.
+ */
+export function gallery(plan: Plan, network: Network, datasets: ReadonlyMap<string, Dataset>, count: number): GalleryItem[] {
+  const pool = heldOutIndices(datasets);
+  const ids = pool.length > 0 ? pool.slice(0, count) : Array.from({ length: count }, (_, i) => i);
+  const { steps, theta, seed } = plan.settle;
+  const layers = plan.targets.length > 0 ? [...new Set(plan.targets.map((t) => t.layer))] : plan.layers.filter((l) => l.role === 'visible').map((l) => l.id);
+  const bound = network.bind();
+  const batch = buildBatch(plan, datasets, ids, seed);
+  try {
+    const r = settle({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps, theta, seed, energy: 'none' });
+    try {
+      return ids.flatMap((example, b) =>
+        layers.map((id): GalleryItem => {
+          const layer = layerById(plan, id);
+          const { lo, hi } = unitRange(layer);
+          const clamp = batch.clamps.get(id);
+          const target = batch.targets.find((t) => t.layer === id);
+          return {
+            example,
+            layerId: id,
+            dims: [...layer.dims],
+            range: [lo, hi],
+            input: exampleOf(batch.initial.get(id)!, b),
+            clamped: clamp ? exampleOf(clamp.mask, b) : new Float32Array(layer.units),
+            result: exampleOf(r.state.get(id)!, b),
+            target: target ? exampleOf(target.values, b) : null,
+          };
+        }),
+      );
+    } finally {
+      disposeState(r.state);
+    }
+  } finally {
+    disposeBatch(batch);
+    bound.dispose();
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * The engine behind the run protocol, transport-free: a worker, a utility process or a
+ * WebSocket server feeds it commands with `handle()` and forwards what it `send`s.
+ *
+ * One run at a time: a start while a run is in progress is refused with a run.error
+ * ("a run is in progress"), not queued — the UI owns the decision to cancel or wait.
+ * Pause, resume, step and cancel name the run they mean; a command for another run, or
+ * one that does not fit the run's state (a step while running), is refused with
+ * `ended: false` and the run carries on.
+ *
+ * The loops await between iterations and batches, so commands are handled while a run
+ * goes on; a run's closing event (run.done, run.cancelled, run.error with ended) is sent
+ * only after its tensors are freed and the host is free for the next start.
+ */
+import { tf } from '../tf.js';
+import { BACKEND_NAMES, describeBackend, type BackendInfo, type BackendName } from '../backend/select.js';
+import { parseCommand, transferables, type BackendSummary, type RunCommand, type RunEvent, type SettleStart, type TrainStart } from '../protocol/run.js';
+import { RunControl } from './control.js';
+import type { RunContext } from './context.js';
+import { listCheckpoints } from './checkpoints.js';
+import { resolvePath, RunFailure } from './open.js';
+import { runSettle } from './settle-run.js';
+import { runTrain } from './train-run.js';
+
+export type SendEvent = (ev: RunEvent, transfer?: ArrayBuffer[]) => void;
+
+export interface EngineHostOptions {
+  /** Relative graph paths, and datasets of graphs sent without a path, resolve against this (default: the process's cwd). */
+  readonly baseDir?: string;
+  /** The backend already started (engine/backend/select.ts); default: whatever tfjs has active. */
+  readonly backend?: BackendInfo;
+}
+
+const STARTS = new Set(['settle.start', 'train.start']);
+
+export class EngineHost {
+  private active: { control: RunControl; done: Promise<void> } | undefined;
+  private readonly baseDir: string;
+  private readonly backend: BackendSummary;
+  private readonly backendName: BackendName;
+
+  constructor(
+    private readonly sendEvent: SendEvent,
+    options: EngineHostOptions = {},
+  ) {
+    this.baseDir = options.baseDir ?? process.cwd();
+    const active = tf.getBackend();
+    this.backendName = options.backend?.name ?? ((BACKEND_NAMES as readonly string[]).includes(active) ? (active as BackendName) : 'cpu');
+    this.backend = options.backend
+      ? { name: options.backend.name, detail: options.backend.detail, description: describeBackend(options.backend), skipped: options.backend.skipped }
+      : { name: active, detail: active, description: `backend: ${active}`, skipped: [] };
+  }
+
+  /** Validates and acts on one command; never throws (every refusal is a run.error). */
+  handle(raw: unknown): void {
+    const parsed = parseCommand(raw);
+    if (!parsed.ok) {
+      const { runId, command, message, problems } = parsed;
+      this.emit({ type: 'run.error', ...(runId !== undefined ? { runId } : {}), ...(command ? { command } : {}), ended: command !== undefined && STARTS.has(command), message, problems });
+      return;
+    }
+    this.dispatch(parsed.command);
+  }
+
+  /** Resolves once no run is in progress (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.active) await this.active.done;
+  }
+
+  get running(): { runId: string; kind: 'settle' | 'train'; paused: boolean } | null {
+    const c = this.active?.control;
+    return c ? { runId: c.runId, kind: c.kind, paused: c.paused } : null;
+  }
+
+  private dispatch(cmd: RunCommand): void {
+    switch (cmd.type) {
+      case 'settle.start':
+      case 'train.start':
+        return this.start(cmd);
+      case 'run.pause':
+        return this.control(cmd, (c) => (c.pause(), undefined));
+      case 'run.resume':
+        return this.control(cmd, (c) => (c.resume(), undefined));
+      case 'run.cancel':
+        return this.control(cmd, (c) => (c.cancel(), undefined));
+      case 'run.step':
+        return this.control(cmd, (c) =>
+          c.step() ? undefined : `run "${c.runId}" is not paused: pause it first (run.step runs one ${c.kind === 'settle' ? 'iteration' : 'batch'} while paused)`,
+        );
+      case 'engine.info':
+        this.emit({ type: 'engine.info', ...(cmd.requestId !== undefined ? { requestId: cmd.requestId } : {}), backend: this.backend, tensors: tf.memory().numTensors, run: this.running });
+        return;
+      case 'checkpoint.list': {
+        const graphPath = resolvePath(this.baseDir, cmd.graphPath);
+        const reply = cmd.requestId !== undefined ? { requestId: cmd.requestId } : {};
+        void listCheckpoints(graphPath).then(
+          (checkpoints) => this.emit({ type: 'checkpoint.list', ...reply, graphPath, checkpoints }),
+          (err: unknown) => this.emit({ type: 'run.error', command: cmd.type, ended: false, message: `listing the checkpoints of ${graphPath} failed: ${(err as Error).message}` }),
+        );
+        return;
+      }
+    }
+  }
+
+  /** Applies a control command to the run it names; `act` returns why it refuses, if it does. */
+  private control(cmd: { type: string; runId: string }, act: (c: RunControl) => string | undefined): void {
+    const c = this.active?.control;
+    const refused = !c || c.runId !== cmd.runId ? `no run "${cmd.runId}" is in progress${c ? ` (run "${c.runId}" is)` : ''}` : act(c);
+    if (refused) this.emit({ type: 'run.error', runId: cmd.runId, command: cmd.type, ended: false, message: `${cmd.type}: ${refused}` });
+  }
+
+  private start(cmd: SettleStart | TrainStart): void {
+    if (this.active) {
+      const other = this.active.control;
+      this.emit({ type: 'run.error', runId: cmd.runId, command: cmd.type, ended: true, message: `a run is in progress (${other.kind} run "${other.runId}"): cancel it or wait for it to end` });
+      return;
+    }
+    const kind = cmd.type === 'settle.start' ? 'settle' : 'train';
+    const control = new RunControl(cmd.runId, kind, (ev) => this.emit(ev));
+    const ctx: RunContext = { control, emit: (ev) => this.emit(ev), backend: this.backend, backendName: this.backendName, hostDir: this.baseDir };
+    const work = cmd.type === 'settle.start' ? runSettle(cmd, ctx) : runTrain(cmd, ctx);
+    const done = work.then(
+      (closing) => {
+        this.active = undefined;
+        closing.forEach((ev) => this.emit(ev));
+      },
+      (err: unknown) => {
+        this.active = undefined;
+        this.emit(failureEvent(cmd, err));
+      },
+    );
+    this.active = { control, done };
+  }
+
+  private emit(ev: RunEvent): void {
+    // Every array in an event is a fresh copy (views.ts), so its buffer may be transferred.
+    this.sendEvent(ev, transferables(ev));
+  }
+}
+
+function failureEvent(cmd: SettleStart | TrainStart, err: unknown): RunEvent {
+  if (err instanceof RunFailure) {
+    return { type: 'run.error', runId: cmd.runId, command: cmd.type, ended: true, message: err.message, ...(err.problems ? { problems: err.problems } : {}) };
+  }
+  // Not the user's input: say so, with the engine's own words.
+  const message = err instanceof Error ? err.message : String(err);
+  return { type: 'run.error', runId: cmd.runId, command: cmd.type, ended: true, message: `the engine failed: ${message}` };
+}

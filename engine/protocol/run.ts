@@ -1,0 +1,204 @@
+/**
+ * The run protocol: what a client (the renderer, a WebSocket page, a test) sends the
+ * engine host, and what the host streams back while it settles or trains.
+ *
+ * Plain data only — no TensorFlow.js, no Node built-ins — because the renderer imports
+ * this file. Commands come with Zod schemas (a host must not trust what it receives);
+ * events are typed but not validated (they come from our own engine).
+ *
+ * Conventions, so a dashboard can be written against the types alone:
+ * - Every run has a client-chosen `runId`; every event of a run carries it.
+ * - `run.started` opens a run, `run.done`, `run.cancelled` or a `run.error` with
+ *   `ended: true` closes it. One run at a time per host: a start while one is in
+ *   progress is refused (`run.error`, `ended: true` for the refused runId), not queued.
+ * - Bulk numbers travel as Float32Array (structured clone / transferable); over JSON
+ *   transports use `encode`/`decode` (./codec.ts), which round-trip them exactly.
+ * - Layer data is in engine layout: a vector is [n], a grid [height, width, channels]
+ *   (channels last), tokens [tokens, dim]; `dims` is one example's shape.
+ * - Pause, step and cancel act between iterations (settling) or batches (training).
+ *   While paused, each `run.step` runs exactly one and is answered by its events and
+ *   then a fresh `run.paused` with the new position.
+ */
+import { z, positive, positiveInt } from '../../nodes/schema.js';
+import { METHODS, SCHEDULES } from '../../nodes/config.js';
+import { pathText, problemsFromZod, type Problem } from '../../nodes/problems.js';
+
+export { decode, decodeText, encode, encodeText, transferables, type Encoded } from './codec.js';
+export type * from './run-events.js';
+
+// ---- commands: client → engine ---------------------------------------------------
+
+const runId = z.string({ error: 'expected a run id (a non-empty string)' }).min(1, { error: 'expected a run id (a non-empty string)' }).max(200);
+const count = (what: string) => z.number({ error: `expected ${what}` }).int({ error: `expected ${what}` }).min(0, { error: `expected ${what}` });
+const path = (what: string) => z.string({ error: `expected ${what}` }).min(1, { error: `expected ${what}` });
+const every = (what: string) => positiveInt(`an integer ≥ 1 (${what})`);
+
+/** Most examples one settle run takes (the UI draws each); larger batches belong to training. */
+export const MAX_SETTLE_EXAMPLES = 256;
+/** Most examples a frame or an attention event carries. */
+export const MAX_FRAME_EXAMPLES = 16;
+
+export const exampleRefSchema = z.object({ part: z.enum(['train', 'test']), index: count('an integer ≥ 0 (position within the part)') }).strict();
+
+/** Settle-config fields a run may override; unlike the graph's own section, nothing defaults here. */
+export const settleOverridesSchema = z
+  .object({
+    schedule: z.enum(SCHEDULES, { error: `expected one of ${SCHEDULES.join(', ')}` }).optional(),
+    order: z.enum(['fixed', 'shuffled']).optional(),
+    steps: positiveInt().optional(),
+    theta: positive().optional(),
+    seed: z.number().int({ error: 'expected an integer seed' }).optional(),
+  })
+  .strict();
+
+export const settleStartSchema = z
+  .object({
+    type: z.literal('settle.start'),
+    runId,
+    /** The graph document as JSON (the editor's, maybe unsaved); absent or null: read graphPath. */
+    graph: z.unknown().optional(),
+    /** Where the graph lives: datasets and the weights sidecar resolve against its folder. */
+    graphPath: path('a graph file path').nullable(),
+    /** A checkpoint folder; absent or null: the graph's own `weights`, else fresh weights. */
+    weights: path('a checkpoint folder').nullable().optional(),
+    /** Examples by position within a part of the data, or `count` picked from the held-out part. */
+    examples: z.union([
+      z.array(exampleRefSchema).min(1).max(MAX_SETTLE_EXAMPLES),
+      z.object({ count: positiveInt().max(MAX_SETTLE_EXAMPLES) }).strict(),
+    ]),
+    overrides: settleOverridesSchema.optional(),
+    record: z
+      .object({
+        activations: z.boolean(),
+        attention: z.boolean(),
+        /** Frames (activations and attention) at most every this many iterations (default 1). */
+        every: every('iterations between frames').optional(),
+        /** Examples per frame, from the first (default 1). */
+        examples: positiveInt().max(MAX_FRAME_EXAMPLES).optional(),
+        /** Frames per second at most (default 30); iteration 0, the last one and steps are always sent. */
+        maxFps: positive().optional(),
+      })
+      .strict(),
+  })
+  .strict()
+  .refine((c) => (c.graph !== undefined && c.graph !== null) || c.graphPath !== null, {
+    path: ['graph'],
+    error: 'expected a graph document, or a graphPath to read it from',
+  });
+
+export const trainStartSchema = z
+  .object({
+    type: z.literal('train.start'),
+    runId,
+    graph: z.unknown().optional(),
+    graphPath: path('a graph file path').nullable(),
+    method: z.enum(METHODS, { error: `expected one of ${METHODS.join(', ')}` }).optional(),
+    /** Stop after this many batches in all (a resumed run counts the batches already done). */
+    batches: positiveInt().optional(),
+    /** Overrides of the graph's training section. */
+    batch: positiveInt().optional(),
+    steps: positiveInt().optional(),
+    lr: positive().optional(),
+    seed: z.number().int({ error: 'expected an integer seed' }).optional(),
+    /** Gradient workers besides the host's thread (default 0: the host is already off the UI thread). */
+    workers: z.number().int().min(0).max(64).optional(),
+    /** Continue from this checkpoint folder (weights, optimiser state, step). */
+    resumeFrom: path('a checkpoint folder').nullable().optional(),
+    /** Where checkpoints go; default resumeFrom, else the graph's sidecar folder NAME.weights. */
+    checkpointDir: path('a checkpoint folder').optional(),
+    /** Replace a checkpoint already in checkpointDir (otherwise refused, as the CLI does). */
+    overwrite: z.boolean().optional(),
+    evalEvery: every('batches between held-out evaluations').optional(),
+    /** Held-out examples per evaluation (default 200). */
+    evalLimit: positiveInt().optional(),
+    galleryEvery: every('batches between gallery refreshes').optional(),
+    galleryCount: positiveInt().max(MAX_FRAME_EXAMPLES).optional(),
+    weightsEvery: every('batches between weight views').optional(),
+  })
+  .strict()
+  .refine((c) => (c.graph !== undefined && c.graph !== null) || c.graphPath !== null, {
+    path: ['graph'],
+    error: 'expected a graph document, or a graphPath to read it from',
+  })
+  .refine((c) => c.graphPath !== null || c.checkpointDir !== undefined || (c.resumeFrom ?? null) !== null, {
+    path: ['checkpointDir'],
+    error: 'expected a checkpoint folder: a graph without a graphPath has no sidecar folder to train into',
+  });
+
+const control = <T extends string>(type: T) => z.object({ type: z.literal(type), runId }).strict();
+const requestId = z.string().max(200).optional();
+
+export const runCommandSchema = z.discriminatedUnion(
+  'type',
+  [
+    settleStartSchema,
+    trainStartSchema,
+    control('run.pause'),
+    control('run.resume'),
+    control('run.step'),
+    control('run.cancel'),
+    z.object({ type: z.literal('checkpoint.list'), requestId, graphPath: path('a graph file path') }).strict(),
+    z.object({ type: z.literal('engine.info'), requestId }).strict(),
+  ],
+  {
+    error: 'expected a command with type settle.start, train.start, run.pause, run.resume, run.step, run.cancel, checkpoint.list or engine.info',
+  },
+);
+
+export type SettleStart = z.output<typeof settleStartSchema>;
+export type TrainStart = z.output<typeof trainStartSchema>;
+export type SettleOverrides = z.output<typeof settleOverridesSchema>;
+export type ExampleRef = z.output<typeof exampleRefSchema>;
+export type RunCommand = z.output<typeof runCommandSchema>;
+export type RunCommandType = RunCommand['type'];
+
+// ---- validation -------------------------------------------------------------------
+
+export type ParsedCommand = { ok: true; command: RunCommand } | { ok: false; message: string; problems: Problem[]; runId?: string; command?: string };
+
+/**
+ * Validates what a transport delivered. A refusal names every wrong field by its path in
+ * the command (`examples[0].part: expected "train" or "test", got "foo"`).
+ */
+export function parseCommand(input: unknown): ParsedCommand {
+  const r = runCommandSchema.safeParse(input, { reportInput: true });
+  if (r.success) return { ok: true, command: r.data };
+  const problems = problemsOf(r.error.issues);
+  const raw = isRecord(input) ? input : {};
+  const type = typeof raw.type === 'string' ? raw.type : undefined;
+  const id = typeof raw.runId === 'string' && raw.runId !== '' ? raw.runId : undefined;
+  const lines = problems.map((p) => `${p.path.length === 0 ? '(command)' : pathText(p.path)}: ${p.message}`);
+  return {
+    ok: false,
+    message: `invalid ${type ? `${type} ` : ''}command: ${lines.join('; ')}`,
+    problems,
+    ...(id !== undefined ? { runId: id } : {}),
+    ...(type !== undefined ? { command: type } : {}),
+  };
+}
+
+/**
+ * A union whose options all but one fail at their root type (a list given where a list
+ * or a {count} object is allowed) is reported by the issues of the option that fits the
+ * shape, so the message names the field inside it instead of "expected a valid value".
+ */
+function flattenUnions(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[] = []): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    const at = [...prefix, ...issue.path];
+    if (issue.code === 'invalid_union') {
+      const fitting = issue.errors.filter((errs) => !errs.every((e) => e.code === 'invalid_type' && e.path.length === 0));
+      if (fitting.length === 1) return flattenUnions(fitting[0], at);
+    }
+    // A cross-field rule (graph or graphPath) sees the whole command: "got an object" would say nothing.
+    if (issue.code === 'custom') return [{ code: issue.code, path: at, message: issue.message } as z.core.$ZodIssue];
+    return [{ ...issue, path: at }];
+  });
+}
+
+function problemsOf(issues: readonly z.core.$ZodIssue[]): Problem[] {
+  return problemsFromZod(new z.ZodError(flattenUnions(issues)));
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
