@@ -161,6 +161,7 @@ describe('events to the renderer', () => {
     expect(sendEvent(target, 'menu.command', { command: 'save' })).toBe(true);
     expect(sendEvent(target, 'file.openPath', { path: '/tmp/a.attractor.json' })).toBe(true);
     expect(sendEvent(target, 'window.saveAndClose', {})).toBe(true);
+    expect(sendEvent(target, 'engine.event', { event: { type: 'engine.info', requestId: null } })).toBe(true);
     expect(target.sent.map(([channel]) => channel)).toEqual([...EVENT_CHANNELS]);
   });
   it('refuses any other channel', () => {
