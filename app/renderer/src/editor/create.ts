@@ -1,0 +1,277 @@
+/** The GraphEditor (types.ts) on top of the Rete canvas. */
+import { getSourceTarget, type SocketData } from 'rete-connection-plugin';
+import type { Comment } from 'rete-comment-plugin';
+import { defaultParams, isKindId, type KindId } from '../../../../nodes/catalog.js';
+import type { Problem } from '../../../../nodes/problems.js';
+import { NodeFieldAction, removeConnectionIfPresent, removeNodeWithWires, writeNodeField } from './actions.js';
+import { createCanvas } from './canvas.js';
+import { makeClip, parseClip, planPaste, CLIPBOARD_TAG, PASTE_OFFSET, type ClipPayload } from './clipboard.js';
+import { editCommentText, onCommentDoubleClick } from './comment-editor.js';
+import { CommentsModel } from './comments.js';
+import { menuItems } from './context-menu.js';
+import { assembleGraph, deepCopy, emptyBase, splitGraph } from './document.js';
+import { Recorder } from './history.js';
+import { nextId } from './ids.js';
+import { nodeSize } from './layout.js';
+import { lazyArranger } from './arrange.js';
+import { createNodeSelection } from './node-selection.js';
+import { addEdge, addNodeRecord, nodeIds, orderedNodes, readEdges, readNodes } from './records.js';
+import type { Position } from './schemes.js';
+import { checkConnection } from './sockets.js';
+import { snapshotProbe, trackEdits } from './tracking.js';
+import { createView } from './viewport.js';
+import type { ChangeReason, GraphEditor, GraphEditorOptions } from './types.js';
+
+export async function createGraphEditor(container: HTMLElement, options: GraphEditorOptions): Promise<GraphEditor> {
+  const changeListeners = new Set<(reason: ChangeReason) => void>();
+  const emitChange = (reason: ChangeReason) => [...changeListeners].forEach((l) => l(reason));
+
+  let base = emptyBase();
+  let clipboard: ClipPayload | undefined;
+  let pastes = 0;
+  let destroyed = false;
+
+  const canvas = createCanvas(container, {
+    connect,
+    menu: menuItems({
+      addNode: (kind) => void addNode(kind, canvas.menuPoint()),
+      addComment: () => void createComment('Comment', canvas.menuPoint()).then((id) => canvas.comments.editComment(id)),
+      arrange: () => void arrange(),
+      zoomToFit: () => void zoomToFit(),
+      deleteNode: (id) => void removeNodes(targetsOf(id)),
+      duplicateNode: (id) => void duplicateNodes(targetsOf(id)),
+      deleteConnection: (id) => void recorder.batch(() => removeConnectionIfPresent(canvas, id)),
+    }),
+    editComment,
+    // Only called on selection changes, which cannot happen before `selection` exists below.
+    selectionChanged: () => selection.changed(),
+  });
+  const { editor, area, selector } = canvas;
+  const comments = new CommentsModel(canvas.comments);
+  const recorder = new Recorder(canvas.history, snapshotProbe(canvas, comments), emitChange);
+  const tracking = trackEdits(canvas, recorder);
+  const runArrange = lazyArranger(area);
+  const view = createView(area, canvas.root, () => editor.getNodes());
+
+  const selection = createNodeSelection(canvas);
+  const selectedIds = selection.ids;
+  const selectNodes = selection.select;
+  const stopCommentDoubleClick = onCommentDoubleClick(canvas.root, (id) => void canvas.comments.editComment(id));
+
+  /** A menu acts on the whole selection when the node clicked is part of it. */
+  function targetsOf(id: string): string[] {
+    const selected = selectedIds();
+    return selected.includes(id) ? selected : [id];
+  }
+
+  /** Decides a wire the user dropped (from the socket picked first); refusals say why. */
+  function connect(from: SocketData, to: SocketData): boolean {
+    const pair = getSourceTarget(from, to);
+    const edge = pair && { from: { node: pair[0].nodeId, port: pair[0].key }, to: { node: pair[1].nodeId, port: pair[1].key } };
+    const verdict = edge
+      ? checkConnection((id) => editor.getNode(id), readEdges(canvas), edge.from, edge.to)
+      : { ok: false as const, reason: 'a wire goes from an output (right side of a node) to an input (left side)' };
+    if (!verdict.ok || !edge) {
+      tracking.refuseWire();
+      if (!verdict.ok) options.onRefusedConnection(verdict.reason);
+      return false;
+    }
+    void addEdge(canvas, edge);
+    return true;
+  }
+
+  const zoomToFit = () => view.fit(editor.getNodes());
+
+  /** Nudges a new node off any node already sitting exactly there. */
+  function freeSpot(p: Position): Position {
+    const taken = readNodes(canvas).map((n) => n.position);
+    let q = p;
+    while (taken.some((t) => Math.abs(t.x - q.x) < 8 && Math.abs(t.y - q.y) < 8)) q = { x: q.x + 24, y: q.y + 24 };
+    return q;
+  }
+
+  async function addNode(kind: KindId, at?: Position): Promise<string> {
+    if (!isKindId(kind)) throw new Error(`unknown node kind "${String(kind)}"`);
+    const size = nodeSize(kind);
+    const centre = view.centre();
+    const position = at ?? freeSpot({ x: Math.round(centre.x - size.width / 2), y: Math.round(centre.y - size.height / 2) });
+    const id = nextId(kind, nodeIds(canvas));
+    await recorder.batch(() => addNodeRecord(canvas, { id, kind, params: defaultParams(kind), position }));
+    selectNodes([id]);
+    return id;
+  }
+
+  function setField(id: string, field: 'params' | 'label', value: Record<string, unknown> | string | undefined): void {
+    const node = editor.getNode(id);
+    if (!node) return;
+    const before = field === 'params' ? node.params : node.caption;
+    if (JSON.stringify(before) === JSON.stringify(value)) return;
+    const after = deepCopy(value);
+    void writeNodeField(canvas, id, field, after);
+    recorder.record(new NodeFieldAction(canvas, id, field, deepCopy(before), deepCopy(after)), 'params');
+  }
+
+  async function removeNodes(ids: readonly string[], wires: readonly string[] = [], notes: readonly string[] = []): Promise<void> {
+    if (ids.length + wires.length + notes.length === 0) return;
+    await recorder.batch(async () => {
+      for (const id of wires) await removeConnectionIfPresent(canvas, id);
+      for (const id of ids) await removeNodeWithWires(canvas, id);
+      for (const id of notes) comments.remove(id);
+    });
+  }
+
+  function clipOf(ids: readonly string[]): ClipPayload | undefined {
+    if (ids.length === 0) return undefined;
+    const chosen = new Set(ids);
+    return makeClip(readNodes(canvas).filter((n) => chosen.has(n.id)), readEdges(canvas));
+  }
+
+  async function pasteClip(clip: ClipPayload, offset: number): Promise<void> {
+    const plan = planPaste(clip, nodeIds(canvas), offset);
+    await recorder.batch(async () => {
+      for (const n of plan.nodes) await addNodeRecord(canvas, n);
+      for (const e of plan.edges) await addEdge(canvas, e);
+    });
+    selectNodes(plan.nodes.map((n) => n.id));
+  }
+
+  async function duplicateNodes(ids: readonly string[]): Promise<void> {
+    const clip = clipOf(ids);
+    if (clip) await pasteClip(clip, PASTE_OFFSET);
+  }
+
+  async function readSystemClipboard(): Promise<ClipPayload | undefined> {
+    try {
+      const text = await navigator.clipboard?.readText();
+      return text?.includes(CLIPBOARD_TAG) ? parseClip(text) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  function copy(): void {
+    const clip = clipOf(selectedIds());
+    if (!clip) return;
+    clipboard = clip;
+    pastes = 0;
+    try {
+      // Also to the system clipboard, for pasting into another window; failing that is fine.
+      navigator.clipboard?.writeText(JSON.stringify(clip)).catch(() => undefined);
+    } catch {
+      // no clipboard access here
+    }
+  }
+
+  function deleteSelected(): Promise<void> {
+    return removeNodes(selectedIds(), selector.idsOf('connection'), selector.idsOf('comment'));
+  }
+
+  async function arrange(): Promise<void> {
+    if (editor.getNodes().length === 0) return;
+    await recorder.batch(() => runArrange());
+    await zoomToFit();
+  }
+
+  async function createComment(text: string, at?: Position): Promise<string> {
+    const links = selectedIds();
+    const centre = at ?? view.centre();
+    return recorder.batch(() => comments.add(text, links.length > 0 ? { links } : { at: { x: centre.x - 60, y: centre.y - 20 } }).id);
+  }
+
+  async function editComment(comment: Comment): Promise<string> {
+    const result = await editCommentText(canvas.root, comment.nested, comment.text);
+    if (result?.kind === 'save' && result.text !== comment.text) await recorder.batch(() => comments.setText(comment.id, result.text));
+    if (result?.kind === 'delete') await recorder.batch(() => comments.remove(comment.id));
+    // The plugin writes back what this returns; the change is already made (and recorded).
+    return comment.text;
+  }
+
+  function setProblems(problems: readonly Problem[]): void {
+    const byNode = new Map<string, Problem[]>();
+    for (const p of problems) if (p.nodeId !== undefined) byNode.set(p.nodeId, [...(byNode.get(p.nodeId) ?? []), p]);
+    for (const node of editor.getNodes()) {
+      const next = byNode.get(node.id) ?? [];
+      if (JSON.stringify(next) === JSON.stringify(node.problems)) continue;
+      node.problems = next;
+      void area.update('node', node.id);
+    }
+  }
+
+  return {
+    async load(graph) {
+      recorder.flush();
+      const split = splitGraph(graph);
+      if (split.dropped.length > 0) console.warn('[editor] parts of the graph could not be shown:\n' + split.dropped.join('\n'));
+      await recorder.silently(async () => {
+        void selector.unselectAll();
+        comments.clear();
+        await editor.clear();
+        base = split.base;
+        for (const n of split.nodes) await addNodeRecord(canvas, n);
+        for (const e of split.edges) await addEdge(canvas, e);
+        comments.load(split.comments);
+      });
+      recorder.clear();
+      pastes = 0;
+      if (split.viewport) await view.set(split.viewport);
+      else await zoomToFit();
+      emitChange('load');
+    },
+    toGraph() {
+      const { x, y, k } = area.area.transform;
+      return assembleGraph(base, readNodes(canvas), readEdges(canvas), comments.toRecords(), { x, y, zoom: k });
+    },
+    onChange(listener) {
+      changeListeners.add(listener);
+      return () => void changeListeners.delete(listener);
+    },
+    addNode,
+    setParams: (id, params) => setField(id, 'params', params),
+    setLabel: (id, label) => setField(id, 'label', label === '' ? undefined : label),
+    selected: selectedIds,
+    select: selectNodes,
+    onSelectionChange: selection.onChange,
+    focusNode(id) {
+      const node = editor.getNode(id);
+      if (!node) return;
+      selectNodes([id]);
+      void view.fit([node]);
+    },
+    setProblems,
+    async undo() {
+      if (await recorder.undo()) emitChange('history');
+    },
+    async redo() {
+      if (await recorder.redo()) emitChange('history');
+    },
+    canUndo: () => recorder.canUndo(),
+    canRedo: () => recorder.canRedo(),
+    copy,
+    async cut() {
+      copy();
+      await deleteSelected();
+    },
+    async paste() {
+      const clip = clipboard ?? (await readSystemClipboard());
+      if (!clip || clip.nodes.length === 0) return;
+      pastes++;
+      await pasteClip(clip, pastes * PASTE_OFFSET);
+    },
+    duplicate: () => duplicateNodes(selectedIds()),
+    deleteSelected,
+    selectAll: () => selectNodes(orderedNodes(canvas).map((n) => n.id)),
+    zoomToFit,
+    arrange,
+    addComment: async (text) => void (await createComment(text)),
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      changeListeners.clear();
+      selection.destroy();
+      view.destroy();
+      stopCommentDoubleClick();
+      tracking.destroy();
+      canvas.destroy();
+    },
+  };
+}
