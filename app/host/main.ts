@@ -53,7 +53,10 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const options = { ...config, rendererDir, examplesDir: join(root, 'examples'), version };
+  // The engine worker (dist/engine-host.mjs, next to this bundle) starts with the first run; ATTRACTOR_BACKEND picks its backend.
+  const backend = process.env.ATTRACTOR_BACKEND;
+  const engine = backend === 'wasm' || backend === 'cpu' || backend === 'tensorflow' ? backend : 'auto';
+  const options = { ...config, rendererDir, examplesDir: join(root, 'examples'), version, engine } as const;
   let host: Host;
   try {
     host = await startHost(options);

@@ -8,7 +8,8 @@ import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import type { EventChannel, EventTypes } from '../shared/api.js';
 import { createServices } from '../services/index.js';
-import { attachApi } from './socket.js';
+import { createHostEngine } from './engine.js';
+import { attachApi, type ApiSocket } from './socket.js';
 import { sendText, serveStatic } from './static.js';
 
 export interface HostOptions {
@@ -24,6 +25,8 @@ export interface HostOptions {
   readonly examplesDir: string;
   /** Shown by app.info. */
   readonly version?: string;
+  /** The engine worker's backend (default auto); `false` runs no engine (engine.send is refused). */
+  readonly engine?: 'auto' | 'wasm' | 'cpu' | 'tensorflow' | false;
 }
 
 export interface Host {
@@ -69,12 +72,17 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const rendererDir = await folder(resolve(options.rendererDir ?? 'out/renderer'), 'the built UI folder');
   const workspace = resolve(options.workspace);
   await folder(workspace, 'the workspace'); // kept as spelled: paths shown to the user start with it
+  // The engine worker starts with the first engine.send; its events go to every client.
+  const wired: { api?: ApiSocket } = {};
+  const engine =
+    options.engine === false ? undefined : createHostEngine({ baseDir: workspace, backend: options.engine, broadcast: (event, payload) => wired.api?.broadcast(event, payload) });
   const handlers = createServices({
     mode: 'web',
     version: options.version ?? 'dev',
     dataDir: resolve(options.dataDir),
     examplesDir: resolve(options.examplesDir),
     workspace,
+    engine: engine?.link,
   });
 
   const server = createServer((req, res) => {
@@ -85,23 +93,28 @@ export async function startHost(options: HostOptions): Promise<Host> {
     });
   });
   let port = options.port;
-  const api = attachApi(server, handlers, host, () => port);
+  const socket = attachApi(server, handlers, host, () => port);
+  wired.api = socket;
   try {
     port = await listen(server, options.port, host);
   } catch (err) {
-    api.close();
+    socket.close();
+    await engine?.close();
     throw err;
   }
 
   return {
     url: `http://${urlHost(host)}:${port}/`,
     port,
-    broadcast: (event, payload) => api.broadcast(event, payload),
+    broadcast: (event, payload) => socket.broadcast(event, payload),
     close: () =>
-      new Promise<void>((ok) => {
-        api.close();
-        server.close(() => ok());
-        server.closeAllConnections();
-      }),
+      Promise.all([
+        new Promise<void>((ok) => {
+          socket.close();
+          server.close(() => ok());
+          server.closeAllConnections();
+        }),
+        engine?.close().catch((err: unknown) => console.error('web host: stopping the engine failed', err)),
+      ]).then(() => undefined),
   };
 }

@@ -10,11 +10,12 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, shell, utilityProcess } from 'electron';
 import type { EventChannel, EventTypes, RecentFile, RequestChannel } from '../shared/api.js';
 import { createServices, type Handlers, type WindowControl } from '../services/index.js';
 import { graphPathFromArgv } from './args.js';
 import { createDialogs } from './dialogs.js';
+import { createDesktopEngine, engineScriptPath, type DesktopEngine } from './engine.js';
 import { registerIpc, sendEvent } from './ipc.js';
 import { menuTemplate, type NativeEdit } from './menu.js';
 import { appLocation, installSecurity } from './security.js';
@@ -124,6 +125,8 @@ function start(): void {
   };
 
   let handlers: Handlers | undefined;
+  let engine: DesktopEngine | undefined;
+  app.on('will-quit', () => engine?.stop());
 
   function openWindow(): void {
     const created = createMainWindow({
@@ -187,6 +190,14 @@ function start(): void {
   void app.whenReady().then(() => {
     app.setAboutPanelOptions({ applicationName: APP_NAME, applicationVersion: app.getVersion() });
 
+    // The engine host in a utility process, started by the first engine.send; its events go to the window.
+    engine = createDesktopEngine({
+      fork: (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
+      script: engineScriptPath(packaged, process.resourcesPath, app.getAppPath()),
+      baseDir: documentsDir(),
+      emit: (payload) => void sendEvent(main?.window.webContents, 'engine.event', payload),
+    });
+
     handlers = createServices({
       mode: 'electron',
       version: app.getVersion(),
@@ -198,6 +209,7 @@ function start(): void {
         defaultDir: documentsDir(),
       }),
       window: windowControl,
+      engine: engine.link,
     });
 
     registerIpc(ipcMain, {

@@ -1,0 +1,84 @@
+/**
+ * The run panel: a drawer on the right of the workbench with Settle | Train | Attention,
+ * the engine's backend and the run's status. Mounted once by the app shell
+ * (`<RunDock host={studio} />`); it owns its RunClient (one subscription to engine events).
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { RunClient, useRunState } from './run-client.js';
+import { StatusBadge, type RunHost } from './common.js';
+import { SettleView } from './settle/SettleView.js';
+import { TrainView } from './train/TrainView.js';
+import { AttentionView } from './attention/AttentionView.js';
+import './run.css';
+
+type Tab = 'settle' | 'train' | 'attention';
+
+export function RunDock({ host, defaultOpen = false }: { host: RunHost; defaultOpen?: boolean }) {
+  const client = useMemo(() => new RunClient(host.api), [host]);
+  useEffect(() => () => client.dispose(), [client]);
+  const state = useRunState(client);
+  const [open, setOpen] = useState(defaultOpen);
+  const [tab, setTab] = useState<Tab>('settle');
+  const [asked, setAsked] = useState(false);
+
+  // The engine starts on first use: ask for its backend once the panel is opened.
+  useEffect(() => {
+    if (open && !asked && !state.backend) {
+      setAsked(true);
+      void client.info();
+    }
+  }, [open, asked, state.backend, client]);
+
+  // A run that started shows its own tab.
+  const kind = state.run?.kind;
+  const runId = state.run?.runId;
+  useEffect(() => {
+    if (kind === 'train') setTab('train');
+  }, [kind, runId]);
+
+  const attentionBlocks = state.run?.kind === 'settle' ? state.run.attention.size : 0;
+  const props = { host, client, state };
+  return (
+    <>
+      {!open && (
+        <button className="run-handle" data-testid="run-open" onClick={() => setOpen(true)} title="Settle and train this graph">
+          ▸ Run
+        </button>
+      )}
+      <aside className={`run-dock${open ? ' run-dock--open' : ''}`} aria-label="Run" data-testid="run-dock" hidden={!open}>
+        <div className="run-dock__head">
+          <div className="tabs" role="tablist">
+            <button role="tab" className="tab" aria-selected={tab === 'settle'} data-testid="run-tab-settle" onClick={() => setTab('settle')}>
+              Settle
+            </button>
+            <button role="tab" className="tab" aria-selected={tab === 'train'} data-testid="run-tab-train" onClick={() => setTab('train')}>
+              Train
+            </button>
+            <button role="tab" className="tab" aria-selected={tab === 'attention'} data-testid="run-tab-attention" onClick={() => setTab('attention')}>
+              Attention
+              {attentionBlocks > 0 && <span className="count">{attentionBlocks}</span>}
+            </button>
+          </div>
+          <span className="spacer" />
+          <StatusBadge run={state.run} />
+          <span className="run-backend" data-testid="engine-backend" data-name={state.backend?.name ?? ''} title={state.backend?.description}>
+            {state.backend ? state.backend.detail : state.engineError ? 'engine error' : 'engine starting…'}
+          </span>
+          <button className="icon-button" data-testid="run-close" title="Hide the run panel" onClick={() => setOpen(false)}>
+            ×
+          </button>
+        </div>
+        {state.engineError && (
+          <div className="run-banner run-banner--error" role="alert" data-testid="engine-error">
+            {state.engineError}
+          </div>
+        )}
+        <div className="run-dock__body">
+          {tab === 'settle' && <SettleView {...props} />}
+          {tab === 'train' && <TrainView {...props} />}
+          {tab === 'attention' && <AttentionView {...props} />}
+        </div>
+      </aside>
+    </>
+  );
+}
