@@ -18,7 +18,7 @@ const BETAS = [0.001, 0.01, 0.02, 0.05, 0.1, 0.2, 1];
 
 function memory(seed: number): { patterns: number[][]; queries: number[][] } {
   const rng = makeRng(seed);
-  const patterns = Array.from({ length: P }, () => Array.from({ length: d }, () => (rng.next() < 0.5 ? -1 : 1)));
+  const patterns: number[][] = Array.from({ length: P }, () => Array.from({ length: d }, (): number => (rng.next() < 0.5 ? -1 : 1)));
   const queries = patterns.map((y) => {
     const q = [...y];
     for (const i of rng.shuffle(Array.from({ length: d }, (_, k) => k)).slice(0, flips)) q[i] = -q[i];
