@@ -6,10 +6,19 @@
  *
  * A worker that dies (an uncaught error, out of memory) is reported as a run.error by
  * the client wrapper; the next command starts a fresh one.
+ *
+ * `configure(backend)` (Settings, `engine.configure`) terminates the worker and starts the
+ * next one with that backend, at once when one was running (so its engine.ready reports
+ * the new backend), else with the next command; it is refused while a run is in progress.
+ * The backend is the host's, shared by every connected client.
+ *
+ * Design note: the engine always runs in a Node process (this worker thread, or the desktop
+ * app's utility process), never in a renderer Web Worker on WebGPU/WebGL: datasets,
+ * checkpoints and tfjs-node-gpu live on the file-system side.
  */
 import { startEngineWorker, type EngineWorker, type EngineWorkerOptions } from '../../engine/host/client.js';
 import { encode, type RunEvent } from '../../engine/protocol/run.js';
-import type { EventTypes } from '../shared/api.js';
+import type { EngineBackend, EventTypes } from '../shared/api.js';
 import type { EngineLink } from '../services/index.js';
 
 export interface HostEngineOptions {
@@ -26,6 +35,8 @@ export interface HostEngine {
   readonly link: EngineLink;
   /** True once a worker is running. */
   readonly started: boolean;
+  /** The backend the next (or current) worker is started with. */
+  readonly backend: EngineBackend;
   close(): Promise<void>;
 }
 
@@ -34,6 +45,9 @@ export function createHostEngine(options: HostEngineOptions): HostEngine {
   let worker: EngineWorker | null = null;
   let off: (() => void) | null = null;
   let closed = false;
+  let backend: EngineBackend = options.backend ?? 'auto';
+  /** Runs started (sent or reported) and not yet closed: configure is refused while there are any. */
+  const runs = new Set<string>();
 
   const forward = (ev: RunEvent) => {
     let event;
@@ -43,11 +57,14 @@ export function createHostEngine(options: HostEngineOptions): HostEngine {
       event = encode({ type: 'run.error', ended: false, message: `an engine event could not be sent: ${(err as Error).message}` } satisfies RunEvent);
     }
     options.broadcast('engine.event', { event });
+    if (ev.type === 'run.started') runs.add(ev.runId);
+    else if ((ev.type === 'run.done' || ev.type === 'run.cancelled' || (ev.type === 'run.error' && ev.ended)) && ev.runId !== undefined) runs.delete(ev.runId);
     // The worker is gone (crashed or exited on its own): the next command starts another.
     if (ev.type === 'run.error' && ev.runId === undefined && ev.command === undefined && /engine worker (crashed|exited)/.test(ev.message)) drop();
   };
 
   function drop(): void {
+    runs.clear();
     off?.();
     off = null;
     const w = worker;
@@ -58,7 +75,7 @@ export function createHostEngine(options: HostEngineOptions): HostEngine {
   function ensure(): EngineWorker {
     if (closed) throw new Error('the web host is shutting down');
     if (worker) return worker;
-    const w = start({ baseDir: options.baseDir, backend: options.backend ?? 'auto' });
+    const w = start({ baseDir: options.baseDir, backend });
     worker = w;
     off = w.on(forward);
     return w;
@@ -67,11 +84,29 @@ export function createHostEngine(options: HostEngineOptions): HostEngine {
   return {
     link: {
       send(command) {
-        ensure().send(command);
+        const w = ensure();
+        if (command.type === 'settle.start' || command.type === 'train.start') runs.add(command.runId);
+        w.send(command);
+      },
+      configure(next) {
+        if (closed) throw new Error('the web host is shutting down');
+        if (runs.size > 0) {
+          throw new Error(`a run is in progress (${[...runs].join(', ')}): cancel it or wait for it to end before changing the engine backend`);
+        }
+        const running = worker !== null;
+        if (next === backend && running) return;
+        backend = next;
+        if (running) {
+          drop();
+          ensure();
+        }
       },
     },
     get started() {
       return worker !== null;
+    },
+    get backend() {
+      return backend;
     },
     async close() {
       closed = true;

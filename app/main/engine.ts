@@ -10,12 +10,20 @@
  * UI as a run.error (ending the run it was doing) and started again, unless it keeps
  * dying (MAX_RESTARTS within RESTART_WINDOW_MS): then the next command tries again.
  *
+ * `configure(backend)` (Settings, `engine.configure`) stops the process and starts it again
+ * with ATTRACTOR_BACKEND set to that backend (at once when one was running, else with the
+ * next command); it is refused while a run is in progress. Design note: the engine always
+ * runs in a Node process (this utility process, or the web host's worker thread), never in
+ * a renderer Web Worker on WebGPU/WebGL: datasets, checkpoints and tfjs-node-gpu live on
+ * the file-system side.
+ *
  * Types only from Electron (like ipc.ts): the tests drive this with a structural fake of
  * utilityProcess, because no Electron binary can run on the test machines.
  */
 import { join } from 'node:path';
 import { encode, type RunCommand, type RunEvent } from '../../engine/protocol/run.js';
 import type { EngineLink } from '../services/index.js';
+import type { EngineBackend } from '../shared/api.js';
 
 /** The part of Electron's UtilityProcess used here. */
 export interface UtilityProcessLike {
@@ -46,6 +54,8 @@ export interface DesktopEngineOptions {
 export interface DesktopEngine {
   readonly link: EngineLink;
   readonly running: boolean;
+  /** The backend the process runs (or will run) with: ATTRACTOR_BACKEND. */
+  readonly backend: string;
   /** How many times the process was started. */
   readonly starts: number;
   stop(): void;
@@ -68,6 +78,9 @@ export function createDesktopEngine(options: DesktopEngineOptions): DesktopEngin
   let crashes: number[] = [];
   /** The run in progress, so a crash can end it for the UI. */
   let current: string | null = null;
+  let backend = options.backend ?? 'auto';
+  /** Runs started (sent or reported) and not yet closed: configure is refused while there are any. */
+  const runs = new Set<string>();
 
   const emit = (ev: RunEvent) => {
     try {
@@ -78,8 +91,14 @@ export function createDesktopEngine(options: DesktopEngineOptions): DesktopEngin
   };
 
   function track(ev: RunEvent): void {
-    if (ev.type === 'run.started') current = ev.runId;
-    else if ((ev.type === 'run.done' || ev.type === 'run.cancelled' || (ev.type === 'run.error' && ev.ended)) && ev.runId === current) current = null;
+    const closing = ev.type === 'run.done' || ev.type === 'run.cancelled' || (ev.type === 'run.error' && ev.ended);
+    if (ev.type === 'run.started') {
+      current = ev.runId;
+      runs.add(ev.runId);
+    } else if (closing && ev.runId !== undefined) {
+      runs.delete(ev.runId);
+      if (ev.runId === current) current = null;
+    }
   }
 
   function start(): UtilityProcessLike {
@@ -87,7 +106,7 @@ export function createDesktopEngine(options: DesktopEngineOptions): DesktopEngin
     const proc = options.fork(options.script, [], {
       serviceName: 'Attractor engine',
       stdio: 'inherit',
-      env: { ...(options.env ?? process.env), ATTRACTOR_BACKEND: options.backend ?? 'auto', ATTRACTOR_BASE_DIR: options.baseDir },
+      env: { ...(options.env ?? process.env), ATTRACTOR_BACKEND: backend, ATTRACTOR_BASE_DIR: options.baseDir },
     });
     child = proc;
     proc.on('message', (message) => {
@@ -102,6 +121,7 @@ export function createDesktopEngine(options: DesktopEngineOptions): DesktopEngin
       if (stopping) return;
       const run = current;
       current = null;
+      runs.clear();
       const t = now();
       crashes = [...crashes.filter((c) => t - c < RESTART_WINDOW_MS), t];
       const again = crashes.length <= MAX_RESTARTS;
@@ -117,11 +137,31 @@ export function createDesktopEngine(options: DesktopEngineOptions): DesktopEngin
     link: {
       send(command: RunCommand) {
         if (stopping) throw new Error('the app is quitting');
-        (child ?? start()).postMessage(command);
+        const proc = child ?? start();
+        if (command.type === 'settle.start' || command.type === 'train.start') runs.add(command.runId);
+        proc.postMessage(command);
+      },
+      configure(next: EngineBackend) {
+        if (stopping) throw new Error('the app is quitting');
+        if (runs.size > 0) {
+          throw new Error(`a run is in progress (${[...runs].join(', ')}): cancel it or wait for it to end before changing the engine backend`);
+        }
+        const proc = child;
+        if (next === backend && proc) return;
+        backend = next;
+        if (!proc) return;
+        // Asked for: its exit is not a crash (the exit listener ignores a process that is no longer `child`).
+        child = null;
+        current = null;
+        proc.kill();
+        start();
       },
     },
     get running() {
       return child !== null;
+    },
+    get backend() {
+      return backend;
     },
     get starts() {
       return starts;

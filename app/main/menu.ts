@@ -94,6 +94,8 @@ export function menuTemplate(
       { type: 'separator' },
       command('Save', 'save', `${mod}+S`),
       command(mac ? 'Save As…' : 'Save As...', 'saveAs', `${mod}+Shift+S`),
+      // macOS keeps Settings in the app menu.
+      ...(mac ? [] : [{ type: 'separator' } as const, command('Settings...', 'settings', `${mod}+,`)]),
       { type: 'separator' },
       { label: 'Close Window', id: 'closeWindow', accelerator: `${mod}+W`, click: () => extras.closeWindow?.() },
       ...(mac ? [] : [{ type: 'separator' } as const, { role: 'quit', label: platform === 'win32' ? 'Exit' : 'Quit' } as const]),
@@ -153,6 +155,8 @@ export function menuTemplate(
     label: appName,
     submenu: [
       { role: 'about', label: `About ${appName}` },
+      { type: 'separator' },
+      command('Settings…', 'settings', 'Cmd+,'),
       { type: 'separator' },
       { role: 'services' },
       { type: 'separator' },

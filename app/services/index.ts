@@ -66,5 +66,10 @@ export function createServices(options: ServiceOptions): Handlers {
       if (!options.engine) throw new Error('the engine is not running in this host');
       options.engine.send(command);
     },
+    'engine.configure': async ({ backend }) => {
+      if (!options.engine) throw new Error('the engine is not running in this host');
+      if (!options.engine.configure) throw new Error('this host cannot change the engine backend');
+      await options.engine.configure(backend);
+    },
   };
 }

@@ -5,7 +5,7 @@
  * (native dialogs, the window) is passed in.
  */
 import type { z } from '../../nodes/schema.js';
-import type { RequestChannel, Response, requestSchemas } from '../shared/api.js';
+import type { EngineBackend, RequestChannel, Response, requestSchemas } from '../shared/api.js';
 import type { RunCommand } from '../../engine/protocol/run.js';
 
 /** A validated payload, as the schema outputs it. */
@@ -30,6 +30,12 @@ export interface WindowControl {
 /** Where engine commands go: a worker thread (web host) or a utility process (Electron). Events come back through the host's own event path. */
 export interface EngineLink {
   send(command: RunCommand): void;
+  /**
+   * Use this backend from now on: the engine process (worker thread or utility process)
+   * is stopped if it is running and started again with it. Throws, with a message for the
+   * user, while a run is in progress. Absent: `engine.configure` is refused.
+   */
+  configure?(backend: EngineBackend): void | Promise<void>;
 }
 
 export interface ServiceOptions {

@@ -78,6 +78,13 @@ export interface AppInfo {
   readonly workspace?: string;
 }
 
+/**
+ * The backends the engine can be asked for (engine/backend/select.ts): `auto` tries
+ * tensorflow (tfjs-node-gpu, CUDA), then wasm, then cpu, and says why it skipped one.
+ */
+export const ENGINE_BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type EngineBackend = (typeof ENGINE_BACKENDS)[number];
+
 // ---- requests ------------------------------------------------------------
 
 /** Request channel → payload schema. Add a channel here, then in each host's service table. */
@@ -110,6 +117,12 @@ export const requestSchemas = {
   'window.close': z.object({}).strict(),
   /** A command for the engine host (settle, train, pause, step, cancel, ...; engine/protocol/run.ts). Its answers come back as `engine.event`s. */
   'engine.send': z.object({ command: runCommandSchema }).strict(),
+  /**
+   * The engine's backend (Settings). The engine always runs in a Node process (the desktop
+   * app's utility process, the web host's worker thread), never in the renderer: the
+   * engine process is restarted with this backend, refused while a run is in progress.
+   */
+  'engine.configure': z.object({ backend: z.enum(ENGINE_BACKENDS, { error: `expected one of ${ENGINE_BACKENDS.join(', ')}` }) }).strict(),
 } as const;
 
 export type RequestChannel = keyof typeof requestSchemas;
@@ -134,6 +147,7 @@ export interface ResponseTypes {
   'window.setState': void;
   'window.close': void;
   'engine.send': void;
+  'engine.configure': void;
 }
 export type Response<C extends RequestChannel> = ResponseTypes[C];
 
@@ -142,7 +156,7 @@ export type Response<C extends RequestChannel> = ResponseTypes[C];
 export const MENU_COMMANDS = [
   'new', 'open', 'save', 'saveAs', 'examples', 'close',
   'undo', 'redo', 'cut', 'copy', 'paste', 'duplicate', 'delete', 'selectAll',
-  'zoomToFit', 'arrange', 'comment',
+  'zoomToFit', 'arrange', 'comment', 'settings',
 ] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 

@@ -15,6 +15,7 @@ import type { Plan } from '../compile/plan.js';
 import type { EnergyRise, OscillatingUnits, RunEvent, SettleStart } from '../protocol/run.js';
 import { openNetwork, openRun, RunFailure } from './open.js';
 import { attentionEvents, layerFrames, oscillatingUnits } from './views.js';
+import { drawnInput } from './drawn-input.js';
 import type { RunContext } from './context.js';
 
 /** A rise of the energy larger than this, relative to its size, is real and not float32 rounding. */
@@ -25,14 +26,16 @@ export async function runSettle(cmd: SettleStart, ctx: RunContext): Promise<RunE
   const opened = await openRun(cmd, cmd.overrides ?? {}, ctx.hostDir);
   const { plan, datasets } = opened;
   const { steps, theta, seed } = plan.settle;
-  const indices = exampleIndices(cmd, datasets, seed);
+  // A drawn input is one example: the first picked still feeds the other clamps.
+  const drawn = cmd.input ? drawnInput(plan, cmd.input) : undefined;
+  const indices = exampleIndices(cmd, datasets, seed).slice(0, drawn ? 1 : undefined);
   const { network, from } = await openNetwork(opened, cmd.weights, seed);
   let bound: BoundNet | undefined;
   let batch: Batch | undefined;
   try {
       bound = network.bind();
       try {
-        batch = buildBatch(plan, datasets, indices, seed + 1);
+        batch = buildBatch(plan, datasets, indices, seed + 1, drawn);
       } catch (err) {
         throw new RunFailure(`${opened.source}: ${(err as Error).message}`);
       }
@@ -43,7 +46,14 @@ export async function runSettle(cmd: SettleStart, ctx: RunContext): Promise<RunE
         backend: ctx.backend,
         plan: summarizePlan(plan),
         warnings: opened.warnings,
-        totals: { examples: datasets.size > 0 ? indices : [], steps, theta, seed, weights: from },
+        totals: {
+          examples: datasets.size > 0 ? indices : [],
+          steps,
+          theta,
+          seed,
+          weights: from,
+          parts: datasets.size > 0 ? { train: partIndices(datasets, 'train').length, test: partIndices(datasets, 'test').length } : { train: 0, test: 0 },
+        },
       });
       return await drive(cmd, ctx, plan, bound, batch);
   } finally {

@@ -22,6 +22,8 @@ export interface SettleTotals {
   readonly seed: number;
   /** Where the weights came from, e.g. "weights from examples/x.weights (batch 500)". */
   readonly weights: string;
+  /** Examples in each part of the data (0 without data): the valid `index` range of an ExampleRef. */
+  readonly parts: { readonly train: number; readonly test: number };
 }
 
 export interface TrainTotals {

@@ -40,6 +40,25 @@ export const MAX_FRAME_EXAMPLES = 16;
 
 export const exampleRefSchema = z.object({ part: z.enum(['train', 'test']), index: count('an integer ≥ 0 (position within the part)') }).strict();
 
+/** Most values a drawn input may carry (a 1024×1024 single-channel grid). */
+export const MAX_INPUT_UNITS = 1 << 20;
+
+/**
+ * A drawn example (the Settle view's paint canvas) for one clamped visible layer, in place
+ * of the dataset's: pixel intensities in [0, 1] in engine layout (grids channels-last),
+ * one per unit of the layer. The engine maps them as it maps the dataset's images (2v − 1
+ * where that data is used symmetric); the clamp's mask still decides which units are held.
+ * A number list over JSON transports; a Float32Array where structured clone carries it.
+ */
+export const drawnInputSchema = z
+  .object({
+    layer: z.string({ error: 'expected a layer id' }).min(1, { error: 'expected a layer id' }),
+    data: z.union([z.array(z.number({ error: 'expected a finite number' })).max(MAX_INPUT_UNITS), z.instanceof(Float32Array).refine((a) => a.length <= MAX_INPUT_UNITS, { error: `expected at most ${MAX_INPUT_UNITS} values` })], {
+      error: 'expected the drawn values: a list of numbers or a Float32Array',
+    }),
+  })
+  .strict();
+
 /** Settle-config fields a run may override; unlike the graph's own section, nothing defaults here. */
 export const settleOverridesSchema = z
   .object({
@@ -67,6 +86,8 @@ export const settleStartSchema = z
       z.object({ count: positiveInt().max(MAX_SETTLE_EXAMPLES) }).strict(),
     ]),
     overrides: settleOverridesSchema.optional(),
+    /** A drawn example instead of the dataset's for that layer; the run then settles one example (the first of `examples`, which still feeds the other clamps). */
+    input: drawnInputSchema.optional(),
     record: z
       .object({
         activations: z.boolean(),
@@ -149,6 +170,7 @@ export type SettleStart = z.output<typeof settleStartSchema>;
 export type TrainStart = z.output<typeof trainStartSchema>;
 export type SettleOverrides = z.output<typeof settleOverridesSchema>;
 export type ExampleRef = z.output<typeof exampleRefSchema>;
+export type DrawnInput = z.output<typeof drawnInputSchema>;
 export type RunCommand = z.output<typeof runCommandSchema>;
 export type RunCommandType = RunCommand['type'];
 

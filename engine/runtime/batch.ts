@@ -96,7 +96,28 @@ export function layerValues(
   return out;
 }
 
-export function buildBatch(plan: Plan, datasets: ReadonlyMap<string, Dataset>, indices: readonly number[], seed: number): Batch {
+/** Drawn [0, 1] values as a clamp's data would give them, repeated for each example of the batch. */
+function drawnValues(plan: Plan, ref: DataRef, layer: LayerSpec, data: Float32Array, size: number): Float32Array {
+  if (data.length !== layer.units) throw new Error(`a drawn input for layer "${layer.id}" needs ${layer.units} values, got ${data.length}`);
+  const ds = plan.datasets.find((x) => x.id === ref.dataset);
+  const symmetric = ds ? dataIsSymmetric(ds, ref.port, layer.activation) : false;
+  const out = new Float32Array(size * layer.units);
+  for (let b = 0; b < size; b++) for (let i = 0; i < layer.units; i++) out[b * layer.units + i] = symmetric ? 2 * data[i] - 1 : data[i];
+  return out;
+}
+
+/**
+ * `drawn`: values in [0, 1] (engine layout, one example) that replace the dataset's for
+ * every clamp of their layer, mapped as that clamp's data would be (2v − 1 when used
+ * symmetric); the clamp's mask still picks the units. Targets keep the dataset's values.
+ */
+export function buildBatch(
+  plan: Plan,
+  datasets: ReadonlyMap<string, Dataset>,
+  indices: readonly number[],
+  seed: number,
+  drawn?: ReadonlyMap<string, Float32Array>,
+): Batch {
   const size = indices.length;
   const rng = makeRng(seed);
   const random = () => rng.next();
@@ -107,7 +128,8 @@ export function buildBatch(plan: Plan, datasets: ReadonlyMap<string, Dataset>, i
     const layer = layerById(plan, c.layer);
     const m = clampMask(c.mask, layer, size, random);
     const slot = c.mask.kind === 'label-units' ? { offset: c.mask.offset, count: c.mask.count } : undefined;
-    const values = layerValues(plan, datasets, c.data, layer, indices, slot);
+    const own = drawn?.get(c.layer);
+    const values = own ? drawnValues(plan, c.data, layer, own, size) : layerValues(plan, datasets, c.data, layer, indices, slot);
     const mask = new Float32Array(size * layer.units);
     for (let b = 0; b < size; b++) mask.set(m.rows === 1 ? m.data : m.data.subarray(b * layer.units, (b + 1) * layer.units), b * layer.units);
     const into = c.hold ? clampMasks : startMasks;

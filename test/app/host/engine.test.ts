@@ -88,6 +88,55 @@ it('settles a graph of the workspace over the WebSocket: energies fall, frames d
   expect(bad).toMatchObject({ ok: false });
 });
 
+it('engine.configure to cpu restarts the worker: engine.ready and the next settle report the cpu backend, with the part sizes', async () => {
+  // The first test left a worker running: it is replaced at once with the new backend.
+  events.length = 0;
+  expect(await rpc(ws, 10, 'engine.configure', { backend: 'cpu' })).toMatchObject({ ok: true });
+  const ready = await next('engine.ready');
+  expect(ready.backend.name).toBe('cpu');
+  expect(ready.backend.detail).toMatch(/cpu/);
+
+  expect(await rpc(ws, 11, 'engine.configure', { backend: 'gpu' })).toMatchObject({ ok: false, error: expect.stringContaining('at backend') });
+  const sent = await rpc(ws, 12, 'engine.send', {
+    command: { type: 'settle.start', runId: 'web-cpu', graphPath: 'mnist.attractor.json', examples: [{ part: 'test', index: 1 }], overrides: { steps: 3 }, record: { activations: false, attention: false } },
+  });
+  expect(sent).toMatchObject({ ok: true });
+  const started = await next('run.started', (e) => e.runId === 'web-cpu');
+  expect(started.backend.name).toBe('cpu');
+  expect(started.kind === 'settle' && started.totals.parts.test).toBeGreaterThan(1);
+  expect(started.kind === 'settle' && started.totals.parts.train).toBeGreaterThan(1);
+  // Mid-run the backend stays: the request is refused with a message saying why.
+  const refused = await rpc(ws, 13, 'engine.configure', { backend: 'wasm' });
+  const closing = await Promise.race([next('run.done', (e) => e.runId === 'web-cpu'), next('run.error', (e) => e.runId === 'web-cpu')]);
+  expect(closing.type).toBe('run.done');
+  // The run may have ended before the request arrived; if not, it was refused.
+  if (refused.ok !== true) expect(refused).toMatchObject({ error: expect.stringContaining('a run is in progress') });
+  else expect(await rpc(ws, 14, 'engine.configure', { backend: 'cpu' })).toMatchObject({ ok: true });
+});
+
+it('configure is refused while a run is in progress, remembered while no worker runs, and restarts a running one', async () => {
+  const started: (string | undefined)[] = [];
+  const workers: { listeners: Set<(e: RunEvent) => void>; terminated: boolean }[] = [];
+  const fake = (options: { backend?: string }): EngineWorker => {
+    const w = { listeners: new Set<(e: RunEvent) => void>(), terminated: false };
+    started.push(options.backend);
+    workers.push(w);
+    return { send: () => undefined, on: (l) => (w.listeners.add(l), () => w.listeners.delete(l)), ready: new Promise(() => undefined), terminate: async () => void (w.terminated = true) };
+  };
+  const engine = createHostEngine({ baseDir: '/ws', broadcast: () => undefined, start: fake });
+  await engine.link.configure!('wasm');
+  expect(workers).toHaveLength(0);
+  engine.link.send({ type: 'settle.start', runId: 'r1', graphPath: 'g.attractor.json', examples: { count: 1 }, record: { activations: false, attention: false } });
+  expect(started).toEqual(['wasm']);
+  expect(() => engine.link.configure!('cpu')).toThrow(/a run is in progress \(r1\)/);
+  workers[0].listeners.forEach((l) => l({ type: 'run.cancelled', runId: 'r1', at: 2 }));
+  await engine.link.configure!('cpu');
+  expect(workers[0].terminated).toBe(true);
+  expect(started).toEqual(['wasm', 'cpu']);
+  expect(engine.backend).toBe('cpu');
+  await engine.close();
+});
+
 it('starts one worker lazily, forwards its events encoded, starts a new one after a crash, and terminates it on close', async () => {
   const workers: { sent: unknown[]; listeners: Set<(e: RunEvent) => void>; terminated: boolean }[] = [];
   const fake = (): EngineWorker => {

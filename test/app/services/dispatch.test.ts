@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dispatch, type Handlers } from '../../../app/services/index.js';
+import { createServices, dispatch, type Handlers } from '../../../app/services/index.js';
+import { parseRequest } from '../../../app/shared/api.js';
+import { EXAMPLES_DIR } from './helpers.js';
 import { electronServices, exampleGraph, tempFolder } from './helpers.js';
 
 let dir: string;
@@ -84,5 +86,37 @@ describe('dispatch', () => {
     expect(await dispatch(handlers, 'window.close', {})).toEqual({ ok: true, value: undefined });
     expect(seen).toEqual(['net:true', 'close']);
     expect(await dispatch(electronServices(dir).handlers, 'window.close', {})).toEqual({ ok: true, value: undefined });
+  });
+
+  it('engine.configure: the backend is checked by the schema, then goes to the engine link', async () => {
+    expect(parseRequest('engine.configure', { backend: 'cpu' })).toEqual({ ok: true, channel: 'engine.configure', payload: { backend: 'cpu' } });
+    for (const backend of ['auto', 'tensorflow', 'wasm', 'cpu']) expect(parseRequest('engine.configure', { backend }).ok).toBe(true);
+    expect(parseRequest('engine.configure', { backend: 'webgpu' })).toMatchObject({ ok: false, error: expect.stringMatching(/at backend: expected one of auto, tensorflow, wasm, cpu/) });
+    expect(parseRequest('engine.configure', {})).toMatchObject({ ok: false, error: expect.stringContaining('at backend') });
+    expect(parseRequest('engine.configure', { backend: 'cpu', extra: 1 })).toMatchObject({ ok: false });
+
+    const asked: string[] = [];
+    const base = { mode: 'electron' as const, version: '9.9.9', dataDir: dir, examplesDir: EXAMPLES_DIR };
+    const withEngine = createServices({
+      ...base,
+      engine: {
+        send: () => undefined,
+        configure: (backend) => {
+          if (asked.length > 0) throw new Error('a run is in progress (settle-1): cancel it or wait for it to end before changing the engine backend');
+          asked.push(backend);
+        },
+      },
+    });
+    expect(await dispatch(withEngine, 'engine.configure', { backend: 'cpu' })).toEqual({ ok: true, value: undefined });
+    expect(asked).toEqual(['cpu']);
+    expect(await dispatch(withEngine, 'engine.configure', { backend: 'nope' })).toMatchObject({ ok: false, error: expect.stringContaining('bad payload') });
+    expect(await dispatch(withEngine, 'engine.configure', { backend: 'wasm' })).toEqual({ ok: false, error: expect.stringContaining('a run is in progress') });
+    expect(asked).toEqual(['cpu']);
+
+    expect(await dispatch(createServices(base), 'engine.configure', { backend: 'cpu' })).toEqual({ ok: false, error: 'the engine is not running in this host' });
+    expect(await dispatch(createServices({ ...base, engine: { send: () => undefined } }), 'engine.configure', { backend: 'cpu' })).toEqual({
+      ok: false,
+      error: 'this host cannot change the engine backend',
+    });
   });
 });

@@ -1,5 +1,5 @@
 /** Collects a host's events and waits for the ones a test expects (never on timing). */
-import type { EventOf, RunError, RunEvent, RunEventType } from '../../../engine/protocol/run.js';
+import type { EventOf, RunError, RunEvent, RunEventType, SettleStart } from '../../../engine/protocol/run.js';
 
 export class Recorder {
   readonly events: RunEvent[] = [];
@@ -45,4 +45,18 @@ export class Recorder {
     if (ev.type !== 'run.error') throw new Error(`run "${runId}" ended with ${ev.type}, not run.error`);
     return ev;
   }
+}
+
+export const MNIST_COMPLETION = 'examples/mnist-completion.attractor.json';
+
+/** settle.start for one held-out digit of the MNIST completion example, frames recorded. */
+export function settleCmd(runId: string, extra: Partial<SettleStart> = {}): SettleStart {
+  return {
+    type: 'settle.start',
+    runId,
+    graphPath: MNIST_COMPLETION,
+    examples: [{ part: 'test', index: 0 }],
+    record: { activations: true, attention: false },
+    ...extra,
+  };
 }

@@ -10,10 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../engine/tf.js';
 import { startBackend, type BackendInfo } from '../../../engine/backend/select.js';
 import { EngineHost } from '../../../engine/host/host.js';
-import type { SettleStart } from '../../../engine/protocol/run.js';
 import { saveCheckpoint } from '../../../engine/train/checkpoint.js';
 import { between, graphOf, layer, noise, vector } from '../../helpers/graphs.js';
-import { Recorder } from './recorder.js';
+import { Recorder, settleCmd } from './recorder.js';
 
 const root = join(__dirname, '..', '..', '..');
 const MNIST = 'examples/mnist-completion.attractor.json';
@@ -31,16 +30,6 @@ function hostWith(): { host: EngineHost; rec: Recorder } {
   return { host: new EngineHost(rec.send, { backend, baseDir: root }), rec };
 }
 
-function settleCmd(runId: string, extra: Partial<SettleStart> = {}): SettleStart {
-  return {
-    type: 'settle.start',
-    runId,
-    graphPath: MNIST,
-    examples: [{ part: 'test', index: 0 }],
-    record: { activations: true, attention: false },
-    ...extra,
-  };
-}
 
 /** A settle that would run long: θ far below float32 noise, many steps. */
 const LONG = { overrides: { theta: 1e-12, steps: 500 } };
@@ -146,6 +135,10 @@ describe('EngineHost settle', () => {
     await rec.closed('n1');
     const started = rec.of('run.started', 'n1')[0];
     expect(started.kind === 'settle' && started.totals.examples).toHaveLength(3);
+    // The part sizes, so a UI can pick an index in range; the picked held-out indices are among them.
+    const parts = started.kind === 'settle' ? started.totals.parts : { train: 0, test: 0 };
+    expect(parts.test).toBeGreaterThan(3);
+    expect(parts.train).toBeGreaterThan(parts.test);
     const its = rec.of('settle.iteration', 'n1');
     expect(its.every((e) => e.energy.length === 3)).toBe(true);
     expect(rec.of('settle.frame', 'n1')[0].layers[0]).toMatchObject({ examples: 2 });

@@ -32,7 +32,7 @@ const plan = {
 
 /** One of every event; the mapped type makes leaving one out a compile error. */
 const EVENTS: { [K in RunEventType]: EventOf<K> } = {
-  'run.started': { type: 'run.started', runId: 'r', kind: 'settle', backend, plan, warnings: [{ severity: 'warning', path: ['settle', 'schedule'], message: 'slow' }], totals: { examples: [749, 1059], steps: 100, theta: 1e-3, seed: 0, weights: 'fresh weights (seed 0)' } },
+  'run.started': { type: 'run.started', runId: 'r', kind: 'settle', backend, plan, warnings: [{ severity: 'warning', path: ['settle', 'schedule'], message: 'slow' }], totals: { examples: [749, 1059], steps: 100, theta: 1e-3, seed: 0, weights: 'fresh weights (seed 0)', parts: { train: 60000, test: 10000 } } },
   'settle.iteration': { type: 'settle.iteration', runId: 'r', iter: 3, energy: [16.4, NaN, -Infinity], maxChange: [2.5e-1, 0, -0], tStar: [null, 3, null], converged: 1, cycling: 0, energyRose: false },
   'settle.frame': { type: 'settle.frame', runId: 'r', iter: 0, layers: [{ layerId: 'visible', dims: [28, 28, 1], examples: 1, data: odd }, { layerId: 'hidden', dims: [3], examples: 1, data: f32(1, 2, 3) }] },
   'settle.attention': { type: 'settle.attention', runId: 'r', iter: 1, block: 'memory', kind: 'hopfield-memory', examples: 1, heads: 1, tokens: 1, keys: 4, weights: f32(0.25, 0.25, 0.5, 0) },

@@ -3,7 +3,7 @@
  * Problems/Plan panel below, the status bar at the bottom; dialogs and notices
  * float above. Everything it shows is read from the Studio's stores.
  */
-import { useCallback, useEffect } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import { installAutosave } from './autosave.js';
 import { CanvasHost } from './canvas/CanvasHost.js';
 import { Notices } from './chrome/Notices.js';
@@ -15,6 +15,8 @@ import { installBeforeUnload, installFileDrop, installHostEvents, installKeyboar
 import { Inspector } from './inspector/Inspector.js';
 import { BottomPanel } from './panels/BottomPanel.js';
 import { RunDock } from '../run/RunDock.js';
+import { RunClient } from '../run/run-client.js';
+import { sendStoredBackend } from './settings/engine-backend.js';
 import type { Studio } from './studio.js';
 
 export const APP_NAME = 'Attractor Studio';
@@ -48,6 +50,12 @@ export function App({ studio }: { studio: Studio }) {
     return () => offs.forEach((off) => off());
   }, [studio]);
 
+  // One subscription to engine events, shared by the run panel and the status bar's backend.
+  const runClient = useMemo(() => new RunClient(studio.api), [studio]);
+  useEffect(() => () => runClient.dispose(), [runClient]);
+  // The backend chosen in Settings, before the first run starts the engine.
+  useEffect(() => void sendStoredBackend(studio.api), [studio]);
+
   const onCanvasReady = useCallback(() => {
     void studio.start().then(() => {
       // Autosave starts after the first document is in, so it never saves the empty start-up graph.
@@ -67,9 +75,9 @@ export function App({ studio }: { studio: Studio }) {
         </div>
         <Inspector studio={studio} />
       </div>
-      <StatusBar studio={studio} />
+      <StatusBar studio={studio} run={runClient} />
       {/* Settle / Train / Attention: a drawer over the workbench's right side, opened from its handle. */}
-      <RunDock host={studio} />
+      <RunDock host={studio} client={runClient} />
       <Dialogs studio={studio} />
       <Notices studio={studio} />
     </div>

@@ -39,6 +39,7 @@ export const COMMANDS: readonly Command[] = [
   { id: 'examples', label: 'Examples…', menu: 'file', run: (s) => s.ui.show({ kind: 'examples' }) },
   { id: 'save', label: 'Save', menu: 'file', keys: ['Mod+S'], whileTyping: true, separatorBefore: true, run: (s) => s.save() },
   { id: 'saveAs', label: 'Save As…', menu: 'file', keys: ['Mod+Shift+S'], whileTyping: true, run: (s) => s.saveAs() },
+  { id: 'settings', label: 'Settings…', menu: 'file', keys: ['Mod+,'], separatorBefore: true, run: (s) => s.ui.show({ kind: 'settings' }) },
   { id: 'close', label: 'Close window', menu: 'file', separatorBefore: true, run: (s) => (s.isElectron ? s.closeWindow(false) : undefined) },
 
   { id: 'undo', label: 'Undo', menu: 'edit', keys: ['Mod+Z'], enabled: (s) => !!s.editor?.canUndo(), run: withEditor((e) => e.undo()) },

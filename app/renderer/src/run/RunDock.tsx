@@ -13,9 +13,11 @@ import './run.css';
 
 type Tab = 'settle' | 'train' | 'attention';
 
-export function RunDock({ host, defaultOpen = false }: { host: RunHost; defaultOpen?: boolean }) {
-  const client = useMemo(() => new RunClient(host.api), [host]);
-  useEffect(() => () => client.dispose(), [client]);
+/** `client`: the app's RunClient (shared with the status bar); without one the dock makes and owns its own. */
+export function RunDock({ host, client: given, defaultOpen = false }: { host: RunHost; client?: RunClient; defaultOpen?: boolean }) {
+  const own = useMemo(() => (given ? null : new RunClient(host.api)), [host, given]);
+  useEffect(() => () => own?.dispose(), [own]);
+  const client = given ?? own!;
   const state = useRunState(client);
   const [open, setOpen] = useState(defaultOpen);
   const [tab, setTab] = useState<Tab>('settle');

@@ -5,7 +5,7 @@ import type { GuaranteeKind } from '../../../../engine/protocol/check.js';
 import type { RunClient } from './run-client.js';
 import type { Run, RunState } from './run-state.js';
 import type { ChartHandle } from './charts/LineChart.js';
-import { download } from './exports.js';
+import { download, downloadBlob } from './exports.js';
 
 /** What the run views need from the app (the Studio satisfies it): the API, the graph as edited, and where its file is. */
 export interface RunHost {
@@ -94,7 +94,7 @@ export function ErrorBanner({ message }: { message: string | null }) {
   );
 }
 
-/** A chart's frame: title, actions (PNG export), the chart. */
+/** A chart's frame: title, actions (PNG and SVG export), the chart. */
 export function ChartCard({ title, chart, extra, children, testId, attrs, name }: {
   title: string;
   chart: RefObject<ChartHandle | null>;
@@ -108,6 +108,10 @@ export function ChartCard({ title, chart, extra, children, testId, attrs, name }
     const url = chart.current?.png();
     if (url) download(`${name}.png`, url);
   };
+  const svg = () => {
+    const text = chart.current?.svg();
+    if (text) downloadBlob(`${name}.svg`, text, 'image/svg+xml');
+  };
   return (
     <section className="run-card" data-testid={testId} {...attrs}>
       <header className="run-card__head">
@@ -116,6 +120,9 @@ export function ChartCard({ title, chart, extra, children, testId, attrs, name }
         <span className="spacer" />
         <button className="run-mini" title="Download the chart as PNG" onClick={png}>
           PNG
+        </button>
+        <button className="run-mini" data-testid={`export-svg-${name}`} title="Download the chart as SVG (drawn from the data)" onClick={svg}>
+          SVG
         </button>
       </header>
       {children}

@@ -37,6 +37,10 @@ export interface SettleRun extends RunBase {
   theta: number | null;
   steps: number | null;
   examples: number[];
+  /** Examples in each part of the graph's data, as the engine reported in run.started. */
+  parts: { train: number; test: number } | null;
+  /** Where the weights came from, e.g. "weights from …/x.weights (batch 500)". */
+  weightsFrom: string | null;
   /** Per iteration, example 0 of the batch. */
   readonly iters: number[];
   readonly energy: number[];
@@ -103,7 +107,7 @@ function base(runId: string) {
 }
 
 export function newSettleRun(runId: string): SettleRun {
-  return { ...base(runId), kind: 'settle', theta: null, steps: null, examples: [], iters: [], energy: [], maxChange: [], rises: [], tStar: null, cycling: 0, frames: [], attention: new Map(), done: null };
+  return { ...base(runId), kind: 'settle', theta: null, steps: null, examples: [], parts: null, weightsFrom: null, iters: [], energy: [], maxChange: [], rises: [], tStar: null, cycling: 0, frames: [], attention: new Map(), done: null };
 }
 
 export function newTrainRun(runId: string, totalBatches: number): TrainRun {
@@ -180,6 +184,8 @@ export function reduce(state: RunState, ev: RunEvent): boolean {
         run.theta = ev.totals.theta;
         run.steps = ev.totals.steps;
         run.examples = ev.totals.examples;
+        run.parts = { ...ev.totals.parts };
+        run.weightsFrom = ev.totals.weights;
       } else if (ev.kind === 'train' && run.kind === 'train') {
         run.totalBatches = ev.totals.batches;
         run.startStep = ev.totals.startStep;

@@ -1,9 +1,12 @@
-/** The status bar: where the document lives, how the engine judges it, and which mode the app runs in. */
+/** The status bar: where the document lives, how the engine judges it, which mode the app runs in and the engine's backend. */
+import { useSyncExternalStore } from 'react';
 import { useStore } from '../state/store.js';
+import type { RunClient } from '../../run/run-client.js';
+import { backendTooltip } from '../settings/engine-backend.js';
 import type { Studio } from '../studio.js';
 import { GuaranteeChip } from '../panels/BottomPanel.js';
 
-export function StatusBar({ studio }: { studio: Studio }) {
+export function StatusBar({ studio, run }: { studio: Studio; run?: RunClient }) {
   const doc = useStore(studio.doc);
   const { check } = useStore(studio.ui);
   const errors = check.problems.filter((p) => p.severity === 'error').length;
@@ -23,6 +26,7 @@ export function StatusBar({ studio }: { studio: Studio }) {
         <span className={errors ? 'sev--error' : undefined}>✕ {errors}</span>
         <span className={warnings ? 'sev--warning' : undefined}>! {warnings}</span>
       </button>
+      {run && <BackendStatus studio={studio} run={run} />}
       <button className="statusbar__plan" data-testid="status-guarantee" onClick={() => studio.ui.setBottomTab('plan')} title="Show the plan">
         {check.plan ? (
           <>
@@ -33,5 +37,28 @@ export function StatusBar({ studio }: { studio: Studio }) {
         )}
       </button>
     </footer>
+  );
+}
+
+/**
+ * The engine's backend as it reported it (engine.ready, engine.info, run.started), e.g.
+ * "wasm (SIMD, 1 thread)"; a skipped GPU says why in the tooltip. A click opens Settings.
+ */
+function BackendStatus({ studio, run }: { studio: Studio; run: RunClient }) {
+  // Only a new backend report re-renders this, not every streamed run event.
+  const backend = useSyncExternalStore(run.subscribe, () => run.state.backend, () => run.state.backend);
+  const skippedGpu = backend?.skipped.some((s) => s.name === 'tensorflow') ?? false;
+  return (
+    <button
+      className="statusbar__backend"
+      data-testid="status-backend"
+      data-name={backend?.name ?? ''}
+      data-gpu-skipped={skippedGpu ? 'true' : undefined}
+      title={backend ? backendTooltip(backend) : 'The engine starts with the first run. Click to choose its backend'}
+      onClick={() => studio.ui.show({ kind: 'settings' })}
+    >
+      {backend ? backend.detail : <span className="muted">engine: not started</span>}
+      {skippedGpu && <span className="muted"> · no GPU</span>}
+    </button>
   );
 }

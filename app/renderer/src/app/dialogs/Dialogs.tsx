@@ -7,6 +7,7 @@ import { Modal } from './Modal.js';
 import { OpenDialog } from './OpenDialog.js';
 import { SaveAsDialog } from './SaveAsDialog.js';
 import { ShortcutsDialog } from './ShortcutsDialog.js';
+import { SettingsDialog } from '../settings/SettingsDialog.js';
 
 export function Dialogs({ studio }: { studio: Studio }) {
   const { modal } = useStore(studio.ui);
@@ -20,6 +21,8 @@ export function Dialogs({ studio }: { studio: Studio }) {
       return <ExamplesDialog studio={studio} />;
     case 'shortcuts':
       return <ShortcutsDialog studio={studio} />;
+    case 'settings':
+      return <SettingsDialog studio={studio} />;
     case 'fileError':
       return <FileErrorDialog studio={studio} title={modal.title} source={modal.source} problems={modal.problems} />;
     case 'confirm':

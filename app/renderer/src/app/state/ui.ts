@@ -19,6 +19,7 @@ export type Modal =
   | { kind: 'saveAs' }
   | { kind: 'examples' }
   | { kind: 'shortcuts' }
+  | { kind: 'settings' }
   | { kind: 'fileError'; title: string; source: string; problems: readonly Problem[] }
   | { kind: 'confirm'; title: string; message: string; choices: readonly Choice[]; resolve(choice: string): void }
   | { kind: 'recovery'; recovery: Recovery };

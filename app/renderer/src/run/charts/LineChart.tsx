@@ -7,6 +7,7 @@
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { chartSvg } from './svg.js';
 
 export interface SeriesSpec {
   readonly label: string;
@@ -40,6 +41,8 @@ export interface LineChartProps {
 export interface ChartHandle {
   /** The chart as a PNG data URL, with its title (white background). */
   png(): string | null;
+  /** The chart as a standalone SVG document, built from the series data (./svg.ts). */
+  svg(): string;
 }
 
 export const LineChart = forwardRef<ChartHandle, LineChartProps>(function LineChart(props, ref) {
@@ -65,6 +68,20 @@ export const LineChart = forwardRef<ChartHandle, LineChartProps>(function LineCh
       ctx.fillText(latest.current.title, 8, 19);
       ctx.drawImage(src, 0, 28);
       return out.toDataURL('image/png');
+    },
+    svg() {
+      const p = latest.current;
+      const [x, ...ys] = p.data();
+      return chartSvg({
+        title: p.title,
+        xLabel: p.xLabel,
+        yLabel: p.yLabel,
+        x,
+        series: p.series.map((s, i) => ({ ...s, y: ys[i] ?? [] })),
+        logY: p.logY,
+        hMarkers: p.hMarkers?.(),
+        vMarkers: p.vMarkers?.(),
+      });
     },
   }));
 

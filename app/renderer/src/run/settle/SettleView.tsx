@@ -1,47 +1,102 @@
 /**
- * Settle one example of the graph as edited: pick it (part and index, or at random),
- * run with every iteration recorded, pause / step / cancel, and watch energy, max change,
- * t*, 2-cycles and each layer's state.
+ * Settle one example of the graph as edited: pick it (part and index, or at random within
+ * the part's size the engine reported), with the graph's own weights or a trained
+ * checkpoint of the saved graph, run with every iteration recorded, pause / step / cancel,
+ * and watch energy, max change, t*, 2-cycles and each layer's state.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import type { CheckpointInfo } from '../../../../../engine/protocol/run.js';
 import { ErrorBanner, RunControls, Stat, fmt, type ViewProps } from '../common.js';
 import { isActive } from '../run-client.js';
 import type { SettleRun } from '../run-state.js';
 import { downloadBlob, toCsv, toJsonl } from '../exports.js';
 import { SettleCharts } from './SettleCharts.js';
 import { FramesView, useFrameCursor } from './FramesView.js';
+import { usePaintInput } from './PaintInput.js';
 
 export function SettleView({ host, client, state }: ViewProps) {
   const [part, setPart] = useState<'test' | 'train'>('test');
   const [index, setIndex] = useState(0);
   const [attention, setAttention] = useState(true);
+  const [doc, setDoc] = useState(() => host.doc.get());
+  useEffect(() => host.doc.subscribe(() => setDoc(host.doc.get())), [host]);
+  const path = doc.path;
+  /** '' = the graph's own `weights`, else fresh ones; otherwise a checkpoint folder. */
+  const [weights, setWeights] = useState('');
+  const [checkpoints, setCheckpoints] = useState<{ path: string; list: readonly CheckpointInfo[] } | null>(null);
+  /** The part sizes the engine reported for the graph they belong to (path, or name while unsaved). */
+  const [sizes, setSizes] = useState<{ graph: string; parts: { train: number; test: number } } | null>(null);
   const run = state.run?.kind === 'settle' ? state.run : null;
   const busy = isActive(state);
+  // Draw: a painted input for the clamped visible layer instead of the dataset example.
+  const paint = usePaintInput({ host, run, disabled: busy });
+  const graphKey = path ?? `unsaved:${doc.name}`;
+
+  useEffect(() => {
+    if (!path || busy) return;
+    let live = true;
+    void client.listCheckpoints(path).then((list) => live && setCheckpoints({ path, list }));
+    return () => {
+      live = false;
+    };
+  }, [client, path, busy]);
+  const list = checkpoints && checkpoints.path === path ? checkpoints.list : [];
+  // A checkpoint of another graph (or one gone) is not offered: back to the graph's own.
+  const chosen = weights !== '' && list.some((c) => c.dir === weights) ? weights : '';
+
+  const runParts = run?.parts ?? null;
+  const runId = run?.runId;
+  useEffect(() => {
+    if (runParts && runId && startedFor.get(runId) === graphKey) setSizes({ graph: graphKey, parts: runParts });
+  }, [runParts, runId, graphKey]);
+  const size = sizes && sizes.graph === graphKey ? sizes.parts[part] : null;
 
   const start = () => {
-    const { path } = host.doc.get();
     void client.settle({
       graph: host.graph(),
       graphPath: path,
+      ...(chosen !== '' ? { weights: chosen } : {}),
       examples: [{ part, index }],
+      ...paint.command,
       // Every iteration's frame: the engine's default rate limit (30/s) would skip some.
       record: { activations: true, attention, every: 1, maxFps: 1000 },
     });
+    if (client.state.run) startedFor.set(client.state.run.runId, graphKey);
   };
 
   return (
     <div className="run-view" data-testid="settle-view">
       <div className="run-toolbar">
-        <label className="run-field">
+        {paint.toggle}
+        <label className="run-field" style={paint.on ? { display: 'none' } : undefined}>
           example
           <select value={part} onChange={(e) => setPart(e.target.value as 'test' | 'train')} data-testid="settle-part">
             <option value="test">held-out</option>
             <option value="train">train</option>
           </select>
           <input type="number" min={0} step={1} value={index} data-testid="settle-index" onChange={(e) => setIndex(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
-          <button className="run-mini" title="A random example" onClick={() => setIndex(Math.floor(Math.random() * 1000))}>
+          <button
+            className="run-mini"
+            data-testid="settle-random"
+            data-size={size ?? ''}
+            disabled={!size}
+            title={size ? `A random example of the ${part === 'test' ? 'held-out' : 'train'} part (0 to ${size - 1})` : size === 0 ? 'This part has no examples' : 'Settle once: the engine then says how many examples the part has'}
+            onClick={() => size && setIndex(Math.floor(Math.random() * size))}
+          >
             ⚄
           </button>
+        </label>
+        <label className="run-field" title={path ? 'Settle with the graph’s own weights, or with a trained checkpoint' : 'Save the graph to settle with its trained checkpoints'}>
+          weights
+          <select value={chosen} onChange={(e) => setWeights(e.target.value)} data-testid="settle-weights" disabled={!path}>
+            <option value="">graph's own / fresh</option>
+            {list.map((c) => (
+              <option key={c.dir} value={c.dir} data-step={c.step}>
+                {baseName(c.dir)} · batch {c.step}
+                {c.loss !== null ? ` · loss ${fmt(c.loss, 3)}` : ''}
+              </option>
+            ))}
+          </select>
         </label>
         <label className="run-check" title="Keep the attention weights of every iteration (Attention tab)">
           <input type="checkbox" checked={attention} onChange={(e) => setAttention(e.target.checked)} data-testid="settle-attention" /> attention
@@ -54,10 +109,18 @@ export function SettleView({ host, client, state }: ViewProps) {
         <span className="spacer" />
         {run && <LogExports run={run} />}
       </div>
+      {paint.panel}
       <ErrorBanner message={run?.error ?? null} />
       {run ? <SettleBody run={run} version={state.version} /> : <p className="muted pad">Settle one example of the graph on the canvas (unsaved edits included). Every iteration is recorded.</p>}
     </div>
   );
+}
+
+/** Which graph each settle run of this window was started for (its part sizes belong to it). */
+const startedFor = new Map<string, string>();
+
+function baseName(dir: string): string {
+  return dir.split(/[\\/]/).filter(Boolean).at(-1) ?? dir;
 }
 
 function SettleBody({ run, version }: { run: SettleRun; version: number }) {
@@ -76,6 +139,11 @@ function SettleBody({ run, version }: { run: SettleRun; version: number }) {
         <Stat label="2-cycle" value={inCycle ? 'yes' : 'no'} testId="cycle2" tone={inCycle ? 'warn' : undefined} />
         <Stat label="schedule" value={run.plan ? `${run.plan.schedule} · ${run.plan.phases} ph` : '—'} />
       </div>
+      {run.weightsFrom && (
+        <p className="muted small pad" data-testid="settle-weights-from" title={run.weightsFrom}>
+          {run.weightsFrom}
+        </p>
+      )}
       {inCycle && (
         <div className="run-banner run-banner--warn" data-testid="cycle2-units">
           2-cycle: units still alternate between two states
