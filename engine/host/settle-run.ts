@@ -53,6 +53,7 @@ export async function runSettle(cmd: SettleStart, ctx: RunContext): Promise<RunE
           seed,
           weights: from,
           parts: datasets.size > 0 ? { train: partIndices(datasets, 'train').length, test: partIndices(datasets, 'test').length } : { train: 0, test: 0 },
+          ...(cmd.input ? { drawnInto: cmd.input.layer } : {}),
         },
       });
       return await drive(cmd, ctx, plan, bound, batch);

@@ -24,6 +24,8 @@ export interface SettleTotals {
   readonly weights: string;
   /** Examples in each part of the data (0 without data): the valid `index` range of an ExampleRef. */
   readonly parts: { readonly train: number; readonly test: number };
+  /** The layer a drawn input (settle.start `input`) went into, when there was one. */
+  readonly drawnInto?: string;
 }
 
 export interface TrainTotals {

@@ -43,7 +43,6 @@ function drawnDigit(): number[] {
   return out;
 }
 
-
 /** The top half of the 28×28 visible layer: what mnist-completion's clamp holds. */
 const held = (i: number) => Math.floor(i / SIDE) < SIDE / 2;
 
@@ -54,6 +53,8 @@ async function settleDrawn(runId: string, extra: Partial<SettleStart>, map: (v: 
   host.handle(settleCmd(runId, { input: { layer: 'visible', data }, ...extra }));
   const closed = await rec.closed(runId);
   expect(closed).toMatchObject({ type: 'run.done' });
+  const started = rec.of('run.started', runId)[0];
+  expect(started.kind === 'settle' && started.totals.drawnInto).toBe('visible');
   const its = rec.of('settle.iteration', runId);
   expect(its.length).toBeGreaterThan(2);
   for (let i = 1; i < its.length; i++) {

@@ -41,6 +41,8 @@ export interface SettleRun extends RunBase {
   parts: { train: number; test: number } | null;
   /** Where the weights came from, e.g. "weights from …/x.weights (batch 500)". */
   weightsFrom: string | null;
+  /** The layer a drawn input went into (then `examples[0]` only feeds the other clamps). */
+  drawnInto: string | null;
   /** Per iteration, example 0 of the batch. */
   readonly iters: number[];
   readonly energy: number[];
@@ -107,7 +109,7 @@ function base(runId: string) {
 }
 
 export function newSettleRun(runId: string): SettleRun {
-  return { ...base(runId), kind: 'settle', theta: null, steps: null, examples: [], parts: null, weightsFrom: null, iters: [], energy: [], maxChange: [], rises: [], tStar: null, cycling: 0, frames: [], attention: new Map(), done: null };
+  return { ...base(runId), kind: 'settle', theta: null, steps: null, examples: [], parts: null, weightsFrom: null, drawnInto: null, iters: [], energy: [], maxChange: [], rises: [], tStar: null, cycling: 0, frames: [], attention: new Map(), done: null };
 }
 
 export function newTrainRun(runId: string, totalBatches: number): TrainRun {
@@ -186,6 +188,7 @@ export function reduce(state: RunState, ev: RunEvent): boolean {
         run.examples = ev.totals.examples;
         run.parts = { ...ev.totals.parts };
         run.weightsFrom = ev.totals.weights;
+        run.drawnInto = ev.totals.drawnInto ?? null;
       } else if (ev.kind === 'train' && run.kind === 'train') {
         run.totalBatches = ev.totals.batches;
         run.startStep = ev.totals.startStep;

@@ -53,7 +53,7 @@ export function FramesView({ run, cursor }: { run: SettleRun; cursor: ReturnType
     <section className="run-card run-frames">
       <header className="run-card__head">
         <h4>Layer states</h4>
-        <span className="muted small">dataset #{run.examples[0] ?? '—'}</span>
+        <span className="muted small">{run.drawnInto ? `drawn into ${run.drawnInto}` : `dataset #${run.examples[0] ?? '—'}`}</span>
         <span className="spacer" />
         <button
           className="run-mini"
