@@ -16,10 +16,31 @@
  * app's utility process), never in a renderer Web Worker on WebGPU/WebGL: datasets,
  * checkpoints and tfjs-node-gpu live on the file-system side.
  */
+import { resolve } from 'node:path';
 import { startEngineWorker, type EngineWorker, type EngineWorkerOptions } from '../../engine/host/client.js';
 import { encode, type RunEvent } from '../../engine/protocol/run.js';
 import type { EngineBackend, EventTypes } from '../shared/api.js';
 import type { EngineLink } from '../services/index.js';
+import { isInside } from '../services/workspace.js';
+
+/** The path fields of a command: the engine reads graphs and checkpoints there and writes checkpoints. */
+const PATH_FIELDS = ['graphPath', 'weights', 'resumeFrom', 'checkpointDir'] as const;
+
+/**
+ * The web host may listen beyond loopback, and the engine writes checkpoints: every path a
+ * command names must lie in the workspace, like the file service's paths. (Dataset files
+ * named inside a graph are only read, and are not checked here.)
+ */
+export function refusePathsOutside(workspace: string, command: object): void {
+  const root = resolve(workspace);
+  for (const field of PATH_FIELDS) {
+    const value = (command as Record<string, unknown>)[field];
+    if (typeof value !== 'string') continue;
+    if (!isInside(root, resolve(root, value))) {
+      throw new Error(`${field} "${value}" is outside the workspace (${root}); the web mode keeps the engine's files there`);
+    }
+  }
+}
 
 export interface HostEngineOptions {
   /** Relative paths in commands resolve against this (the workspace). */
@@ -84,6 +105,7 @@ export function createHostEngine(options: HostEngineOptions): HostEngine {
   return {
     link: {
       send(command) {
+        refusePathsOutside(options.baseDir, command);
         const w = ensure();
         if (command.type === 'settle.start' || command.type === 'train.start') runs.add(command.runId);
         w.send(command);

@@ -116,7 +116,12 @@ describe.sequential('running graphs (web mode, Chromium)', { timeout: 120_000 },
     await ui.byTestId('train-batches').fill('400');
     await ui.byTestId('train-replace').check();
     await ui.byTestId('run-train').click();
-    await expect.poll(async () => Number(((await ui.byTestId('train-step').textContent()) ?? '0').split('/')[0]), { timeout: 30_000 }).toBeGreaterThanOrEqual(5);
+    // "step / total" of this run (400), not the 150/150 the previous run left on screen until this one starts.
+    const stepOfNewRun = async () => {
+      const [step, total] = ((await ui.byTestId('train-step').textContent()) ?? '0/0').split('/').map((t) => Number(t.trim()));
+      return total === 400 ? step : -1;
+    };
+    await expect.poll(stepOfNewRun, { timeout: 60_000 }).toBeGreaterThanOrEqual(5);
     await ui.byTestId('run-cancel').click();
     await expect.poll(() => attr('run-status', 'data-status'), { timeout: 30_000 }).toBe('cancelled');
     const stoppedAt = Number(((await ui.byTestId('train-step').textContent()) ?? '').split('/')[0]);

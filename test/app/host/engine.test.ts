@@ -86,6 +86,14 @@ it('settles a graph of the workspace over the WebSocket: energies fall, frames d
   // A refused command comes back as a result error, before it reaches the engine.
   const bad = await rpc(ws, 3, 'engine.send', { command: { type: 'run.pause' } });
   expect(bad).toMatchObject({ ok: false });
+
+  // Paths outside the workspace are refused: the engine would read or write checkpoints there.
+  const outside = await rpc(ws, 4, 'engine.send', {
+    command: { type: 'train.start', runId: 'web2', graphPath: 'g.attractor.json', checkpointDir: '../../elsewhere' },
+  });
+  expect(outside).toMatchObject({ ok: false, error: expect.stringContaining('checkpointDir "../../elsewhere" is outside the workspace') });
+  const absolute = await rpc(ws, 5, 'engine.send', { command: { type: 'checkpoint.list', requestId: 'r1', graphPath: '/etc/x.attractor.json' } });
+  expect(absolute).toMatchObject({ ok: false, error: expect.stringContaining('outside the workspace') });
 });
 
 it('engine.configure to cpu restarts the worker: engine.ready and the next settle report the cpu backend, with the part sizes', async () => {
