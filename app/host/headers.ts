@@ -1,13 +1,7 @@
-/**
- * The headers every response of the web host carries.
- *
- * The Content-Security-Policy is the one app/renderer/index.html declares in
- * its meta tag (a test keeps the two equal); sent as a header as well because
- * a meta tag cannot express everything (`frame-ancestors` only works as a
- * header) and because it then also covers responses that are not that page.
- */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/** The headers every response of the web host carries; the CSP is the page's own (app/shared/csp.ts). */
+import { CONTENT_SECURITY_POLICY } from '../shared/csp.js';
+
+export { CONTENT_SECURITY_POLICY };
 
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': CONTENT_SECURITY_POLICY,

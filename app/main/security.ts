@@ -15,6 +15,7 @@
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { WebPreferences } from 'electron';
+import { CONTENT_SECURITY_POLICY } from '../shared/csp.js';
 
 // ---- webPreferences ------------------------------------------------------------
 
@@ -45,32 +46,8 @@ export function secureWebPreferences(preloadPath: string, options: { devTools?: 
 
 // ---- Content-Security-Policy ---------------------------------------------------
 
-/**
- * Must equal the meta tag of app/renderer/index.html (a test compares them).
- * The meta tag covers web mode and dev; the same policy is also sent as a
- * response header because a header is set before any byte of the page is
- * parsed, and `frame-ancestors` only works in a header.
- *
- * - script-src 'self' 'wasm-unsafe-eval': our bundles, and WebAssembly
- *   compilation (tfjs wasm backend) without allowing JavaScript eval; Zod runs
- *   jitless (nodes/schema.ts) so it needs no eval either.
- * - style-src 'unsafe-inline': styled-components injects <style> tags.
- * - connect-src ws://127.0.0.1 / localhost: the web-mode API socket.
- * - worker-src blob: engine workers built from bundled code.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** One policy for the page, the Electron session and the web host (app/shared/csp.ts). */
+export { CONTENT_SECURITY_POLICY };
 
 /** Response headers with our CSP replacing any the response carried (header names are case-insensitive). */
 export function withCspHeader(headers: Record<string, string | string[]> | undefined): Record<string, string[]> {

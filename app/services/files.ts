@@ -4,11 +4,11 @@
  * only a request the mode cannot serve at all (Open without a path in the web
  * mode) throws, which the dispatcher turns into an error message.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { loadGraphFile, loadGraphText, MAX_GRAPH_BYTES } from '../../engine/format/load.js';
+import { loadGraphFile, loadGraphText } from '../../engine/format/load.js';
 import { saveGraphFile } from '../../engine/format/save.js';
-import { GRAPH_EXTENSION, GRAPH_VERSION } from '../../nodes/graph.js';
+import { GRAPH_EXTENSION } from '../../nodes/graph.js';
 import { validateGraph } from '../../nodes/validate.js';
 import type { OpenResult, SaveResult } from '../shared/api.js';
 import type { RecentFiles } from './recent.js';
@@ -55,17 +55,11 @@ export class FileService {
     const checked = validateGraph(graph);
     if (!checked.ok) return refusedWith(target.path, checked.problems);
 
-    const newer = await newerVersionAt(target.path);
-    if (newer !== undefined) {
-      return refused(
-        target.path,
-        `refusing to overwrite ${target.path}: it was written by a newer version of Attractor Studio (format version ${newer}; this build writes version ${GRAPH_VERSION}). Save under another name.`,
-      );
-    }
     try {
       await saveGraphFile(target.path, checked.graph);
     } catch (err) {
-      // The engine's messages already say what failed and that the old file is unchanged.
+      // The engine's messages already say what failed (a newer format version in the way,
+      // a full disk) and that the old file is unchanged.
       return refused(target.path, errorMessage(err));
     }
     await this.remember(target.path);
@@ -138,23 +132,4 @@ export function badFileName(name: string): string | undefined {
 function nameOf(graph: unknown): string {
   const name = (graph as { name?: unknown }).name;
   return typeof name === 'string' && name.trim() !== '' ? name.trim() : 'untitled';
-}
-
-/** The format version in the file at `path` when it is newer than this build's; undefined for no file or anything unreadable. */
-async function newerVersionAt(path: string): Promise<number | undefined> {
-  let text: string;
-  try {
-    const info = await stat(path);
-    if (!info.isFile() || info.size > MAX_GRAPH_BYTES) return undefined;
-    text = await readFile(path, 'utf8');
-  } catch {
-    return undefined; // nothing there yet, or unreadable: the write reports real trouble itself
-  }
-  try {
-    const json: unknown = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-    const version = (json as { version?: unknown } | null)?.version;
-    return typeof version === 'number' && Number.isInteger(version) && version > GRAPH_VERSION ? version : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -3,7 +3,6 @@
  * a t* histogram) and a gallery of completions. Both settle in small batches and yield
  * between them, so a cancel or pause arriving meanwhile is handled within one batch.
  */
-import { tf } from '../tf.js';
 import type { Plan } from '../compile/plan.js';
 import { layerById } from '../compile/plan.js';
 import type { Dataset } from '../data/dataset.js';
@@ -11,8 +10,7 @@ import type { Network } from '../runtime/network.js';
 import { buildBatch, disposeBatch } from '../runtime/batch.js';
 import { disposeState, settle } from '../runtime/settle.js';
 import { unitRange } from '../runtime/activations.js';
-import { exampleLosses } from '../train/loss.js';
-import { heldOutIndices } from '../train/evaluate.js';
+import { emptyTally, heldOutIndices, scoreChunk, tallySummary } from '../train/evaluate.js';
 import type { GalleryItem, TStarHistogram } from '../protocol/run.js';
 import { exampleOf } from './views.js';
 import { tick } from './control.js';
@@ -54,48 +52,21 @@ export async function evaluateHeldOut(
   const started = performance.now();
   const { steps, theta, seed } = plan.settle;
   const indices = heldOutIndices(datasets).slice(0, limit);
-  const labelTargets = plan.targets.filter((t) => t.data.port === 'labels');
-  let lossSum = 0;
-  let correct = 0;
-  let scored = 0;
-  let cycle2 = 0;
-  const tStars: number[] = [];
-  let unsettled = 0;
+  const tally = emptyTally();
   for (let at = 0; at < indices.length; at += EVAL_BATCH) {
     await tick();
     if (stop()) return null;
-    const ids = indices.slice(at, at + EVAL_BATCH);
+    // Bound per chunk: the weights may have changed while this yielded.
     const bound = network.bind();
-    const batch = buildBatch(plan, datasets, ids, seed + at);
     try {
-      const r = settle({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps, theta, seed, energy: 'none' });
-      exampleLosses(plan, batch.targets, r.state).forEach((l) => (lossSum += l));
-      for (const t of labelTargets) {
-        const hits = tf.tidy(() => {
-          const guess = tf.argMax(tf.reshape(r.state.get(t.layer)!, [ids.length, -1]), 1);
-          const truth = tf.argMax(tf.reshape(batch.targets.find((b) => b.target === t.id)!.values, [ids.length, -1]), 1);
-          return tf.sum(tf.cast(tf.equal(guess, truth), 'int32'));
-        });
-        correct += hits.dataSync()[0];
-        hits.dispose();
-        scored += ids.length;
-      }
-      r.tStar.forEach((t) => (t >= 0 ? tStars.push(t) : unsettled++));
-      cycle2 += r.cycle2.filter(Boolean).length;
-      disposeState(r.state);
+      scoreChunk(plan, bound, datasets, indices.slice(at, at + EVAL_BATCH), { steps, theta, seed }, seed + at, tally);
     } finally {
-      disposeBatch(batch);
       bound.dispose();
     }
   }
-  const n = tStars.length + unsettled;
   return {
-    examples: n,
-    loss: n > 0 && plan.targets.length > 0 ? lossSum / n : null,
-    accuracy: scored > 0 ? correct / scored : null,
-    meanTStar: tStars.length > 0 ? tStars.reduce((a, b) => a + b, 0) / tStars.length : null,
-    histogram: tStarHistogram(tStars, unsettled, steps),
-    cycle2,
+    ...tallySummary(plan, tally),
+    histogram: tStarHistogram(tally.tStars, tally.unsettled, steps),
     ms: performance.now() - started,
   };
 }

@@ -109,49 +109,49 @@ async function drive(cmd: SettleStart, ctx: RunContext, plan: Plan, bound: Bound
   const iterations = settleIterations({ net: bound, initial: batch.initial, clamps: batch.clamps, dropout: batch.dropout }, { steps, theta, seed });
   let cancelledAt: number | undefined;
   try {
-  for (;;) {
-    // After the last iteration the generator only hands over its result: no gate, no pause there.
-    const last = lastInfo !== undefined && (lastInfo.converged + lastInfo.cycling === size || lastInfo.iteration >= steps);
-    const gate = last ? 'run' : await ctx.control.gate();
-    if (gate === 'cancel') {
-      cancelledAt = ctx.control.position;
-      break;
-    }
-    const r = iterations.next();
-    if (r.done) {
-      disposeState(r.value.state);
-      break;
-    }
-    const info = r.value;
-    ctx.control.position = info.iteration;
-    const now = info.energy ? [...info.energy] : [];
-    checkFinite(now, info.iteration);
-    let rose = false;
-    if (descent) {
-      now.forEach((e, b) => {
-        if (e - energy[b] > RISE_TOLERANCE * (1 + Math.abs(energy[b]))) {
-          rose = true;
-          rises.push({ example: b, iter: info.iteration, from: energy[b], to: e });
-        }
+    for (;;) {
+      // After the last iteration the generator only hands over its result: no gate, no pause there.
+      const last = lastInfo !== undefined && (lastInfo.converged + lastInfo.cycling === size || lastInfo.iteration >= steps);
+      const gate = last ? 'run' : await ctx.control.gate();
+      if (gate === 'cancel') {
+        cancelledAt = ctx.control.position;
+        break;
+      }
+      const r = iterations.next();
+      if (r.done) {
+        disposeState(r.value.state);
+        break;
+      }
+      const info = r.value;
+      ctx.control.position = info.iteration;
+      const now = info.energy ? [...info.energy] : [];
+      checkFinite(now, info.iteration);
+      let rose = false;
+      if (descent) {
+        now.forEach((e, b) => {
+          if (e - energy[b] > RISE_TOLERANCE * (1 + Math.abs(energy[b]))) {
+            rose = true;
+            rises.push({ example: b, iter: info.iteration, from: energy[b], to: e });
+          }
+        });
+      }
+      energy = now;
+      ctx.emit({
+        type: 'settle.iteration',
+        runId,
+        iter: info.iteration,
+        energy: now,
+        maxChange: [...info.changes],
+        tStar: info.tStar.map((t) => (t >= 0 ? t : null)),
+        converged: info.converged,
+        cycling: info.cycling,
+        energyRose: rose,
       });
+      if (info.cycling > 0) oscillating = oscillatingUnits(plan, info.state, info.previous, info.cycle2, theta);
+      const isLast = info.converged + info.cycling === size || info.iteration >= steps;
+      frame(info.iteration, info.state, gate === 'step' || isLast);
+      lastInfo = info;
     }
-    energy = now;
-    ctx.emit({
-      type: 'settle.iteration',
-      runId,
-      iter: info.iteration,
-      energy: now,
-      maxChange: [...info.changes],
-      tStar: info.tStar.map((t) => (t >= 0 ? t : null)),
-      converged: info.converged,
-      cycling: info.cycling,
-      energyRose: rose,
-    });
-    if (info.cycling > 0) oscillating = oscillatingUnits(plan, info.state, info.previous, info.cycle2, theta);
-    const isLast = info.converged + info.cycling === size || info.iteration >= steps;
-    frame(info.iteration, info.state, gate === 'step' || isLast);
-    lastInfo = info;
-  }
   } finally {
     // Cancelled, or a throw between iterations: the suspended settle frees its states.
     abandon(iterations);

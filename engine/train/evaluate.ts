@@ -6,7 +6,7 @@
 import { tf } from '../tf.js';
 import type { Plan } from '../compile/plan.js';
 import type { Dataset } from '../data/dataset.js';
-import type { Network } from '../runtime/network.js';
+import type { BoundNet, Network } from '../runtime/network.js';
 import { buildBatch, disposeBatch } from '../runtime/batch.js';
 import { disposeState, settle } from '../runtime/settle.js';
 import { exampleLosses } from './loss.js';
@@ -38,52 +38,82 @@ export function heldOutIndices(datasets: ReadonlyMap<string, Dataset>): number[]
   return partIndices(datasets, 'test');
 }
 
+/** Running totals of an evaluation, chunk by chunk. */
+export interface EvalTally {
+  lossSum: number;
+  correct: number;
+  scored: number;
+  readonly tStars: number[];
+  unsettled: number;
+  cycle2: number;
+}
+
+export function emptyTally(): EvalTally {
+  return { lossSum: 0, correct: 0, scored: 0, tStars: [], unsettled: 0, cycle2: 0 };
+}
+
+/** Settles one chunk of examples (no tape) and adds its losses, label hits and settling statistics to `tally`. */
+export function scoreChunk(
+  plan: Plan,
+  bound: BoundNet,
+  datasets: ReadonlyMap<string, Dataset>,
+  ids: readonly number[],
+  opts: { readonly steps: number; readonly theta: number; readonly seed: number },
+  batchSeed: number,
+  tally: EvalTally,
+): void {
+  const batch = buildBatch(plan, datasets, [...ids], batchSeed);
+  try {
+    const r = settle({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps: opts.steps, theta: opts.theta, seed: opts.seed, energy: 'none' });
+    exampleLosses(plan, batch.targets, r.state).forEach((l) => (tally.lossSum += l));
+    for (const t of plan.targets.filter((x) => x.data.port === 'labels')) {
+      const hits = tf.tidy(() => {
+        const guess = tf.argMax(tf.reshape(r.state.get(t.layer)!, [ids.length, -1]), 1);
+        const truth = tf.argMax(tf.reshape(batch.targets.find((b) => b.target === t.id)!.values, [ids.length, -1]), 1);
+        return tf.sum(tf.cast(tf.equal(guess, truth), 'int32'));
+      });
+      tally.correct += hits.dataSync()[0];
+      hits.dispose();
+      tally.scored += ids.length;
+    }
+    r.tStar.forEach((t) => (t >= 0 ? tally.tStars.push(t) : tally.unsettled++));
+    tally.cycle2 += r.cycle2.filter(Boolean).length;
+    disposeState(r.state);
+  } finally {
+    disposeBatch(batch);
+  }
+}
+
+/** The summary numbers both reports share. */
+export function tallySummary(plan: Plan, tally: EvalTally) {
+  const n = tally.tStars.length + tally.unsettled;
+  return {
+    examples: n,
+    loss: n > 0 && plan.targets.length > 0 ? tally.lossSum / n : null,
+    accuracy: tally.scored > 0 ? tally.correct / tally.scored : null,
+    meanTStar: tally.tStars.length > 0 ? tally.tStars.reduce((a, b) => a + b, 0) / tally.tStars.length : null,
+    cycle2: tally.cycle2,
+  };
+}
+
 export function evaluate(plan: Plan, network: Network, datasets: ReadonlyMap<string, Dataset>, opts: EvalOptions): EvalReport {
   const started = performance.now();
   const all = heldOutIndices(datasets);
   const indices = opts.limit !== undefined ? all.slice(0, opts.limit) : all;
-  const labelTargets = plan.targets.filter((t) => t.data.port === 'labels');
   const bound = network.bind();
-  let lossSum = 0;
-  let correct = 0;
-  let scored = 0;
-  const tStars: number[] = [];
-  let unsettled = 0;
-  let cycle2 = 0;
+  const tally = emptyTally();
   try {
     for (let at = 0; at < indices.length; at += opts.batch) {
       if (opts.signal?.aborted) break;
-      const ids = indices.slice(at, at + opts.batch);
-      const batch = buildBatch(plan, datasets, ids, opts.seed + at);
-      const r = settle({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps: opts.steps, theta: opts.theta, seed: opts.seed, energy: 'none' });
-      exampleLosses(plan, batch.targets, r.state).forEach((l) => (lossSum += l));
-      for (const t of labelTargets) {
-        const guess = tf.tidy(() => tf.argMax(tf.reshape(r.state.get(t.layer)!, [ids.length, -1]), 1));
-        const truth = tf.tidy(() => tf.argMax(tf.reshape(batch.targets.find((b) => b.target === t.id)!.values, [ids.length, -1]), 1));
-        const g = guess.dataSync();
-        const y = truth.dataSync();
-        g.forEach((v, i) => (correct += v === y[i] ? 1 : 0));
-        scored += ids.length;
-        guess.dispose();
-        truth.dispose();
-      }
-      r.tStar.forEach((t) => (t >= 0 ? tStars.push(t) : unsettled++));
-      cycle2 += r.cycle2.filter(Boolean).length;
-      disposeState(r.state);
-      disposeBatch(batch);
+      scoreChunk(plan, bound, datasets, indices.slice(at, at + opts.batch), opts, opts.seed + at, tally);
     }
   } finally {
     bound.dispose();
   }
-  const n = tStars.length + unsettled;
   return {
-    examples: n,
-    loss: n > 0 && plan.targets.length > 0 ? lossSum / n : null,
-    accuracy: scored > 0 ? correct / scored : null,
-    meanTStar: tStars.length > 0 ? tStars.reduce((a, b) => a + b, 0) / tStars.length : null,
-    maxTStar: tStars.length > 0 ? Math.max(...tStars) : null,
-    unsettled,
-    cycle2,
+    ...tallySummary(plan, tally),
+    maxTStar: tally.tStars.length > 0 ? Math.max(...tally.tStars) : null,
+    unsettled: tally.unsettled,
     ms: performance.now() - started,
   };
 }
