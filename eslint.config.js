@@ -134,9 +134,9 @@ const servicesLayer = rule([
       'app/services/ is hosted twice, by Electron main over IPC and by the web-mode Node host over a WebSocket: no Electron imports. Pass what differs (dialogs, the window) in through ServiceOptions.',
   },
   {
-    regex: `${REACT}|${RETE}|${up('main|preload|renderer|host')}`,
+    regex: `${REACT}|${RETE}|${up('main|preload|renderer|web')}`,
     message:
-      'app/services/ runs in Node behind the API: no React or Rete.js, and no app/main/, app/preload/, app/renderer/ or app/host/ code (those call the services, not the other way round).',
+      'app/services/ runs in Node behind the API: no React or Rete.js, and no app/main/, app/preload/, app/renderer/ or app/web/ code (those call the services, not the other way round).',
   },
 ]);
 
@@ -144,11 +144,11 @@ const hostLayer = rule([
   {
     regex: `${ELECTRON}|${REACT}|${RETE}`,
     message:
-      'app/host/ is the web-mode Node server (no display, maybe a GPU box): no Electron, React or Rete.js. It serves the built renderer and the services over a WebSocket.',
+      'app/web/ is the web-mode Node server (no display, maybe a GPU box): no Electron, React or Rete.js. It serves the built renderer and the services over a WebSocket.',
   },
   {
     regex: up('main|preload|renderer'),
-    message: 'app/host/ serves the built renderer as files; it does not import app/main/, app/preload/ or app/renderer/ code.',
+    message: 'app/web/ serves the built renderer as files; it does not import app/main/, app/preload/ or app/renderer/ code.',
   },
 ]);
 
@@ -185,7 +185,7 @@ export default defineConfig(
   { files: ['app/main/**'], rules: { 'no-restricted-imports': mainLayer } },
   { files: ['app/shared/**'], rules: { 'no-restricted-imports': sharedLayer } },
   { files: ['app/services/**'], rules: { 'no-restricted-imports': servicesLayer } },
-  { files: ['app/host/**'], rules: { 'no-restricted-imports': hostLayer } },
+  { files: ['app/web/**'], rules: { 'no-restricted-imports': hostLayer } },
 
   {
     // The catalog and the engine handle untrusted files and tensors: `any`

@@ -19,10 +19,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const entries = [
   { name: 'CLI', src: 'engine/cli/entry.ts', out: 'dist/attractor.mjs' },
-  { name: 'benchmark', src: 'engine/bench/main.ts', out: 'dist/bench.mjs' },
+  { name: 'benchmark', src: 'bench/main.ts', out: 'dist/bench.mjs' },
   { name: 'gradient worker', src: 'engine/parallel/worker.ts', out: 'dist/train-worker.mjs' },
-  { name: 'engine host worker', src: 'engine/host/worker-main.ts', out: 'dist/engine-host.mjs' },
-  { name: 'web host', src: 'app/host/main.ts', out: 'dist/host.mjs' },
+  { name: 'engine server worker', src: 'engine/server/worker-main.ts', out: 'dist/engine-server.mjs' },
+  { name: 'web host', src: 'app/web/main.ts', out: 'dist/web-server.mjs' },
 ];
 
 // Bundled CommonJS (parts of tfjs, emscripten glue of the wasm backend) calls

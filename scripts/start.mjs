@@ -3,7 +3,7 @@
 //
 // Electron runs only when its binary has been downloaded, a display exists and
 // the desktop app has been built (package.json "main"). Otherwise this says
-// why Electron was not launched and starts the web host (dist/host.mjs, the
+// why Electron was not launched and starts the web host (dist/web-server.mjs, the
 // same as `npm run serve`), which serves the UI to a browser and prints its URL.
 //
 // Environment (read by the web host): PORT (default 5173; a free port if

@@ -1,5 +1,5 @@
 /**
- * The desktop app's engine: the bundled engine host (dist/engine-host.mjs) in an
+ * The desktop app's engine: the bundled engine host (dist/engine-server.mjs) in an
  * Electron utility process, so TensorFlow.js (and the CUDA build where it installed,
  * which grabs the GPU and may crash) never runs in the main process. Commands go in by
  * `child.postMessage`, RunEvents come back by structured clone (typed arrays intact) and
@@ -39,7 +39,7 @@ export type ForkUtility = (modulePath: string, args: string[], options: { servic
 
 export interface DesktopEngineOptions {
   readonly fork: ForkUtility;
-  /** dist/engine-host.mjs: see engineScriptPath. */
+  /** dist/engine-server.mjs: see engineScriptPath. */
   readonly script: string;
   /** ATTRACTOR_BASE_DIR: where relative paths in commands resolve. */
   readonly baseDir: string;
@@ -66,7 +66,7 @@ export const RESTART_WINDOW_MS = 60_000;
 
 /** Where the bundle is: resources/ in a packaged app (electron-builder.yml extraResources), the repository's dist/ otherwise. */
 export function engineScriptPath(packaged: boolean, resourcesPath: string, appPath: string): string {
-  return packaged ? join(resourcesPath, 'engine-host.mjs') : join(appPath, 'dist', 'engine-host.mjs');
+  return packaged ? join(resourcesPath, 'engine-server.mjs') : join(appPath, 'dist', 'engine-server.mjs');
 }
 
 export function createDesktopEngine(options: DesktopEngineOptions): DesktopEngine {

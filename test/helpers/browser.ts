@@ -1,5 +1,5 @@
 /**
- * End-to-end harness: the real web-mode host (app/host) in this process,
+ * End-to-end harness: the real web-mode host (app/web) in this process,
  * serving the built renderer (out/renderer) and the real services over a
  * temporary workspace and data folder, driven by Debian's Chromium through
  * playwright-core. One `startStudio()` per test file: a browser, a host, a page.
@@ -12,7 +12,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
-import { startHost, type Host } from '../../app/host/server.js';
+import { startHost, type Host } from '../../app/web/server.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** The built renderer; ATTRACTOR_RENDERER_DIR tests another build of it. */

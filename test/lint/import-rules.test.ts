@@ -93,7 +93,7 @@ describe('engine/ imports nodes/ and tfjs, never app/ or UI libraries', () => {
 
   it('rejects Rete and Electron', async () => {
     const found = await lint(
-      'engine/host/x.ts',
+      'engine/server/x.ts',
       [
         "import { AreaPlugin } from 'rete-area-plugin';",
         "import { utilityProcess } from 'electron';",

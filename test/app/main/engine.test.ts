@@ -4,7 +4,7 @@
  * machines (electron's postinstall download fails, see STACK.md) and no display, so the
  * fake stands in for exactly the surface the module uses — fork(path, args, {env}),
  * postMessage, on('message' | 'exit'), kill — and the engine host's side of it
- * (process.parentPort) is covered by test/engine/host/worker.test.ts's real bundle.
+ * (process.parentPort) is covered by test/engine/server/worker.test.ts's real bundle.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,14 +44,14 @@ function setup(now = () => 0) {
     return p;
   };
   const sent: RunEvent[] = [];
-  const engine = createDesktopEngine({ fork, script: '/app/dist/engine-host.mjs', baseDir: '/home/ada/Documents', emit: (p) => sent.push(decode<RunEvent>(p.event)), env: {}, log: () => undefined, now });
+  const engine = createDesktopEngine({ fork, script: '/app/dist/engine-server.mjs', baseDir: '/home/ada/Documents', emit: (p) => sent.push(decode<RunEvent>(p.event)), env: {}, log: () => undefined, now });
   return { procs, sent, engine };
 }
 
 describe('the desktop engine (utility process)', () => {
   it('finds the bundle in dist/ in development and in resources/ when packaged', () => {
-    expect(engineScriptPath(false, '/opt/app/resources', '/repo')).toBe(join('/repo', 'dist', 'engine-host.mjs'));
-    expect(engineScriptPath(true, '/opt/app/resources', '/opt/app/resources/app.asar')).toBe(join('/opt/app/resources', 'engine-host.mjs'));
+    expect(engineScriptPath(false, '/opt/app/resources', '/repo')).toBe(join('/repo', 'dist', 'engine-server.mjs'));
+    expect(engineScriptPath(true, '/opt/app/resources', '/opt/app/resources/app.asar')).toBe(join('/opt/app/resources', 'engine-server.mjs'));
   });
 
   it('forks lazily with the backend and base folder in its environment, posts commands, forwards events encoded', () => {
@@ -60,7 +60,7 @@ describe('the desktop engine (utility process)', () => {
     engine.link.send({ type: 'engine.info', requestId: 'a' });
     engine.link.send({ type: 'run.cancel', runId: 'x' });
     expect(procs).toHaveLength(1);
-    expect(procs[0].modulePath).toBe('/app/dist/engine-host.mjs');
+    expect(procs[0].modulePath).toBe('/app/dist/engine-server.mjs');
     expect(procs[0].env).toMatchObject({ ATTRACTOR_BACKEND: 'auto', ATTRACTOR_BASE_DIR: '/home/ada/Documents' });
     expect(procs[0].posted).toEqual([
       { type: 'engine.info', requestId: 'a' },

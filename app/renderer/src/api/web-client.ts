@@ -1,6 +1,6 @@
 /**
  * The API over a WebSocket, for the web mode: the page was served by the
- * Attractor Studio host (app/host/), which answers the same channels as the
+ * Attractor Studio host (app/web/), which answers the same channels as the
  * Electron main process. Browser code only.
  *
  * Wire format (JSON text frames):
