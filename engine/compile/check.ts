@@ -6,7 +6,7 @@
 import { validateGraph } from '../../nodes/validate.js';
 import { describeShape } from '../../nodes/shapes.js';
 import type { CheckResult, PlanSummary } from '../protocol/check.js';
-import { formatPlan } from '../cli/print-plan.js';
+import { formatPlan } from './plan-text.js';
 import { compileGraph } from './compile.js';
 import type { Plan } from './plan.js';
 

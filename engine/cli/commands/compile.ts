@@ -1,7 +1,7 @@
 import { SCHEDULES } from '../../../nodes/config.js';
 import { choiceOption, onePositional, parse } from '../args.js';
 import { openAndCompile, problemLines } from '../open-graph.js';
-import { formatPlan } from '../print-plan.js';
+import { formatPlan } from '../../compile/plan-text.js';
 import type { Io } from '../io.js';
 
 const USAGE = 'attractor compile FILE [--schedule synchronous|sequential|chromatic|asynchronous] [--order fixed|shuffled] [--json]';

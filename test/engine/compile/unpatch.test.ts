@@ -1,7 +1,7 @@
 /** The unpatch node in the compiler: the grid it shows, how the plan prints it, and errors that name it. */
 import { describe, expect, it } from 'vitest';
 import { compileGraph } from '../../../engine/compile/compile.js';
-import { formatPlan } from '../../../engine/cli/print-plan.js';
+import { formatPlan } from '../../../engine/compile/plan-text.js';
 import { defaultParams } from '../../../nodes/catalog.js';
 import { problemLine } from '../../../nodes/problems.js';
 import { between, graphOf, grid, layer, unpatched, vector, within, type Parts } from '../../helpers/graphs.js';
