@@ -4,15 +4,15 @@
  * values, all in the engine's layout and each layer's range.
  */
 import { tf } from '../tf.js';
-import type { DataRef, DatasetSpec, LayerSpec, Plan } from '../compile/plan.js';
+import type { DataRef, LayerSpec, Plan } from '../compile/plan.js';
 import { layerById } from '../compile/plan.js';
 import type { Dataset } from '../data/dataset.js';
 import { toLayerLayout } from '../data/dataset.js';
 import { makeRng } from '../data/rng.js';
 import { unitRange } from './activations.js';
 import { clampMask } from './masks.js';
-import type { State } from './network.js';
-import type { ClampBinding } from './step.js';
+import type { ClampBinding, State } from './state.js';
+import { dataIsSymmetric } from '../data/range.js';
 
 export interface TargetBinding {
   readonly target: string;
@@ -40,21 +40,6 @@ export function disposeBatch(b: Batch): void {
     t.values.dispose();
     t.mask.dispose();
   });
-}
-
-const BINARY_SOURCES = new Set(['random-patterns', 'bars-and-stripes']);
-
-/**
- * Whether data in [0, 1] is used as 2v − 1: the dataset's `range`, or for `auto`, on sign
- * layers, and for labels and binary patterns on tanh layers (or with no layer to consider,
- * as for stored memory patterns).
- */
-export function dataIsSymmetric(ds: DatasetSpec, port: DataRef['port'], activation?: LayerSpec['activation']): boolean {
-  const range = ds.params.range;
-  if (range !== 'auto') return range === 'symmetric';
-  if (activation === 'sign') return true;
-  if (activation !== undefined && activation !== 'tanh') return false;
-  return port === 'labels' || BINARY_SOURCES.has(ds.params.source.kind);
 }
 
 /**

@@ -5,15 +5,12 @@
  */
 import { tf } from '../tf.js';
 import type { LayerUpdate, Phase } from '../compile/plan.js';
-import type { BoundNet, State } from './network.js';
+import type { BoundNet } from './network.js';
+import type { ClampBinding, State } from './state.js';
+
+export type { ClampBinding };
 import { activate } from './activations.js';
 
-/** Units held at data: x ← c·x_data + (1−c)·f(z). `mask` broadcasts against the state ([1|B, ...dims]). */
-export interface ClampBinding {
-  readonly layer: string;
-  readonly mask: tf.Tensor;
-  readonly values: tf.Tensor;
-}
 
 export interface StepContext {
   readonly net: BoundNet;

@@ -1,5 +1,5 @@
 import { z, fraction, finite } from '../schema.js';
-import { defineKind, layerIn } from '../kind.js';
+import { defineKind, layerIn, summaryOf } from '../kind.js';
 
 export const noiseParams = z
   .object({
@@ -29,4 +29,5 @@ export const noiseKind = defineKind({
   inputs: [layerIn('layer', 'layer', 'the layer perturbed')],
   outputs: [],
   params: noiseParams,
+  summary: (p) => summaryOf(`${p.init} ${p.scale}`, p.dropout > 0 && `dropout ${p.dropout}`),
 });
