@@ -51,7 +51,7 @@ export function compileGraph(graph: GraphDoc, overrides: SettleOverrides = {}): 
     unitwise,
     ...s,
     phases,
-    guarantee: deriveGuarantee(settle.schedule, unitwise, groups, s.layers, s.couplings),
+    guarantee: deriveGuarantee(settle.schedule, settle.order, unitwise, groups, s.layers, s.couplings),
     settle,
   };
   return { plan, problems: ix.problems };

@@ -11,6 +11,8 @@
  *   Koiran (1994): a fixed point or a cycle of length 2, while E may rise on the way;
  * - a linear layer updated in parallel with units coupled to it: nothing bounds the
  *   state, so the parallel dynamics can diverge (`none`);
+ * - parallel updates with the phase order shuffled every iteration: the iteration map is
+ *   not one fixed map, so Koiran's argument does not apply (`none`);
  * - a coupling that breaks descent under any schedule (a damped step above its bound, a
  *   one-way flow into a layer that moves): `none`, with the kind's reason.
  */
@@ -45,6 +47,7 @@ export function parallelConflicts(groups: Groups, layers: readonly LayerSpec[], 
 
 export function deriveGuarantee(
   schedule: string,
+  order: 'fixed' | 'shuffled',
   unitwise: boolean,
   groups: Groups,
   layers: readonly LayerSpec[],
@@ -64,6 +67,12 @@ export function deriveGuarantee(
     return {
       kind: 'descent',
       reason: `${schedule}: no phase updates two coupled units together, and with symmetric weights each layer update x ← f(z) minimises E over the units it changes${notes(couplings)}`,
+    };
+  }
+  if (order === 'shuffled' && groups.length > 1) {
+    return {
+      kind: 'none',
+      reason: `${schedule}, shuffled: ${conflicts[0].why}, and the phase order changes every iteration, so the iteration map is not one fixed map and Koiran's fixed point or 2-cycle does not follow (use order "fixed")`,
     };
   }
   const linear = conflicts.flatMap((c) => c.layers).find((id) => layers.find((l) => l.id === id)?.activation === 'linear');

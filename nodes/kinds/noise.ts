@@ -6,7 +6,7 @@ export const noiseParams = z
     init: z
       .enum(['zeros', 'uniform', 'normal'])
       .default('uniform')
-      .describe('initial state of unclamped units: 0, U(−scale, scale) or N(0, scale²)'),
+      .describe('initial state of unclamped units: 0, or f(z) for a random net input z ~ U(−scale, scale) or N(0, scale²), inside the layer\'s range'),
     scale: finite()
       .refine((v) => v >= 0, { error: 'expected a number ≥ 0' })
       .default(0.1)
