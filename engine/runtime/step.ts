@@ -84,3 +84,14 @@ export function unitOrder(phase: Phase, net: BoundNet, shuffle: <T>(a: T[]) => T
   });
   return shuffle(order);
 }
+
+/**
+ * One phase as the plan schedules it: its layers in parallel from the same old state, or,
+ * on an asynchronous plan, one unit at a time in an order `shuffle` draws. Settling and the
+ * unrolled training methods both step through this, so training differentiates the
+ * schedule that actually runs.
+ */
+export function runScheduled(ctx: StepContext, phase: Phase, state: State, shuffle: <T>(a: T[]) => T[]): State {
+  if (!ctx.net.plan.unitwise) return runPhase(ctx, phase, state);
+  return runUnitwise(ctx, phase, state, unitOrder(phase, ctx.net, shuffle));
+}

@@ -43,8 +43,14 @@ interface PhaseJacobian {
   readonly layers: { update: LayerUpdate; layer: LayerSpec; x: tf.Tensor; free: tf.Tensor | undefined }[];
 }
 
-/** J at x*, ready for repeated Jᵀg products: one forward iteration, kept. */
-export class FixedPointJacobian {
+/** Jᵀg products of one iteration's map at x*, repeated by the adjoint solver. */
+export interface AdjointOperator {
+  transposeTimes(g: State): State;
+  dispose(): void;
+}
+
+/** J at x* of the layer-wise schedules, ready for repeated Jᵀg products: one forward iteration, kept. */
+export class FixedPointJacobian implements AdjointOperator {
   private readonly phases: PhaseJacobian[] = [];
   private readonly tensors: tf.Tensor[];
 
