@@ -30,9 +30,22 @@ export interface GradcheckReport {
   readonly rbpVsFd: Agreement;
   readonly bpttVsRbp: Agreement;
   readonly tossed: number;
+  /** Why recurrent backprop tossed examples: not settled within the steps, or its adjoint did not converge. */
+  readonly tossedWhy: { readonly notSettled: number; readonly diverged: number };
   readonly tStar: number[];
   readonly epsilon: number;
+  readonly theta: number;
+  readonly adjointTolerance: number;
+  /** What a reader needs to trust the numbers: tossed examples and what to change. */
+  readonly notes: string[];
 }
+
+/**
+ * Defaults that fit float32. A state of order 1 moves in steps of ≈ 6e-8 (one ulp), and
+ * products over hundreds of units round more coarsely, so a settle asked for changes below
+ * 1e-7 can circle a fixed point forever and every example is tossed: 1e-6 is about 16 ulps.
+ */
+export const GRADCHECK_DEFAULTS = { theta: 1e-6, adjointTolerance: 1e-6, epsilon: 1e-3, longSteps: 2000, coordinates: 24 } as const;
 
 export function agreement(a: readonly number[], b: readonly number[]): Agreement {
   let dot = 0;
@@ -94,17 +107,20 @@ export interface GradcheckOptions {
   readonly epsilon?: number;
   /** T for the long BPTT unroll and the settles of the finite differences. */
   readonly longSteps?: number;
+  /** Convergence threshold of every settle (default GRADCHECK_DEFAULTS.theta). */
   readonly theta?: number;
   readonly seed?: number;
-  readonly adjoint?: MethodOptions['adjoint'];
+  /** The adjoint's tolerance (relative to ‖∂L/∂x*‖) and step budget. */
+  readonly adjoint?: Partial<MethodOptions['adjoint']>;
 }
 
 export function gradcheck(network: Network, batch: Batch, opts: GradcheckOptions = {}): GradcheckReport {
-  const longSteps = opts.longSteps ?? 2000;
-  const theta = opts.theta ?? 1e-7;
-  const epsilon = opts.epsilon ?? 1e-3;
-  const coords = sampleCoordinates(network, opts.coordinates ?? 24, opts.seed ?? 0);
-  const method: MethodOptions = { steps: longSteps, theta, seed: 0, adjoint: opts.adjoint ?? { tolerance: 1e-7, maxSteps: 5000 } };
+  const longSteps = opts.longSteps ?? GRADCHECK_DEFAULTS.longSteps;
+  const theta = opts.theta ?? GRADCHECK_DEFAULTS.theta;
+  const epsilon = opts.epsilon ?? GRADCHECK_DEFAULTS.epsilon;
+  const coords = sampleCoordinates(network, opts.coordinates ?? GRADCHECK_DEFAULTS.coordinates, opts.seed ?? 0);
+  const adjoint = { tolerance: opts.adjoint?.tolerance ?? GRADCHECK_DEFAULTS.adjointTolerance, maxSteps: opts.adjoint?.maxSteps ?? 5000 };
+  const method: MethodOptions = { steps: longSteps, theta, seed: 0, adjoint };
   const bpttResult = bpttGradients(network, batch, method);
   const bptt = pick(bpttResult.grads, coords);
   const rbpResult = recurrentBackpropGradients(network, batch, method);
@@ -126,7 +142,25 @@ export function gradcheck(network: Network, batch: Batch, opts: GradcheckOptions
     rbpVsFd: agreement(rbp, fd),
     bpttVsRbp: agreement(bptt, rbp),
     tossed: rbpResult.tossed,
+    tossedWhy: rbpResult.tossedWhy,
     tStar: rbpResult.tStar,
     epsilon,
+    theta,
+    adjointTolerance: adjoint.tolerance,
+    notes: tossedNotes(rbpResult.tossedWhy, rbpResult.tStar.length, longSteps, theta, adjoint),
   };
+}
+
+/** Why examples were tossed, in words, with what would change it. */
+function tossedNotes(why: GradcheckReport['tossedWhy'], batch: number, steps: number, theta: number, adjoint: MethodOptions['adjoint']): string[] {
+  const notes: string[] = [];
+  if (why.notSettled > 0) {
+    const floor = theta < GRADCHECK_DEFAULTS.theta ? ` (θ below ${GRADCHECK_DEFAULTS.theta} is finer than float32 resolves: try --theta ${GRADCHECK_DEFAULTS.theta})` : ' (raise --steps or θ)';
+    notes.push(`${why.notSettled} of ${batch} examples did not settle within ${steps} iterations at θ = ${theta}${floor}; recurrent backprop tossed them`);
+  }
+  if (why.diverged > 0) {
+    notes.push(`${why.diverged} of ${batch} examples: the adjoint did not converge to ${adjoint.tolerance} within ${adjoint.maxSteps} steps; recurrent backprop tossed them`);
+  }
+  if (why.notSettled + why.diverged === batch) notes.push('every example was tossed: the recurrent-backprop gradient is 0 and its agreement says nothing');
+  return notes;
 }
