@@ -134,19 +134,34 @@ export class BoundNet {
 
   /** Per-example energy E = Σ_c E_c − Σ_l b·x_l + Σ_l barrier(x_l). */
   energy(state: ReadonlyMap<string, tf.Tensor>): tf.Tensor1D {
+    return tf.tidy(() => this.energyParts(state).reduce((e, p) => tf.add(e, p)) as tf.Tensor1D);
+  }
+
+  /**
+   * The energy with the size of what it sums: E per example, and S = Σ_c |E_c| + Σ|b·x| +
+   * Σ barrier, the scale of its float32 rounding error. E is often far smaller than its parts
+   * (couplings and barriers cancel), so a check on E's changes must measure them against S.
+   */
+  energyWithScale(state: ReadonlyMap<string, tf.Tensor>): { energy: tf.Tensor1D; scale: tf.Tensor1D } {
     return tf.tidy(() => {
-      const batch = state.values().next().value!.shape[0];
-      let e: tf.Tensor = tf.zeros([batch]);
-      for (const c of this.couplings.values()) e = tf.add(e, c.energy(state));
-      for (const layer of this.plan.layers) {
-        const x = state.get(layer.id)!;
-        const b = this.biases.get(layer.id);
-        if (b) e = tf.sub(e, perExample(tf.mul(x, b)));
-        const barrier = barrierTerms(layer, x);
-        if (barrier) e = tf.add(e, perExample(barrier));
-      }
-      return e as tf.Tensor1D;
+      const parts = this.energyParts(state);
+      return { energy: parts.reduce((e, p) => tf.add(e, p)) as tf.Tensor1D, scale: parts.reduce((s, p) => tf.add(s, tf.abs(p)), tf.zerosLike(parts[0])) as tf.Tensor1D };
     });
+  }
+
+  /** E's parts per example: each coupling's energy, each layer's bias term and its barrier. */
+  private energyParts(state: ReadonlyMap<string, tf.Tensor>): tf.Tensor1D[] {
+    const batch = state.values().next().value!.shape[0];
+    const parts: tf.Tensor1D[] = [tf.zeros([batch])];
+    for (const c of this.couplings.values()) parts.push(c.energy(state) as tf.Tensor1D);
+    for (const layer of this.plan.layers) {
+      const x = state.get(layer.id)!;
+      const b = this.biases.get(layer.id);
+      if (b) parts.push(tf.neg(perExample(tf.mul(x, b))));
+      const barrier = barrierTerms(layer, x);
+      if (barrier) parts.push(perExample(barrier));
+    }
+    return parts;
   }
 
   dispose(): void {
