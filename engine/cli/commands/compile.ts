@@ -1,6 +1,6 @@
 import { SCHEDULES } from '../../../nodes/config.js';
 import { choiceOption, onePositional, parse } from '../args.js';
-import { openAndCompile, problemLines } from '../open-graph.js';
+import { openAndCompile, printWarnings } from '../open.js';
 import { formatPlan } from '../../compile/plan-text.js';
 import type { Io } from '../io.js';
 
@@ -20,7 +20,7 @@ export async function compileCommand(argv: string[], io: Io): Promise<number> {
     io.out(JSON.stringify({ file, plan, warnings }));
     return 0;
   }
-  problemLines(file, warnings).forEach((l) => io.err(l));
+  printWarnings(io, file, warnings);
   io.out(formatPlan(plan));
   return 0;
 }
