@@ -96,7 +96,7 @@ export function riseWarning(rises: readonly EnergyRise[]): string | undefined {
   const largest = Math.max(...rises.map((r) => r.to - r.from));
   const byExample = new Map<number, number[]>();
   for (const r of rises) byExample.set(r.example, [...(byExample.get(r.example) ?? []), r.iter]);
-  const named = [...byExample].slice(0, RISES_SHOWN).map(([b, its]) => {
+  const named = [...byExample].sort(([a], [b]) => a - b).slice(0, RISES_SHOWN).map(([b, its]) => {
     const shown = its.slice(0, RISES_SHOWN);
     return `example ${b} at iteration${its.length === 1 ? '' : 's'} ${shown.join(', ')}${its.length > shown.length ? `, … (${its.length})` : ''}`;
   });
