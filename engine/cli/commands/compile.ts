@@ -1,5 +1,5 @@
 import { SCHEDULES } from '../../../nodes/config.js';
-import { choiceOption, onePositional, parse } from '../args.js';
+import { choiceOption, onePositional, options, parse } from '../args.js';
 import { openAndCompile, printWarnings } from '../open.js';
 import { formatPlan } from '../../compile/plan-text.js';
 import type { Io } from '../io.js';
@@ -7,11 +7,7 @@ import type { Io } from '../io.js';
 const USAGE = 'attractor compile FILE [--schedule synchronous|sequential|chromatic|asynchronous] [--order fixed|shuffled] [--json]';
 
 export async function compileCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(
-    argv,
-    { schedule: { type: 'string' }, order: { type: 'string' }, json: { type: 'boolean' } },
-    USAGE,
-  );
+  const { values, positionals } = parse(argv, options(['schedule', 'order'], ['json']), USAGE);
   const file = onePositional(positionals, 'graph file', USAGE);
   const schedule = choiceOption(values, 'schedule', SCHEDULES);
   const order = choiceOption(values, 'order', ['fixed', 'shuffled'] as const);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { sidecarDirFor } from '../../train/checkpoint.js';
 import { evaluate, type EvalReport } from '../../train/evaluate.js';
-import { intOption, onePositional, parse } from '../args.js';
+import { intOption, onePositional, options, parse } from '../args.js';
 import { InputError } from '../errors.js';
 import { describeBackend } from '../../backend/select.js';
 import { openNetwork } from '../../run/weights.js';
@@ -22,11 +22,7 @@ export function formatEval(r: EvalReport): string {
 }
 
 export async function evalCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(
-    argv,
-    { weights: { type: 'string' }, batch: { type: 'string' }, limit: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' } },
-    USAGE,
-  );
+  const { values, positionals } = parse(argv, options(['weights', 'batch', 'limit', 'backend'], ['json']), USAGE);
   const file = onePositional(positionals, 'graph file', USAGE);
   const { opened, backend } = await openCommandRun(file, {}, values.backend);
   if (!values.json) printWarnings(io, file, opened.warnings);

@@ -1,7 +1,7 @@
 import { buildBatch, disposeBatch } from '../../runtime/batch.js';
 import { pickExamples } from '../../runtime/prepare.js';
 import { gradcheck, type Agreement } from '../../train/gradcheck.js';
-import { intOption, numberOption, onePositional, parse } from '../args.js';
+import { intOption, numberOption, onePositional, options, parse } from '../args.js';
 import { InputError } from '../errors.js';
 import { describeBackend } from '../../backend/select.js';
 import { openNetwork } from '../../run/weights.js';
@@ -13,20 +13,7 @@ const USAGE = 'attractor gradcheck FILE [--batch B] [--coordinates N] [--steps T
 const fmt = (a: Agreement) => `cosine ${a.cosine.toFixed(6)}, max relative error ${a.maxRelError.toExponential(2)}`;
 
 export async function gradcheckCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(
-    argv,
-    {
-      batch: { type: 'string' },
-      coordinates: { type: 'string' },
-      steps: { type: 'string' },
-      epsilon: { type: 'string' },
-      seed: { type: 'string' },
-      weights: { type: 'string' },
-      backend: { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    USAGE,
-  );
+  const { values, positionals } = parse(argv, options(['batch', 'coordinates', 'steps', 'epsilon', 'seed', 'weights', 'backend'], ['json']), USAGE);
   const file = onePositional(positionals, 'graph file', USAGE);
   const { opened, backend } = await openCommandRun(file, {}, values.backend);
   if (!values.json) printWarnings(io, file, opened.warnings);

@@ -4,7 +4,7 @@ import type { RunEvent } from '../../protocol/run.js';
 import { RunControl } from '../../run/control.js';
 import { backendSummary } from '../../run/context.js';
 import { settleRun, type SettleOutcome } from '../../run/settle-run.js';
-import { choiceOption, intOption, numberOption, onePositional, parse } from '../args.js';
+import { choiceOption, intOption, numberOption, onePositional, options, parse } from '../args.js';
 import { EXIT } from '../errors.js';
 import type { Interrupts } from '../interrupt.js';
 import { openCommandRun, printWarnings } from '../open.js';
@@ -20,22 +20,7 @@ export interface SettleDeps {
 }
 
 export async function settleCommand(argv: string[], io: Io, deps: SettleDeps = {}): Promise<number> {
-  const { values, positionals } = parse(
-    argv,
-    {
-      steps: { type: 'string' },
-      theta: { type: 'string' },
-      schedule: { type: 'string' },
-      order: { type: 'string' },
-      seed: { type: 'string' },
-      batch: { type: 'string' },
-      backend: { type: 'string' },
-      weights: { type: 'string' },
-      record: { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    USAGE,
-  );
+  const { values, positionals } = parse(argv, options(['steps', 'theta', 'schedule', 'order', 'seed', 'batch', 'backend', 'weights', 'record'], ['json']), USAGE);
   const file = onePositional(positionals, 'graph file', USAGE);
   const overrides = {
     steps: intOption(values, 'steps', 1),

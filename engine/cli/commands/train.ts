@@ -7,7 +7,7 @@ import { RunControl } from '../../run/control.js';
 import { backendSummary } from '../../run/context.js';
 import { trainRun } from '../../run/train-run.js';
 import type { OptionWords, TrainOverrides } from '../../run/train-setup.js';
-import { choiceOption, intOption, numberOption, onePositional, parse } from '../args.js';
+import { choiceOption, intOption, numberOption, onePositional, options, parse } from '../args.js';
 import { InputError } from '../errors.js';
 import type { Interrupts } from '../interrupt.js';
 import { openCommandRun, printWarnings } from '../open.js';
@@ -32,24 +32,7 @@ export interface TrainDeps {
 }
 
 export async function trainCommand(argv: string[], io: Io, deps: TrainDeps = {}): Promise<number> {
-  const { values, positionals } = parse(
-    argv,
-    {
-      method: { type: 'string' },
-      epochs: { type: 'string' },
-      batches: { type: 'string' },
-      batch: { type: 'string' },
-      lr: { type: 'string' },
-      steps: { type: 'string' },
-      seed: { type: 'string' },
-      backend: { type: 'string' },
-      out: { type: 'string' },
-      resume: { type: 'boolean' },
-      workers: { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    USAGE,
-  );
+  const { values, positionals } = parse(argv, options(['method', 'epochs', 'batches', 'batch', 'lr', 'steps', 'seed', 'backend', 'out', 'workers'], ['resume', 'json']), USAGE);
   const file = onePositional(positionals, 'graph file', USAGE);
   if (values.epochs !== undefined && values.batches !== undefined) throw new InputError(`give --epochs or --batches, not both\nusage: ${USAGE}`);
   const overrides: TrainOverrides = {
