@@ -50,7 +50,8 @@ const nodesLayer = rule([
   },
 ]);
 
-const engineLayer = rule([
+/** What holds for every file in engine/: it never imports the app or UI libraries. */
+const engineBase = [
   {
     regex: up('app'),
     message:
@@ -65,6 +66,72 @@ const engineLayer = rule([
     regex: ELECTRON,
     message:
       'engine/ must run without Electron (CLI, Node worker, browser-mode host): no Electron imports. Hosting the engine in a utility process is app/main/\'s job.',
+  },
+  {
+    regex: up('bench'),
+    message: 'bench/ is a developer tool that measures the engine: the engine never imports it. Move what both need into the engine.',
+  },
+];
+
+const notCli = {
+  regex: `${up('cli')}|^\\.\\./cli(?:/|$)`,
+  message:
+    'Nothing in the engine imports engine/cli/: the CLI is an adapter on the run driver (engine/run/), like the run-protocol server. Move what it shares into engine/run/ or lower.',
+};
+const notServer = {
+  regex: `${up('server')}`,
+  message:
+    'Nothing in the engine imports engine/server/ (the run-protocol server, an adapter on the run driver like the CLI). Move what it shares into engine/run/ or lower.',
+};
+
+/**
+ * Folders that run in the Electron main process (the editor's live check compiles graphs
+ * there; files and the protocol are read there): TensorFlow.js must never load in them.
+ * Types from the tensor side are fine (they vanish at build); values are not.
+ */
+const noTensors = (folder, why) => [
+  {
+    regex: TFJS,
+    allowTypeImports: true,
+    message: `${folder} never imports TensorFlow.js: ${why}. Tensor code belongs in engine/runtime/ (a coupling kind gets it handed to bind(): engine/couplings/kind.ts).`,
+  },
+  {
+    regex: `${up('runtime|train|backend|parallel|run')}|^(?:\\./)?(?:\\.\\./)+tf\\.js$`,
+    allowTypeImports: true,
+    message: `${folder} never imports the tensor side of the engine (runtime/, train/, backend/, parallel/, run/, tf.js) except as types: ${why}.`,
+  },
+];
+
+const inMainProcess = 'it runs in the Electron main process, which never loads TensorFlow.js';
+const tsRule = (patterns) => ['error', { patterns }];
+
+/** Per engine folder: what it may not import, on top of engineBase. Globs are disjoint. */
+const ENGINE_BLOCKS = [
+  { files: ['engine/compile/**', 'engine/format/**'], patterns: [...noTensors('engine/compile/ and engine/format/', inMainProcess), notCli, notServer] },
+  {
+    files: ['engine/protocol/**'],
+    patterns: [
+      ...noTensors('engine/protocol/', 'the renderer and the Electron main process import its message types'),
+      {
+        regex: up('compile|format|couplings|data|cli|server'),
+        message: 'engine/protocol/ is the vocabulary both sides share: it imports only nodes/ and itself, so the renderer can use it. Define shared types here and let the engine import them.',
+      },
+    ],
+  },
+  { files: ['engine/couplings/**'], patterns: [...noTensors('engine/couplings/', 'the compiler reads the coupling registry in the Electron main process'), notCli, notServer] },
+  { files: ['engine/cli/**'], patterns: [notServer] },
+  { files: ['engine/server/**'], patterns: [notCli] },
+  { files: ['engine/*.ts', 'engine/runtime/**', 'engine/train/**', 'engine/data/**', 'engine/backend/**', 'engine/parallel/**', 'engine/run/**'], patterns: [notCli, notServer] },
+];
+
+const benchLayer = rule([
+  {
+    regex: up('app'),
+    message: 'bench/ measures the engine from the outside: it may import engine/ and nodes/, never app/.',
+  },
+  {
+    regex: `${REACT}|${RETE}|${ELECTRON}`,
+    message: 'bench/ is a headless developer tool: no React, Rete.js or Electron.',
   },
 ]);
 
@@ -179,7 +246,11 @@ export default defineConfig(
 
   // Import directions, one block per folder (globs must stay disjoint).
   { files: ['nodes/**'], rules: { 'no-restricted-imports': nodesLayer } },
-  { files: ['engine/**'], rules: { 'no-restricted-imports': engineLayer } },
+  ...ENGINE_BLOCKS.map(({ files, patterns }) => ({
+    files,
+    rules: { '@typescript-eslint/no-restricted-imports': tsRule([...engineBase, ...patterns]) },
+  })),
+  { files: ['bench/**'], rules: { 'no-restricted-imports': benchLayer } },
   { files: ['app/renderer/**'], rules: { 'no-restricted-imports': rendererLayer } },
   { files: ['app/preload/**'], rules: { 'no-restricted-imports': preloadLayer } },
   { files: ['app/main/**'], rules: { 'no-restricted-imports': mainLayer } },

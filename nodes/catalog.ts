@@ -49,3 +49,7 @@ export function defaultParams(id: KindId): Record<string, unknown> {
 
 export const COUPLING_KINDS = ['dense', 'dense-within', 'conv', 'conv-within', 'self-attention', 'cross-attention', 'hopfield-memory'] as const satisfies readonly KindId[];
 export type CouplingKindId = (typeof COUPLING_KINDS)[number];
+
+export function isCouplingKind(id: string): id is CouplingKindId {
+  return (COUPLING_KINDS as readonly string[]).includes(id);
+}

@@ -14,6 +14,8 @@ export interface NodeKind<Id extends string = string, P extends z.ZodType = z.Zo
   readonly outputs: readonly PortSpec[];
   /** Parses a node's `params`; every field has a default, so `params.parse({})` gives the defaults. */
   readonly params: P;
+  /** The node's key parameters in one line, shown on the node in the editor. */
+  summary(params: z.output<P>): string;
 }
 
 export function defineKind<Id extends string, P extends z.ZodType>(kind: NodeKind<Id, P>): NodeKind<Id, P> {
@@ -28,3 +30,13 @@ export const layerIn = (name: string, label: string, doc: string, shapes?: PortS
   doc,
   ...(shapes ? { shapes } : {}),
 });
+
+/** Summary parts joined with " · ", leaving out the ones that do not apply. */
+export function summaryOf(...parts: (string | false | undefined)[]): string {
+  return parts.filter(Boolean).join(' · ');
+}
+
+/** How a coupling's weights start, e.g. "normal ×0.3". */
+export function initSummary(init: { distribution: string; gain: number }): string {
+  return `${init.distribution} ×${init.gain}`;
+}

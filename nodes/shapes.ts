@@ -60,3 +60,15 @@ export function describeShape(shape: LayerShape): string {
       return `tokens[${shape.tokens}×${shape.dim}]`;
   }
 }
+
+/** `vector[784]`, `grid 1×28×28`, `tokens 16×49`: a shape in the few characters a node has room for. */
+export function compactShape(shape: LayerShape): string {
+  switch (shape.type) {
+    case 'vector':
+      return `vector[${shape.size}]`;
+    case 'grid':
+      return `grid ${shape.channels}×${shape.height}×${shape.width}`;
+    case 'tokens':
+      return `tokens ${shape.tokens}×${shape.dim}`;
+  }
+}

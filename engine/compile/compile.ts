@@ -6,8 +6,8 @@ import { GraphIndex } from './graph-index.js';
 import { inferStructure } from './structure.js';
 import { scheduleGroups } from './schedule.js';
 import { deriveGuarantee } from './guarantee.js';
-import type { CouplingSpec, GridView, LayerUpdate, NetInputTerm, Phase, Plan } from './plan.js';
-import type { PositionalSpec } from './attention-structure.js';
+import type { CouplingSpec, LayerUpdate, NetInputTerm, Phase, Plan } from './plan.js';
+import { couplingKind } from '../couplings/registry.js';
 
 export type SettleOverrides = Partial<SettleConfig>;
 
@@ -40,9 +40,9 @@ export function compileGraph(graph: GraphDoc, overrides: SettleOverrides = {}): 
   }
   const phases: Phase[] = groups.map((group) => ({
     updates: group.map((layer): LayerUpdate => {
-      const attention = s.couplings.find((c) => c.kind === 'self-attention' && c.layer === layer);
       const terms = termsInto(layer, s.couplings);
-      return attention && attention.kind === 'self-attention' ? { layer, terms, damped: attention.step } : { layer, terms };
+      const damped = dampingOf(layer, s.couplings);
+      return damped === undefined ? { layer, terms } : { layer, terms, damped };
     }),
   }));
   const plan: Plan = {
@@ -51,106 +51,27 @@ export function compileGraph(graph: GraphDoc, overrides: SettleOverrides = {}): 
     unitwise,
     ...s,
     phases,
-    guarantee: deriveGuarantee(settle.schedule, unitwise, groups, s.layers, s.couplings),
+    guarantee: deriveGuarantee(settle.schedule, settle.order, unitwise, groups, s.layers, s.couplings),
     settle,
   };
   return { plan, problems: ix.problems };
-}
-
-/** Which pathways queries and keys read, for the plan a user reads. */
-function pathway(p: PositionalSpec | undefined): string {
-  if (!p) return 'content pathway only';
-  return `content + ${p.encoding} positional pathway, ${p.combine === 'add' ? 'added' : `concatenated (${p.dim} wide)`}`;
-}
-
-/** x[layer] as a grid: the layer itself, or its patch tokens put back together by an unpatch node. */
-function gridOf(layer: string, view: GridView | undefined): string {
-  return view ? `unpatch(x[${layer}])` : `x[${layer}]`;
-}
-
-/** A grid-shaped net input, cut back into patch tokens when its layer is seen through an unpatch node. */
-function viewed(expr: string, view: GridView | undefined): string {
-  return view ? `patches(${expr})` : expr;
-}
-
-function unpatched(layer: string, v: GridView): string {
-  return `"${layer}" put back as a grid[${v.channels}×${v.height}×${v.width}]`;
-}
-
-/** The trailing note of a term: what the unpatch views are, after any note of its own. */
-function notes(ends: [string, GridView | undefined][], own: string): string {
-  const seen = ends.filter((e): e is [string, GridView] => e[1] !== undefined).map(([l, v]) => `${unpatched(l, v)} of ${v.patch}×${v.patch} patches`);
-  const all = [own, ...new Set(seen)].filter((s) => s !== '');
-  return all.length > 0 ? `  (${all.join('; ')})` : '';
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** The net-input terms z[layer] = Σ terms + b, each the closed form of −∂E_c/∂x[layer]. */
+/** The net-input terms z[layer] = Σ terms + b, each the closed form of −∂E_c/∂x[layer], in the order of the couplings. */
 export function termsInto(layer: string, couplings: readonly CouplingSpec[]): NetInputTerm[] {
-  const terms: NetInputTerm[] = [];
+  return couplings.filter((c) => couplingKind(c).writes(c).includes(layer)).map((c) => couplingKind(c).term(c, layer));
+}
+
+/** α of a damped step when a coupling moves the layer by damped steps (energy self-attention), else undefined. */
+function dampingOf(layer: string, couplings: readonly CouplingSpec[]): number | undefined {
   for (const c of couplings) {
-    switch (c.kind) {
-      case 'dense':
-        if (c.upper === layer) terms.push({ coupling: c.id, direction: 'up', from: c.lower, math: `z[${layer}] += x[${c.lower}] · ${c.param}` });
-        if (c.lower === layer) terms.push({ coupling: c.id, direction: 'down', from: c.upper, math: `z[${layer}] += x[${c.upper}] · ${c.param}ᵀ` });
-        break;
-      case 'conv': {
-        const into = (to: string, view: GridView | undefined, expr: string, note: string) =>
-          `z[${to}] += ${viewed(expr, view)}${notes([[c.lower, c.lowerView], [c.upper, c.upperView]], note)}`;
-        if (c.upper === layer) terms.push({ coupling: c.id, direction: 'up', from: c.lower, math: into(layer, c.upperView, `conv(${gridOf(c.lower, c.lowerView)}, ${c.param})`, '') });
-        if (c.lower === layer) {
-          const expr = `conv(${gridOf(c.upper, c.upperView)}, flip(${c.param})ᵀ)`;
-          terms.push({ coupling: c.id, direction: 'down', from: c.upper, math: into(layer, c.lowerView, expr, `conv-transpose of ${c.param}`) });
-        }
-        break;
-      }
-      case 'dense-within':
-        if (c.layer === layer) terms.push({ coupling: c.id, direction: 'within', from: layer, math: `z[${layer}] += x[${layer}] · ½(${c.param} + ${c.param}ᵀ)` });
-        break;
-      case 'conv-within':
-        if (c.layer === layer) {
-          const expr = `conv(${gridOf(layer, c.view)}, ½(${c.param} + flip(${c.param})ᵀ))`;
-          terms.push({ coupling: c.id, direction: 'within', from: layer, math: `z[${layer}] += ${viewed(expr, c.view)}${notes([[layer, c.view]], '')}` });
-        }
-        break;
-      case 'self-attention':
-        if (c.layer === layer) {
-          terms.push({
-            coupling: c.id,
-            direction: 'within',
-            from: layer,
-            math: `z[${layer}] += Σ_h (A K)·Ŵ_Qᵀ + (Aᵀ Q)·Ŵ_Kᵀ,  A = softmax_N(β Q Kᵀ)  (${c.heads} head${c.heads > 1 ? 's' : ''}, ${c.mask.kind} mask, ${c.tokens} tokens of ${c.dim}${c.view ? ` from ${c.view.patch}×${c.view.patch} patches${c.view.unpatch ? ` of ${unpatched(layer, c.view.unpatch)}` : ''}` : ''}; ${pathway(c.positional)})`,
-          });
-        }
-        break;
-      case 'cross-attention':
-        // One-way: only the queries feel it.
-        if (c.queries === layer) {
-          terms.push({
-            coupling: c.id,
-            direction: 'up',
-            from: c.keys,
-            math: `z[${layer}] += Σ_h (A K[${c.keys}])·Ŵ_Qᵀ,  A = softmax_N(β Q[${layer}] K[${c.keys}]ᵀ)  (one-way, ${c.heads} head${c.heads > 1 ? 's' : ''})`,
-          });
-        }
-        break;
-      case 'hopfield-memory':
-        if (c.layer === layer) {
-          terms.push({
-            coupling: c.id,
-            direction: 'within',
-            from: layer,
-            math:
-              c.projection === undefined
-                ? `z[${layer}] += Yᵀ softmax(β Y x[${layer}])  (${c.patterns} patterns, β = ${c.beta})`
-                : `z[${layer}] += softmax(β x[${layer}]W_Q (YW_K)ᵀ) YW_K W_Qᵀ  (${c.patterns} patterns compared in ${c.projection} dimensions, β = ${c.beta})`,
-          });
-        }
-        break;
-    }
+    const entry = couplingKind(c);
+    const alpha = entry.writes(c).includes(layer) ? entry.damping?.(c) : undefined;
+    if (alpha !== undefined) return alpha;
   }
-  return terms;
+  return undefined;
 }

@@ -1,18 +1,24 @@
 /**
  * The convergence guarantee a schedule gives, derived from structure alone.
  *
- * Every coupling kind here is symmetric by parametrisation with self-connections ≥ 0,
- * so what decides is whether a phase updates two coupled units at once:
+ * Every coupling kind is symmetric by parametrisation with self-connections ≥ 0, so what
+ * decides is whether a phase updates two coupled units at once (each kind says how its
+ * updates relate to the energy: engine/couplings/kind.ts, DescentFacts):
  * - no phase does (chromatic / sequential layer updates, or one unit at a time): each
  *   update minimises E exactly over the units it changes, so E never rises (`descent`);
  *   the seed's layer-wise argument, which also covers a unit's own self-connection ≥ 0;
  * - some phase does (synchronous, or a layer with internal coupling updated in parallel):
  *   Koiran (1994): a fixed point or a cycle of length 2, while E may rise on the way;
  * - a linear layer updated in parallel with units coupled to it: nothing bounds the
- *   state, so the parallel dynamics can diverge (`none`).
+ *   state, so the parallel dynamics can diverge (`none`);
+ * - parallel updates with the phase order shuffled every iteration: the iteration map is
+ *   not one fixed map, so Koiran's argument does not apply (`none`);
+ * - a coupling that breaks descent under any schedule (a damped step above its bound, a
+ *   one-way flow into a layer that moves): `none`, with the kind's reason.
  */
 import type { CouplingSpec, Guarantee, LayerSpec } from './plan.js';
-import { maxAttendedBy, selfAttentionStepBound, tokenRadius2 } from './attention-structure.js';
+import { layerById } from './plan.js';
+import { COUPLING_ENTRIES, couplingKind } from '../couplings/registry.js';
 import { neighbours, type Groups } from './schedule.js';
 
 export interface Conflict {
@@ -30,8 +36,7 @@ export function parallelConflicts(groups: Groups, layers: readonly LayerSpec[], 
           conflicts.push({ layers: [group[i], group[j]], why: `coupled layers "${group[i]}" and "${group[j]}" update in the same phase` });
         }
       }
-      // Attention terms are not parallel bilinear couplings: memory is concave (CCCP), self-attention damped (checked apart).
-      const within = couplings.find((c) => 'layer' in c && c.layer === group[i] && c.kind !== 'hopfield-memory' && c.kind !== 'self-attention');
+      const within = couplings.find((c) => couplingKind(c).descent.couplesUnitsOfALayer && couplingKind(c).writes(c).includes(group[i]));
       if (within) {
         conflicts.push({ layers: [group[i]], why: `layer "${group[i]}" updates all its units in parallel through its internal coupling "${within.id}"` });
       }
@@ -42,6 +47,7 @@ export function parallelConflicts(groups: Groups, layers: readonly LayerSpec[], 
 
 export function deriveGuarantee(
   schedule: string,
+  order: 'fixed' | 'shuffled',
   unitwise: boolean,
   groups: Groups,
   layers: readonly LayerSpec[],
@@ -54,17 +60,19 @@ export function deriveGuarantee(
       reason: 'asynchronous: one unit at a time with symmetric weights and self-connections ≥ 0, so each update minimises E over that unit',
     };
   }
-  const attention = attentionVerdict(layers, couplings);
-  if (attention) return { kind: 'none', reason: `${schedule}: ${attention}` };
+  const broken = breaksDescent(layers, couplings);
+  if (broken) return { kind: 'none', reason: `${schedule}: ${broken}` };
   const conflicts = parallelConflicts(groups, layers, couplings);
   if (conflicts.length === 0) {
-    const memory = couplings.some((c) => c.kind === 'hopfield-memory' || c.kind === 'cross-attention')
-      ? '; Hopfield memory and cross-attention terms are concave in the layer they move and are linearised at the old state (CCCP), so those updates descend too'
-      : '';
-    const attention = couplings.some((c) => c.kind === 'self-attention') ? '; energy self-attention steps within the bound α ≤ 1/(H(1+n)(2βR²+1))' : '';
     return {
       kind: 'descent',
-      reason: `${schedule}: no phase updates two coupled units together, and with symmetric weights each layer update x ← f(z) minimises E over the units it changes${memory}${attention}`,
+      reason: `${schedule}: no phase updates two coupled units together, and with symmetric weights each layer update x ← f(z) minimises E over the units it changes${notes(couplings)}`,
+    };
+  }
+  if (order === 'shuffled' && groups.length > 1) {
+    return {
+      kind: 'none',
+      reason: `${schedule}, shuffled: ${conflicts[0].why}, and the phase order changes every iteration, so the iteration map is not one fixed map and Koiran's fixed point or 2-cycle does not follow (use order "fixed")`,
     };
   }
   const linear = conflicts.flatMap((c) => c.layers).find((id) => layers.find((l) => l.id === id)?.activation === 'linear');
@@ -80,29 +88,19 @@ export function deriveGuarantee(
   };
 }
 
-/**
- * Why an energy self-attention block breaks descent, or undefined when it keeps it: its
- * damped step descends when the tokens stay in the tanh box and α ≤ selfAttentionStepBound
- * (derivation in engine/runtime/attention.ts).
- */
-function attentionVerdict(layers: readonly LayerSpec[], couplings: readonly CouplingSpec[]): string | undefined {
+/** The first coupling (in plan order) that breaks descent whatever the schedule, with its reason. */
+function breaksDescent(layers: readonly LayerSpec[], couplings: readonly CouplingSpec[]): string | undefined {
+  const layerOf = (id: string) => layerById({ layers }, id);
   for (const c of couplings) {
-    if (c.kind === 'cross-attention') {
-      const keys = layers.find((l) => l.id === c.keys)!;
-      if (!keys.fullyClamped) {
-        return `cross-attention "${c.id}" is one-way: layer "${c.keys}" moves without feeling it, so nothing bounds the energy; clamp "${c.keys}" whole for descent`;
-      }
-      continue;
-    }
-    if (c.kind !== 'self-attention') continue;
-    const layer = layers.find((l) => l.id === c.layer)!;
-    if (layer.activation !== 'tanh') {
-      return `self-attention "${c.id}" moves ${layer.activation} tokens of layer "${layer.id}": the step bound needs them in the tanh box (−1, 1)`;
-    }
-    const bound = selfAttentionStepBound(c.heads, tokenRadius2(c.dim, c.positional), c.beta, maxAttendedBy(c.mask, c.tokens));
-    if (c.step > bound) {
-      return `self-attention "${c.id}" steps α = ${c.step}, above the descent bound 1/(H(1+n)(2βR²+1)) = ${bound.toPrecision(3)}`;
-    }
+    const why = couplingKind(c).descent.breaksDescent?.(c, layerOf);
+    if (why) return why;
   }
   return undefined;
+}
+
+/** What the kinds present add to a descent guarantee, each said once, in the registry's order. */
+function notes(couplings: readonly CouplingSpec[]): string {
+  const present = new Set(couplings.map((c) => c.kind));
+  const said = new Set(COUPLING_ENTRIES.filter((e) => present.has(e.kind) && e.descent.note).map((e) => e.descent.note!));
+  return [...said].map((n) => `; ${n}`).join('');
 }

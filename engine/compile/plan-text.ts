@@ -1,6 +1,7 @@
 /** The plan as text for the terminal: schedule and guarantee first, then layers, couplings and phases. */
 import { describeShape } from '../../nodes/shapes.js';
-import type { Plan } from '../compile/plan.js';
+import type { CouplingSpec, Plan } from './plan.js';
+import { couplingKind } from '../couplings/registry.js';
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
@@ -26,7 +27,7 @@ export function formatPlan(plan: Plan): string {
     out.push('couplings:');
     for (const c of plan.couplings) {
       const p = plan.params.find((x) => x.name === c.param)!;
-      const ends = 'layer' in c ? `${c.layer} ↺` : c.kind === 'cross-attention' ? `${c.queries} ← ${c.keys}` : `${c.lower} ↔ ${c.upper}`;
+      const ends = endsText(c);
       out.push(`  ${pad(c.id, w)}  ${pad(c.kind, 12)} ${pad(ends, 24)} ${c.param} [${p.shape.join('×')}]`);
     }
   }
@@ -45,4 +46,14 @@ export function formatPlan(plan: Plan): string {
   const fixed = plan.params.filter((p) => p.trainable === false).reduce((n, p) => n + size(p), 0);
   out.push(`parameters: ${free.toLocaleString('en-US')} free${fixed > 0 ? `, ${fixed.toLocaleString('en-US')} fixed (patterns taken from data)` : ''}`);
   return out.join('\n');
+}
+
+/** `a ↺` inside one layer, `a ↔ b` both ways, `q ← k` one way: from what the coupling reads and writes. */
+function endsText(c: CouplingSpec): string {
+  const entry = couplingKind(c);
+  const reads = entry.reads(c);
+  const writes = entry.writes(c);
+  if (reads.length === 1 && writes.length === 1 && reads[0] === writes[0]) return `${reads[0]} ↺`;
+  if (reads.every((r) => writes.includes(r))) return reads.join(' ↔ ');
+  return `${writes.join(', ')} ← ${reads.filter((r) => !writes.includes(r)).join(', ')}`;
 }

@@ -9,17 +9,24 @@
  */
 import type { ScheduleKind } from '../../nodes/config.js';
 import type { CouplingSpec, LayerSpec } from './plan.js';
+import { couplingKind } from '../couplings/registry.js';
 
 export type Groups = string[][];
 
-/** Layers coupled to each layer by between-layer couplings (within-layer couplings are self-loops, not edges). */
+/**
+ * Layers coupled to each layer: a coupling joins every layer it writes to every other layer
+ * it reads (within-layer couplings are self-loops, not edges).
+ */
 export function neighbours(layers: readonly LayerSpec[], couplings: readonly CouplingSpec[]): Map<string, Set<string>> {
   const adj = new Map<string, Set<string>>(layers.map((l) => [l.id, new Set<string>()]));
   for (const c of couplings) {
-    const ends = 'lower' in c ? [c.lower, c.upper] : c.kind === 'cross-attention' ? [c.queries, c.keys] : undefined;
-    if (ends) {
-      adj.get(ends[0])?.add(ends[1]);
-      adj.get(ends[1])?.add(ends[0]);
+    const entry = couplingKind(c);
+    for (const to of entry.writes(c)) {
+      for (const from of entry.reads(c)) {
+        if (from === to) continue;
+        adj.get(to)?.add(from);
+        adj.get(from)?.add(to);
+      }
     }
   }
   return adj;

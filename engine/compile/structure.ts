@@ -7,20 +7,11 @@ import { describeShape, stateDims, unitCount } from '../../nodes/shapes.js';
 import type { GraphNode, NodeOfKind } from '../../nodes/graph.js';
 import type { ClampMask } from '../../nodes/kinds/clamp.js';
 import type { GraphIndex } from './graph-index.js';
-import type {
-  ClampSpec,
-  CouplingSpec,
-  DataRef,
-  DatasetSpec,
-  LayerSpec,
-  NoiseSpec,
-  ParamSpec,
-  TargetSpec,
-  WeightInit,
-} from './plan.js';
-import { gridInput, resolveUnpatches, tokenInput, tokenView, type Unpatches } from './views.js';
-
-export { tokenView };
+import { isCouplingKind } from '../../nodes/catalog.js';
+import type { ClampSpec, CouplingSpec, DataRef, DatasetSpec, LayerSpec, NoiseSpec, ParamSpec, TargetSpec } from './plan.js';
+import { resolveUnpatches } from './views.js';
+import { couplingKind, couplingKindOf } from '../couplings/registry.js';
+import type { ResolveContext } from '../couplings/kind.js';
 
 export interface Structure {
   layers: LayerSpec[];
@@ -40,9 +31,10 @@ export function inferStructure(ix: GraphIndex): Structure {
   const unpatches = resolveUnpatches(ix);
   const couplings: CouplingSpec[] = [];
   const params: ParamSpec[] = [];
+  const ctx: ResolveContext = { ix, unpatches, declare: (p) => void params.push(p) };
 
   for (const node of ix.graph.nodes) {
-    const spec = resolveCoupling(ix, unpatches, node, params);
+    const spec = resolveCoupling(ctx, node);
     if (spec) couplings.push(spec);
   }
 
@@ -95,185 +87,17 @@ function biasLength(shape: LayerNode['params']['shape']): number {
   return shape.type === 'vector' ? shape.size : shape.type === 'grid' ? shape.channels : shape.dim;
 }
 
+/** Whether a coupling reads or writes a layer. */
 export function touches(c: CouplingSpec, layer: string): boolean {
-  if (c.kind === 'cross-attention') return c.queries === layer || c.keys === layer;
-  return 'layer' in c ? c.layer === layer : c.lower === layer || c.upper === layer;
+  const entry = couplingKind(c);
+  return entry.reads(c).includes(layer) || entry.writes(c).includes(layer);
 }
 
-function glorot(init: { gain: number; distribution: WeightInit['distribution'] }, fanIn: number, fanOut: number): WeightInit {
-  return { gain: init.gain, distribution: init.distribution, fanIn, fanOut };
-}
-
-function resolveCoupling(ix: GraphIndex, unpatches: Unpatches, node: GraphNode, params: ParamSpec[]): CouplingSpec | undefined {
-  // A coupling's free parameter is named by its node id (ids cannot contain "."; biases are `layer.b`).
-  const param = node.id;
-  switch (node.kind) {
-    case 'dense': {
-      const lower = ix.single(node, 'lower', 'layer');
-      const upper = ix.single(node, 'upper', 'layer');
-      if (!lower || !upper) return undefined;
-      if (lower.node.id === upper.node.id) {
-        ix.error(node.id, `both ends connect to layer "${lower.node.id}"; couple a layer to itself with a dense-within node`, 'upper');
-        return undefined;
-      }
-      const nL = unitCount(lower.node.params.shape);
-      const nU = unitCount(upper.node.params.shape);
-      params.push({ name: param, owner: node.id, shape: [nL, nU], init: glorot(node.params.init, nL, nU) });
-      return { id: node.id, kind: 'dense', param, lower: lower.node.id, upper: upper.node.id };
-    }
-    case 'dense-within': {
-      const layer = ix.single(node, 'layer', 'layer');
-      if (!layer) return undefined;
-      const n = unitCount(layer.node.params.shape);
-      params.push({ name: param, owner: node.id, shape: [n, n], init: glorot(node.params.init, n, n) });
-      return { id: node.id, kind: 'dense-within', param, layer: layer.node.id, selfConnections: node.params.selfConnections };
-    }
-    case 'conv': {
-      const lower = gridInput(ix, unpatches, node, 'lower');
-      const upper = gridInput(ix, unpatches, node, 'upper');
-      if (!lower || !upper) return undefined;
-      if (lower.node.id === upper.node.id) {
-        ix.error(node.id, `both ends connect to layer "${lower.node.id}"; couple a grid to itself with a conv-within node`, 'upper');
-        return undefined;
-      }
-      if (lower.height !== upper.height || lower.width !== upper.width) {
-        ix.error(
-          node.id,
-          `expected layers of equal height and width (stride 1, "same" padding), got lower "${lower.node.id}" ${lower.height}×${lower.width} and upper "${upper.node.id}" ${upper.height}×${upper.width}`,
-          'upper',
-        );
-        return undefined;
-      }
-      const k = node.params.kernel;
-      kernelFits(ix, node.id, k, lower.height, lower.width);
-      // tfjs filter layout [k, k, in, out]: up reads the lower layer's channels.
-      params.push({
-        name: param,
-        owner: node.id,
-        shape: [k, k, lower.channels, upper.channels],
-        init: glorot(node.params.init, lower.channels * k * k, upper.channels * k * k),
-      });
-      return {
-        id: node.id,
-        kind: 'conv',
-        param,
-        lower: lower.node.id,
-        upper: upper.node.id,
-        kernel: k,
-        ...(lower.view ? { lowerView: lower.view } : {}),
-        ...(upper.view ? { upperView: upper.view } : {}),
-      };
-    }
-    case 'conv-within': {
-      const layer = gridInput(ix, unpatches, node, 'layer');
-      if (!layer) return undefined;
-      const { channels, height, width, view } = layer;
-      const k = node.params.kernel;
-      kernelFits(ix, node.id, k, height, width);
-      const fan = channels * k * k;
-      params.push({ name: param, owner: node.id, shape: [k, k, channels, channels], init: glorot(node.params.init, fan, fan) });
-      return { id: node.id, kind: 'conv-within', param, layer: layer.node.id, kernel: k, selfConnections: node.params.selfConnections, ...(view ? { view } : {}) };
-    }
-    case 'self-attention': {
-      const layer = tokenInput(ix, unpatches, node);
-      if (!layer) return undefined;
-      const { tokens, dim, view } = layer;
-      const { heads, keyDim, beta, step, mask, gain } = node.params;
-      const pos = node.params.positional;
-      const positional = pos.encoding === 'none' ? undefined : { encoding: pos.encoding, combine: pos.combine, dim: pos.combine === 'add' ? dim : pos.dim };
-      const inDim = positional?.combine === 'concat' ? dim + positional.dim : dim;
-      if (mask.kind === 'local-global' && mask.global > tokens) {
-        ix.error(node.id, `expected at most ${tokens} global tokens (layer "${layer.node.id}" has ${tokens}), got ${mask.global}`, undefined, ['params', 'mask', 'global']);
-        return undefined;
-      }
-      const init = { gain, distribution: 'normal' as const };
-      params.push({ name: `${node.id}.q`, owner: node.id, shape: [inDim, heads * keyDim], init: glorot(init, inDim, keyDim) });
-      params.push({ name: `${node.id}.k`, owner: node.id, shape: [inDim, heads * keyDim], init: glorot(init, inDim, keyDim) });
-      const posParam = positional?.encoding === 'learned' ? `${node.id}.pos` : undefined;
-      if (posParam && positional) params.push({ name: posParam, owner: node.id, shape: [tokens, positional.dim], init: glorot({ gain: 1, distribution: 'normal' }, tokens, positional.dim) });
-      return {
-        id: node.id,
-        kind: 'self-attention',
-        param: `${node.id}.q`,
-        keyParam: `${node.id}.k`,
-        layer: layer.node.id,
-        tokens,
-        dim,
-        heads,
-        keyDim,
-        beta,
-        step,
-        mask,
-        ...(view ? { view } : {}),
-        ...(positional ? { positional } : {}),
-        ...(posParam ? { posParam } : {}),
-      };
-    }
-    case 'cross-attention': {
-      const q = ix.single(node, 'queries', 'layer');
-      const k = ix.single(node, 'keys', 'layer');
-      if (!q || !k) return undefined;
-      if (q.node.id === k.node.id) {
-        ix.error(node.id, `both ends connect to layer "${q.node.id}"; a layer attending to itself is a self-attention node`, 'keys');
-        return undefined;
-      }
-      const qv = tokenView(q.node.params.shape);
-      const kv = tokenView(k.node.params.shape);
-      const { heads, keyDim, beta, mask, gain } = node.params;
-      if (mask.kind !== 'full' && qv.tokens !== kv.tokens) {
-        ix.error(node.id, `a "${mask.kind}" mask pairs token i with token j, so it needs equal lengths; got ${qv.tokens} queries and ${kv.tokens} keys`, undefined, ['params', 'mask', 'kind']);
-        return undefined;
-      }
-      const init = { gain, distribution: 'normal' as const };
-      params.push({ name: `${node.id}.q`, owner: node.id, shape: [qv.dim, heads * keyDim], init: glorot(init, qv.dim, keyDim) });
-      params.push({ name: `${node.id}.k`, owner: node.id, shape: [kv.dim, heads * keyDim], init: glorot(init, kv.dim, keyDim) });
-      return {
-        id: node.id,
-        kind: 'cross-attention',
-        param: `${node.id}.q`,
-        keyParam: `${node.id}.k`,
-        queries: q.node.id,
-        keys: k.node.id,
-        queryTokens: qv.tokens,
-        queryDim: qv.dim,
-        keyTokens: kv.tokens,
-        keyDim: kv.dim,
-        headDim: keyDim,
-        heads,
-        beta,
-        mask,
-      };
-    }
-    case 'hopfield-memory': {
-      const layer = tokenInput(ix, unpatches, node);
-      if (!layer) return undefined;
-      const { tokens, dim, view } = layer;
-      const { patterns, beta, source, gain } = node.params;
-      if (source === 'dataset') {
-        const feed = ix.single(node, 'patterns', 'dataset');
-        if (!feed) return undefined;
-        params.push({ name: param, owner: node.id, shape: [patterns, dim], init: { fromData: { dataset: feed.node.id, port: 'images' }, rows: patterns }, trainable: false });
-      } else {
-        if (ix.feedsOf(node.id, 'patterns').length > 0) ix.warn(node.id, 'patterns are learned (source "learned"): the dataset on "patterns" is not used', 'patterns');
-        params.push({ name: param, owner: node.id, shape: [patterns, dim], init: glorot({ gain, distribution: 'normal' }, dim, patterns) });
-      }
-      const projection = node.params.projection;
-      if (projection !== undefined) {
-        for (const which of ['q', 'k']) {
-          params.push({ name: `${node.id}.${which}`, owner: node.id, shape: [dim, projection], init: glorot({ gain, distribution: 'normal' }, dim, projection) });
-        }
-      }
-      return { id: node.id, kind: 'hopfield-memory', param, layer: layer.node.id, tokens, dim, patterns, beta, ...(view ? { view } : {}), ...(projection !== undefined ? { projection } : {}) };
-    }
-    default:
-      return undefined;
-  }
-}
-
-function kernelFits(ix: GraphIndex, id: string, k: number, h: number, w: number): void {
-  if (k > 2 * Math.max(h, w) - 1) {
-    ix.warn(id, `kernel ${k} is wider than any offset on a ${h}×${w} grid; its outer taps never touch a unit`, undefined, ['params', 'kernel']);
-  }
+/** The coupling a node of a coupling kind resolves to; undefined for other nodes, or when it does not fit (reported). */
+function resolveCoupling(ctx: ResolveContext, node: GraphNode): CouplingSpec | undefined {
+  if (!isCouplingKind(node.kind)) return undefined;
+  // A node's kind names its entry; the cast is the correlated-union gap of couplingKindOf.
+  return couplingKindOf(node.kind).resolve(node as never, ctx);
 }
 
 function dataInput(ix: GraphIndex, node: GraphNode): DataRef | undefined {

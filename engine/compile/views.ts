@@ -8,7 +8,7 @@
 import { describeShape } from '../../nodes/shapes.js';
 import type { GraphNode, NodeOfKind } from '../../nodes/graph.js';
 import type { GraphIndex } from './graph-index.js';
-import type { GridView, PatchView } from './plan.js';
+import type { GridView, PatchView } from './plan-parts.js';
 
 type LayerNode = NodeOfKind<'layer'>;
 

@@ -9,7 +9,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainingConfig } from '../../nodes/config.js';
 import { summarizePlan } from '../compile/check.js';
-import type { Plan } from '../compile/plan.js';
 import { Network } from '../runtime/network.js';
 import { createOptimizer, type Optimizer } from '../train/optimizers.js';
 import { MANIFEST_FILE, disposeCheckpoint, saveCheckpoint } from '../train/checkpoint.js';
@@ -17,8 +16,8 @@ import { TrainingDiverged, batchesPerEpoch, totalBatches, trainIndices, trainSte
 import { heldOutIndices } from '../train/evaluate.js';
 import { HebbianError, storeHebbian } from '../train/hebbian.js';
 import { GradientPool } from '../parallel/pool.js';
-import type { tf } from '../tf.js';
-import type { TrainTotals, WeightView } from '../protocol/run.js';
+import { weightViews } from '../runtime/weight-views.js';
+import type { TrainTotals } from '../protocol/run.js';
 import type { RunContext } from './context.js';
 import { evaluateHeldOut, gallery, type HeldOutOptions, type HeldOutReport } from './held-out.js';
 import { RunInputError } from './input-error.js';
@@ -42,8 +41,8 @@ export interface TrainRequest {
   readonly evaluation: HeldOutOptions & { readonly every?: number };
   /** Completion galleries of `count` held-out examples, every `every` batches and at the end. */
   readonly gallery?: { readonly every: number; readonly count: number };
-  /** Weight views every `every` batches and at the end, drawn by `views`. */
-  readonly weights?: { readonly every: number; readonly views: (plan: Plan, params: ReadonlyMap<string, tf.Variable>) => WeightView[] };
+  /** Weight views every `every` batches and at the end. */
+  readonly weights?: { readonly every: number };
   /** Each batch's whole report (train.batch carries most of it, not the adjoint's steps). */
   readonly onBatch?: (report: BatchReport) => void;
 }
@@ -202,7 +201,7 @@ function showGallery(t: Training, step: number): void {
 }
 
 function showWeights(t: Training, step: number): void {
-  t.ctx.emit({ type: 'train.weights', runId: t.ctx.control.runId, step, params: t.request.weights!.views(t.opened.plan, t.network.params) });
+  t.ctx.emit({ type: 'train.weights', runId: t.ctx.control.runId, step, params: weightViews(t.opened.plan, t.network.params) });
 }
 
 /** A held-out evaluation, sent as train.eval; null when a cancel arrived meanwhile. */

@@ -4,15 +4,15 @@
  * values, all in the engine's layout and each layer's range.
  */
 import { tf } from '../tf.js';
-import type { DataRef, DatasetSpec, LayerSpec, Plan } from '../compile/plan.js';
+import type { DataRef, LayerSpec, Plan } from '../compile/plan.js';
 import { layerById } from '../compile/plan.js';
 import type { Dataset } from '../data/dataset.js';
 import { toLayerLayout } from '../data/dataset.js';
 import { makeRng } from '../data/rng.js';
-import { unitRange } from './activations.js';
+import { activate, unitRange } from './activations.js';
 import { clampMask } from './masks.js';
-import type { State } from './network.js';
-import type { ClampBinding } from './step.js';
+import type { ClampBinding, State } from './state.js';
+import { dataIsSymmetric } from '../data/range.js';
 
 export interface TargetBinding {
   readonly target: string;
@@ -40,21 +40,6 @@ export function disposeBatch(b: Batch): void {
     t.values.dispose();
     t.mask.dispose();
   });
-}
-
-const BINARY_SOURCES = new Set(['random-patterns', 'bars-and-stripes']);
-
-/**
- * Whether data in [0, 1] is used as 2v − 1: the dataset's `range`, or for `auto`, on sign
- * layers, and for labels and binary patterns on tanh layers (or with no layer to consider,
- * as for stored memory patterns).
- */
-export function dataIsSymmetric(ds: DatasetSpec, port: DataRef['port'], activation?: LayerSpec['activation']): boolean {
-  const range = ds.params.range;
-  if (range !== 'auto') return range === 'symmetric';
-  if (activation === 'sign') return true;
-  if (activation !== undefined && activation !== 'tanh') return false;
-  return port === 'labels' || BINARY_SOURCES.has(ds.params.source.kind);
 }
 
 /**
@@ -147,10 +132,12 @@ export function buildBatch(
   for (const layer of plan.layers) {
     const n = size * layer.units;
     const x = new Float32Array(n);
+    // 1 where the start is data (held by a clamp, or started from data): noise fills the rest.
+    const fromData = new Float32Array(n);
     const noise = plan.noise.find((z) => z.layer === layer.id);
-    if (noise && noise.init !== 'zeros') {
-      for (let i = 0; i < n; i++) x[i] = noise.init === 'uniform' ? (2 * rng.next() - 1) * noise.scale : rng.normal() * noise.scale;
-    }
+    const random = noise !== undefined && noise.init !== 'zeros';
+    const z = random ? new Float32Array(n) : undefined;
+    if (z) for (let i = 0; i < n; i++) z[i] = noise!.init === 'uniform' ? (2 * rng.next() - 1) * noise!.scale : rng.normal() * noise!.scale;
     const { lo, hi } = unitRange(layer);
     const start = startMasks.get(layer.id);
     if (start) {
@@ -159,11 +146,18 @@ export function buildBatch(
         if (start.mask[i] !== 1) continue;
         // Corruption reflects a value across the middle of the layer's range: a flipped bit for ±1 patterns.
         x[i] = corrupt > 0 && rng.next() < corrupt && Number.isFinite(lo) ? lo + hi - start.values[i] : start.values[i];
+        fromData[i] = 1;
       }
     }
     const held = clampMasks.get(layer.id);
-    if (held) for (let i = 0; i < n; i++) if (held.mask[i] === 1) x[i] = held.values[i];
-    initial.set(layer.id, tf.tensor(x, [size, ...layer.dims]));
+    if (held) {
+      for (let i = 0; i < n; i++) {
+        if (held.mask[i] !== 1) continue;
+        x[i] = held.values[i];
+        fromData[i] = 1;
+      }
+    }
+    initial.set(layer.id, z ? randomStart(layer, x, fromData, z, size) : tf.tensor(x, [size, ...layer.dims]));
   }
 
   const clamps = new Map<string, ClampBinding>();
@@ -183,4 +177,18 @@ export function buildBatch(
 
   const dropout = new Map(plan.noise.filter((z) => z.dropout > 0).map((z) => [z.layer, z.dropout]));
   return { size, initial, clamps, dropout, targets };
+}
+
+/**
+ * A random start inside the layer's range: the noise is a net input z, and the units not
+ * started from data take f(z) — what the layer's own update would give them — so a sigmoid
+ * layer never starts below 0, a tanh layer never outside (−1, 1), a sign layer at ±1 and a
+ * softmax group on its simplex (issue 13). Units started from data keep it.
+ */
+function randomStart(layer: LayerSpec, data: Float32Array, fromData: Float32Array, z: Float32Array, size: number): tf.Tensor {
+  const shape = [size, ...layer.dims];
+  return tf.tidy(() => {
+    const m = tf.tensor(fromData, shape);
+    return tf.add(tf.mul(m, tf.tensor(data, shape)), tf.mul(tf.sub(1, m), activate(layer, tf.tensor(z, shape))));
+  });
 }

@@ -6,13 +6,16 @@
 import { tf } from '../tf.js';
 import type { LayerSpec, LayerUpdate, ParamSpec, Plan } from '../compile/plan.js';
 import { layerById } from '../compile/plan.js';
-import { bindCoupling, type BoundCoupling } from './couplings.js';
+import { couplingKind } from '../couplings/registry.js';
+import type { BoundCoupling } from './bound-coupling.js';
+import * as kit from './tensor-kit.js';
 import { barrierTerms, perExample } from './activations.js';
 import { makeRng } from '../data/rng.js';
 import type { Dataset } from '../data/dataset.js';
-import { dataIsSymmetric } from './batch.js';
+import { dataIsSymmetric } from '../data/range.js';
+import type { State } from './state.js';
 
-export type State = Map<string, tf.Tensor>;
+export type { State };
 
 export class Network {
   private constructor(
@@ -108,7 +111,7 @@ export class BoundNet {
     readonly plan: Plan,
     params: ReadonlyMap<string, tf.Tensor>,
   ) {
-    this.couplings = new Map(plan.couplings.map((c) => [c.id, bindCoupling(c, params)]));
+    this.couplings = new Map(plan.couplings.map((c) => [c.id, couplingKind(c).bind(c, params, kit)]));
     this.biases = new Map(plan.layers.filter((l) => l.bias).map((l) => [l.id, params.get(`${l.id}.b`)!]));
   }
 
@@ -121,9 +124,7 @@ export class BoundNet {
     const x = state.get(update.layer)!;
     let z: tf.Tensor | undefined;
     for (const term of update.terms) {
-      const c = this.couplings.get(term.coupling)!;
-      const src = state.get(term.from)!;
-      const t = c.fromState ? c.fromState(state) : term.direction === 'down' ? c.backward(src, x.shape) : c.forward(src, x.shape);
+      const t = this.couplings.get(term.coupling)!.netInput(update.layer, state);
       z = z ? tf.add(z, t) : t;
     }
     const b = this.biases.get(update.layer);
@@ -149,9 +150,7 @@ export class BoundNet {
   }
 
   dispose(): void {
-    // Symmetrised weights are derived tensors; the identity maps (dense, conv up) alias the variables.
-    for (const c of this.couplings.values()) {
-      for (const t of c.tensors) if (!(t instanceof tf.Variable)) t.dispose();
-    }
+    // Only what binding derived: the parameters themselves belong to the network.
+    for (const c of this.couplings.values()) c.tensors.forEach((t) => t.dispose());
   }
 }

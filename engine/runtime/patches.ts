@@ -15,7 +15,7 @@
  * shown to grid couplings as the grid they tile (asGrid / fromGrid).
  */
 import { tf } from '../tf.js';
-import type { GridView } from '../compile/plan.js';
+import type { GridView, PatchView } from '../compile/plan-parts.js';
 
 function checkGeometry(height: number, width: number, channels: number, patch: number): void {
   if (!Number.isInteger(patch) || patch < 1) throw new Error(`patch size must be a positive integer, got ${patch}`);
@@ -94,4 +94,24 @@ export function patchIndexMap(height: number, width: number, channels: number, p
     }
   }
   return map;
+}
+
+/**
+ * A layer as the tokens [B, T, d] an attention block reads: reshaped, or cut into patches
+ * through a patches view — of the grid an unpatch view puts a token layer back into, when
+ * the view has one.
+ */
+export function asTokens(x: tf.Tensor, tokens: number, dim: number, view: PatchView | undefined): tf.Tensor3D {
+  if (!view) return tf.reshape(x, [x.shape[0], tokens, dim]) as tf.Tensor3D;
+  const u = view.unpatch;
+  if (!u) return cutPatches(x as tf.Tensor4D, view.patch);
+  return tf.tidy(() => cutPatches(putPatches(x as tf.Tensor3D, u.height, u.width, u.channels, u.patch), view.patch));
+}
+
+/** The exact inverse of asTokens: tokens back in the layout of the layer `like` (patches into the grid, that grid back into its tokens). */
+export function fromTokens(t: tf.Tensor3D, like: tf.Tensor, view: PatchView | undefined): tf.Tensor {
+  if (!view) return tf.reshape(t, like.shape);
+  const u = view.unpatch;
+  if (!u) return putPatches(t, view.height, view.width, view.channels, view.patch);
+  return tf.tidy(() => cutPatches(putPatches(t, view.height, view.width, view.channels, view.patch), u.patch));
 }

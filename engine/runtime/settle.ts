@@ -7,10 +7,9 @@
  * the convergence tests survive it.
  */
 import { tf } from '../tf.js';
-import type { Phase } from '../compile/plan.js';
 import { makeRng } from '../data/rng.js';
 import type { BoundNet, State } from './network.js';
-import { runPhase, runUnitwise, unitOrder, type ClampBinding, type StepContext } from './step.js';
+import { runScheduled, type ClampBinding, type StepContext } from './step.js';
 
 export interface SettleOptions {
   readonly steps: number;
@@ -196,7 +195,7 @@ export function* settleIterations(input: SettleInput, opts: SettleOptions): Gene
       let next: State = state;
       for (const phase of phases) {
         const before = next;
-        next = tidyState(() => stepPhase(ctx, phase, before, rng));
+        next = tidyState(() => runScheduled(ctx, phase, before, (a) => rng.shuffle(a)));
         if (before !== state) release(before, [next, state]);
         if (recordEnergy === 'phase') phaseEnergy.push(energyNow(next));
       }
@@ -264,11 +263,6 @@ export function* settleIterations(input: SettleInput, opts: SettleOptions): Gene
       snapshots.forEach((s) => disposeState(s));
     }
   }
-}
-
-function stepPhase(ctx: StepContext, phase: Phase, state: State, rng: ReturnType<typeof makeRng>): State {
-  if (!ctx.net.plan.unitwise) return runPhase(ctx, phase, state);
-  return runUnitwise(ctx, phase, state, unitOrder(phase, ctx.net, (a) => rng.shuffle(a)));
 }
 
 /** Frozen examples (1) keep their old state; the rest take the new one. */

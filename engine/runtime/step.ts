@@ -5,15 +5,12 @@
  */
 import { tf } from '../tf.js';
 import type { LayerUpdate, Phase } from '../compile/plan.js';
-import type { BoundNet, State } from './network.js';
+import type { BoundNet } from './network.js';
+import type { ClampBinding, State } from './state.js';
+
+export type { ClampBinding };
 import { activate } from './activations.js';
 
-/** Units held at data: x ← c·x_data + (1−c)·f(z). `mask` broadcasts against the state ([1|B, ...dims]). */
-export interface ClampBinding {
-  readonly layer: string;
-  readonly mask: tf.Tensor;
-  readonly values: tf.Tensor;
-}
 
 export interface StepContext {
   readonly net: BoundNet;
@@ -86,4 +83,15 @@ export function unitOrder(phase: Phase, net: BoundNet, shuffle: <T>(a: T[]) => T
     for (let start = 0; start < layer.units; start += size) order.push([i, start]);
   });
   return shuffle(order);
+}
+
+/**
+ * One phase as the plan schedules it: its layers in parallel from the same old state, or,
+ * on an asynchronous plan, one unit at a time in an order `shuffle` draws. Settling and the
+ * unrolled training methods both step through this, so training differentiates the
+ * schedule that actually runs.
+ */
+export function runScheduled(ctx: StepContext, phase: Phase, state: State, shuffle: <T>(a: T[]) => T[]): State {
+  if (!ctx.net.plan.unitwise) return runPhase(ctx, phase, state);
+  return runUnitwise(ctx, phase, state, unitOrder(phase, ctx.net, shuffle));
 }

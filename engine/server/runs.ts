@@ -11,7 +11,6 @@ import { openRun, resolvePath, type GraphSource } from '../run/open.js';
 import { settleRun } from '../run/settle-run.js';
 import { trainRun, type TrainOutcome } from '../run/train-run.js';
 import type { OptionWords } from '../run/train-setup.js';
-import { weightViews } from './views.js';
 
 export const TRAIN_DEFAULTS = { evalEvery: 50, evalLimit: 200, galleryEvery: 25, galleryCount: 4, weightsEvery: 25 } as const;
 const DEFAULT_FPS = 30;
@@ -63,7 +62,7 @@ export async function runTrain(cmd: TrainStart, ctx: RunContext, hostDir: string
       words: WORDS,
       evaluation: { every: cmd.evalEvery ?? TRAIN_DEFAULTS.evalEvery, limit: cmd.evalLimit ?? TRAIN_DEFAULTS.evalLimit, chunk: EVAL_CHUNK },
       gallery: { every: cmd.galleryEvery ?? TRAIN_DEFAULTS.galleryEvery, count: cmd.galleryCount ?? TRAIN_DEFAULTS.galleryCount },
-      weights: { every: cmd.weightsEvery ?? TRAIN_DEFAULTS.weightsEvery, views: weightViews },
+      weights: { every: cmd.weightsEvery ?? TRAIN_DEFAULTS.weightsEvery },
     },
     ctx,
   );

@@ -43,8 +43,14 @@ interface PhaseJacobian {
   readonly layers: { update: LayerUpdate; layer: LayerSpec; x: tf.Tensor; free: tf.Tensor | undefined }[];
 }
 
-/** J at x*, ready for repeated Jᵀg products: one forward iteration, kept. */
-export class FixedPointJacobian {
+/** Jᵀg products of one iteration's map at x*, repeated by the adjoint solver. */
+export interface AdjointOperator {
+  transposeTimes(g: State): State;
+  dispose(): void;
+}
+
+/** J at x* of the layer-wise schedules, ready for repeated Jᵀg products: one forward iteration, kept. */
+export class FixedPointJacobian implements AdjointOperator {
   private readonly phases: PhaseJacobian[] = [];
   private readonly tensors: tf.Tensor[];
 
@@ -95,16 +101,10 @@ export class FixedPointJacobian {
           let gz = activationVjp(layer, this.activated(update, x, input), cot.get(update.layer)!);
           if (free) gz = tf.mul(gz, free);
           if (update.damped !== undefined) gz = tf.mul(update.damped, gz);
+          // Each term sends gᵀ·∂z/∂x back to the layers it reads: up ↔ down for a coupling between layers, W itself
+          // inside one (symmetric weights), an autodiff VJP for nonlinear terms.
           for (const term of update.terms) {
-            const c = this.net.couplings.get(term.coupling)!;
-            if (c.vjpState) {
-              for (const [id, back] of c.vjpState(input, gz)) next.set(id, tf.add(next.get(id)!, back));
-              continue;
-            }
-            const src = next.get(term.from)!;
-            // Adjoint of a linear term: up ↔ down, within is self-adjoint; nonlinear terms give their own VJP.
-            const back = c.vjp ? c.vjp(input.get(term.from)!, gz) : term.direction === 'up' ? c.backward(gz, src.shape) : c.forward(gz, src.shape);
-            next.set(term.from, tf.add(src, back));
+            for (const [id, back] of this.net.couplings.get(term.coupling)!.vjp(update.layer, input, gz)) next.set(id, tf.add(next.get(id)!, back));
           }
         }
         cot = next;

@@ -15,11 +15,12 @@ import type { TrainingMethod } from '../../nodes/config.js';
 import type { BoundNet, Network, State } from '../runtime/network.js';
 import type { Batch } from '../runtime/batch.js';
 import { disposeState, settle, tidyState } from '../runtime/settle.js';
-import { runPhase, type StepContext } from '../runtime/step.js';
+import { runPhase, runUnitwise, unitOrder, type StepContext } from '../runtime/step.js';
 import { makeRng } from '../data/rng.js';
 import { batchLoss } from './loss.js';
 import { unroll } from './unroll.js';
-import { FixedPointJacobian } from './adjoint.js';
+import { FixedPointJacobian, type AdjointOperator } from './adjoint.js';
+import { UnitwiseJacobian } from './unitwise-adjoint.js';
 
 export interface MethodOptions {
   /** T: iterations unrolled, or the most settled before the adjoint. */
@@ -43,10 +44,15 @@ export interface GradientResult {
   readonly adjointSteps: number;
 }
 
-/** Binding happens inside a gradient scope where there is one; the caller disposes the bound net. */
-function context(network: Network, batch: Batch, seed: number, net: BoundNet): StepContext {
+/**
+ * The step context of a run seeded `seed`, with the shuffle its orders are drawn with: one
+ * stream, drawn in the order settle draws it, so an unroll replays the settle of the same
+ * seed (the same dropout masks, phase and unit orders). Binding happens inside a gradient
+ * scope where there is one; the caller disposes the bound net.
+ */
+function context(batch: Batch, seed: number, net: BoundNet): { ctx: StepContext; shuffle: <T>(a: T[]) => T[] } {
   const rng = makeRng(seed);
-  return { net, clamps: batch.clamps, dropout: batch.dropout, nextSeed: () => rng.int(2 ** 31) };
+  return { ctx: { net, clamps: batch.clamps, dropout: batch.dropout, nextSeed: () => rng.int(2 ** 31) }, shuffle: (a) => rng.shuffle(a) };
 }
 
 /** The variables gradients are taken for: stored patterns taken from data are constants. */
@@ -77,17 +83,16 @@ function unrolledGradients(
 ): GradientResult {
   let tStar: number[] = [];
   let iterations = 0;
-  const rng = makeRng(opts.seed + 1);
   let bound: BoundNet | undefined;
   const { value, grads } = tf.variableGrads(() => {
     bound = network.bind();
-    const ctx = context(network, batch, opts.seed, bound);
+    const { ctx, shuffle } = context(batch, opts.seed, bound);
     const s = score();
     const u = unroll(ctx, batch.initial, {
       steps: opts.steps,
       theta: opts.theta,
       freeze: opts.stopAtTStar !== false,
-      shuffle: (a) => rng.shuffle(a),
+      shuffle,
       ...(s.each ? { onIteration: s.each } : {}),
     });
     tStar = u.tStar;
@@ -147,7 +152,7 @@ function scaleExamples(s: State, w: number[]): State {
 export function recurrentBackpropGradients(network: Network, batch: Batch, opts: MethodOptions): GradientResult {
   const plan: Plan = network.plan;
   const bound = network.bind();
-  const ctx = context(network, batch, opts.seed, bound);
+  const { ctx } = context(batch, opts.seed, bound);
   const settled = settle(
     { net: bound, initial: batch.initial, clamps: batch.clamps, dropout: batch.dropout },
     { steps: opts.steps, theta: opts.theta, seed: opts.seed, energy: 'none' },
@@ -166,7 +171,10 @@ export function recurrentBackpropGradients(network: Network, batch: Batch, opts:
   const g0: State = new Map(ids.map((id) => [id, scored.includes(id) ? g0list[scored.indexOf(id)] : tf.zerosLike(xStar.get(id)!)]));
   const g0norm = normPerExample(g0);
 
-  const J = new FixedPointJacobian(bound, ctx, xStar);
+  // The map that ran: on an asynchronous plan, unit steps in one seeded order (the fixed point is every order's).
+  const [unitPhase] = plan.phases;
+  const order = plan.unitwise && unitPhase ? unitOrder(unitPhase, bound, (a) => makeRng(opts.seed + 2).shuffle(a)) : undefined;
+  const J: AdjointOperator = order ? new UnitwiseJacobian(bound, ctx, xStar, unitPhase, order) : new FixedPointJacobian(bound, ctx, xStar);
   let g: State = new Map(ids.map((id) => [id, tf.clone(g0.get(id)!)]));
   const done = new Array<boolean>(size).fill(false);
   const diverged = new Array<boolean>(size).fill(false);
@@ -210,9 +218,10 @@ export function recurrentBackpropGradients(network: Network, batch: Batch, opts:
   let projector: BoundNet | undefined;
   const { value: projected, grads } = tf.variableGrads(() => {
     projector = network.bind();
-    const fctx = { ...context(network, batch, opts.seed, projector), dropout: new Map<string, number>() };
+    const fctx = { ...context(batch, opts.seed, projector).ctx, dropout: new Map<string, number>() };
     let s: State = xStar;
-    for (const phase of plan.phases) s = runPhase(fctx, phase, s);
+    if (order) s = runUnitwise(fctx, unitPhase, s, order);
+    else for (const phase of plan.phases) s = runPhase(fctx, phase, s);
     let total: tf.Tensor = tf.scalar(0);
     for (const [id, gb] of gBar) if (s.get(id) !== xStar.get(id)) total = tf.add(total, tf.sum(tf.mul(s.get(id)!, gb)));
     return total as tf.Scalar;

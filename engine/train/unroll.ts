@@ -6,7 +6,7 @@
  */
 import { tf } from '../tf.js';
 import type { State } from '../runtime/network.js';
-import { runPhase, type StepContext } from '../runtime/step.js';
+import { runScheduled, type StepContext } from '../runtime/step.js';
 import { changePerExample } from '../runtime/settle.js';
 
 export interface UnrollOptions {
@@ -17,6 +17,7 @@ export interface UnrollOptions {
   readonly freeze?: boolean;
   /** Called with the state after each iteration and which examples were still moving into it. */
   readonly onIteration?: (state: State, active: number[], iteration: number) => void;
+  /** Draws phase orders (order: shuffled) and unit orders (asynchronous plans). */
   readonly shuffle?: <T>(a: T[]) => T[];
 }
 
@@ -39,12 +40,13 @@ export function unroll(ctx: StepContext, initial: State, opts: UnrollOptions): U
   let state = initial;
   const batch = initial.values().next().value!.shape[0];
   const tStar = new Array<number>(batch).fill(-1);
+  const shuffle = opts.shuffle ?? (<T>(a: T[]) => a);
   let iterations = 0;
   for (let i = 1; i <= opts.steps; i++) {
     const active = tStar.map((t) => (t < 0 ? 1 : 0));
-    const phases = plan.order === 'shuffled' && opts.shuffle ? opts.shuffle([...plan.phases]) : plan.phases;
+    const phases = plan.order === 'shuffled' ? shuffle([...plan.phases]) : plan.phases;
     let next = state;
-    for (const phase of phases) next = runPhase(ctx, phase, next);
+    for (const phase of phases) next = runScheduled(ctx, phase, next, shuffle);
     if (opts.freeze !== false && active.some((a) => a === 0)) {
       const keep = tf.tensor1d(active);
       const frozen: State = new Map();

@@ -1,6 +1,6 @@
 /** Attention blocks as attractor terms on token layers (DESIGN §4). */
 import { z, positive, positiveInt } from '../schema.js';
-import { defineKind, layerIn } from '../kind.js';
+import { defineKind, layerIn, summaryOf } from '../kind.js';
 
 const count = (what: string) => z.number().int({ error: `expected ${what}` }).min(0, { error: `expected ${what}` });
 
@@ -51,6 +51,7 @@ export const selfAttentionKind = defineKind({
   inputs: [layerIn('layer', 'tokens', 'the token layer (or a vector/grid seen as one token)')],
   outputs: [],
   params: selfAttentionParams,
+  summary: (p) => summaryOf(`${p.heads} head${p.heads === 1 ? '' : 's'}`, `β ${p.beta}`, p.mask.kind),
 });
 
 export const hopfieldMemoryParams = z
@@ -74,6 +75,7 @@ export const hopfieldMemoryKind = defineKind({
   ],
   outputs: [],
   params: hopfieldMemoryParams,
+  summary: (p) => summaryOf(`${p.patterns} patterns`, `β ${p.beta}`, p.source === 'dataset' && 'from data'),
 });
 
 export const crossAttentionParams = z
@@ -97,4 +99,5 @@ export const crossAttentionKind = defineKind({
   ],
   outputs: [],
   params: crossAttentionParams,
+  summary: (p) => summaryOf(`${p.heads} head${p.heads === 1 ? '' : 's'}`, `β ${p.beta}`, p.mask.kind),
 });

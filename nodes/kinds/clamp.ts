@@ -1,5 +1,5 @@
 import { z, fraction, positiveInt } from '../schema.js';
-import { defineKind, layerIn } from '../kind.js';
+import { defineKind, layerIn, summaryOf } from '../kind.js';
 
 const idx = z.number().int({ error: 'expected a unit index (integer ≥ 0)' }).min(0, { error: 'expected a unit index (integer ≥ 0)' });
 
@@ -70,4 +70,5 @@ export const clampKind = defineKind({
   ],
   outputs: [],
   params: clampParams,
+  summary: (p) => summaryOf(p.mask.kind, !p.hold && 'start only'),
 });

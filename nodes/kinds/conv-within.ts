@@ -1,5 +1,5 @@
 import { z, oddKernel, weightInit, selfConnections } from '../schema.js';
-import { defineKind, layerIn } from '../kind.js';
+import { defineKind, initSummary, layerIn, summaryOf } from '../kind.js';
 
 export const convWithinParams = z
   .object({
@@ -17,4 +17,5 @@ export const convWithinKind = defineKind({
   inputs: [layerIn('layer', 'layer', 'the grid layer coupled to itself', ['grid'])],
   outputs: [],
   params: convWithinParams,
+  summary: (p) => summaryOf(`k=${p.kernel}`, initSummary(p.init)),
 });

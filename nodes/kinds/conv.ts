@@ -1,5 +1,5 @@
 import { z, oddKernel, weightInit } from '../schema.js';
-import { defineKind, layerIn } from '../kind.js';
+import { defineKind, initSummary, layerIn, summaryOf } from '../kind.js';
 
 export const convParams = z
   .object({
@@ -19,4 +19,5 @@ export const convKind = defineKind({
   ],
   outputs: [],
   params: convParams,
+  summary: (p) => summaryOf(`k=${p.kernel}`, initSummary(p.init)),
 });

@@ -1,5 +1,5 @@
 import { z, fraction, positiveInt } from '../schema.js';
-import { defineKind } from '../kind.js';
+import { defineKind, summaryOf } from '../kind.js';
 
 const path = z.string({ error: 'expected a file path' }).min(1, { error: 'expected a file path' });
 const seed = z.number().int({ error: 'expected an integer seed' }).default(0);
@@ -85,4 +85,5 @@ export const datasetKind = defineKind({
     { name: 'labels', label: 'labels', socket: 'data', doc: 'class labels, written one-hot where they feed a layer' },
   ],
   params: datasetParams,
+  summary: (p) => summaryOf(p.source.kind, p.limit !== undefined && `${p.limit} examples`),
 });

@@ -1,5 +1,5 @@
 import { z, weightInit, selfConnections } from '../schema.js';
-import { defineKind, layerIn } from '../kind.js';
+import { defineKind, initSummary, layerIn } from '../kind.js';
 
 export const denseWithinParams = z.object({ init: weightInit(), selfConnections: selfConnections() }).strict();
 
@@ -11,4 +11,5 @@ export const denseWithinKind = defineKind({
   inputs: [layerIn('layer', 'layer', 'the layer coupled to itself')],
   outputs: [],
   params: denseWithinParams,
+  summary: (p) => initSummary(p.init),
 });

@@ -1,5 +1,5 @@
 import { z, weightInit } from '../schema.js';
-import { defineKind, layerIn } from '../kind.js';
+import { defineKind, initSummary, layerIn } from '../kind.js';
 
 export const denseParams = z.object({ init: weightInit() }).strict();
 
@@ -14,4 +14,5 @@ export const denseKind = defineKind({
   ],
   outputs: [],
   params: denseParams,
+  summary: (p) => initSummary(p.init),
 });

@@ -1,6 +1,6 @@
 import { z, finite, positiveInt } from '../schema.js';
-import { layerShapeSchema } from '../shapes.js';
-import { defineKind } from '../kind.js';
+import { compactShape, layerShapeSchema } from '../shapes.js';
+import { defineKind, summaryOf } from '../kind.js';
 
 export const ACTIVATIONS = ['tanh', 'sigmoid', 'sign', 'softmax', 'linear'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
@@ -31,4 +31,5 @@ export const layerKind = defineKind({
   inputs: [],
   outputs: [{ name: 'state', label: 'state', socket: 'layer', doc: "the layer's units, for couplings, clamps, targets and noise" }],
   params: layerParams,
+  summary: (p) => summaryOf(compactShape(p.shape), p.activation, p.role === 'visible' && 'visible'),
 });

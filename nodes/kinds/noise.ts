@@ -1,12 +1,12 @@
 import { z, fraction, finite } from '../schema.js';
-import { defineKind, layerIn } from '../kind.js';
+import { defineKind, layerIn, summaryOf } from '../kind.js';
 
 export const noiseParams = z
   .object({
     init: z
       .enum(['zeros', 'uniform', 'normal'])
       .default('uniform')
-      .describe('initial state of unclamped units: 0, U(−scale, scale) or N(0, scale²)'),
+      .describe('initial state of unclamped units: 0, or f(z) for a random net input z ~ U(−scale, scale) or N(0, scale²), inside the layer\'s range'),
     scale: finite()
       .refine((v) => v >= 0, { error: 'expected a number ≥ 0' })
       .default(0.1)
@@ -29,4 +29,5 @@ export const noiseKind = defineKind({
   inputs: [layerIn('layer', 'layer', 'the layer perturbed')],
   outputs: [],
   params: noiseParams,
+  summary: (p) => summaryOf(`${p.init} ${p.scale}`, p.dropout > 0 && `dropout ${p.dropout}`),
 });

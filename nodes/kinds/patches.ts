@@ -11,4 +11,5 @@ export const patchesKind = defineKind({
   inputs: [layerIn('grid', 'grid', 'the grid layer seen as patch tokens', ['grid'])],
   outputs: [{ name: 'tokens', label: 'tokens', socket: 'layer', doc: 'the grid as (h/p)·(w/p) tokens of p·p·c features' }],
   params: patchesParams,
+  summary: (p) => `${p.size}×${p.size} patches`,
 });

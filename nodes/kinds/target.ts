@@ -1,5 +1,5 @@
 import { z, positive } from '../schema.js';
-import { defineKind, layerIn } from '../kind.js';
+import { defineKind, layerIn, summaryOf } from '../kind.js';
 
 export const targetParams = z
   .object({
@@ -25,4 +25,5 @@ export const targetKind = defineKind({
   ],
   outputs: [],
   params: targetParams,
+  summary: (p) => summaryOf(`loss ${p.loss}`, `×${p.weight}`),
 });

@@ -1,5 +1,5 @@
 import { z, positiveInt } from '../schema.js';
-import { defineKind, layerIn } from '../kind.js';
+import { defineKind, layerIn, summaryOf } from '../kind.js';
 
 export const unpatchParams = z
   .object({
@@ -16,4 +16,5 @@ export const unpatchKind = defineKind({
   inputs: [layerIn('tokens', 'tokens', 'the token layer seen as a grid (n² tokens of p·p·c features)', ['tokens'])],
   outputs: [{ name: 'grid', label: 'grid', socket: 'layer', doc: 'the tokens as a c×(n·p)×(n·p) grid, patch k at row-major position k' }],
   params: unpatchParams,
+  summary: (p) => summaryOf(`${p.size}×${p.size} patches`, `${p.channels} ch`),
 });

@@ -1,6 +1,6 @@
 /** The engine builds and settles every kind in the catalog's explicit list. */
 import { describe, expect, it } from 'vitest';
-import { KINDS, type KindId } from '../../nodes/catalog.js';
+import { KINDS, isCouplingKind, type KindId } from '../../nodes/catalog.js';
 import { compileGraph } from '../../engine/compile/compile.js';
 import { Network } from '../../engine/runtime/network.js';
 import { buildBatch, disposeBatch } from '../../engine/runtime/batch.js';
@@ -69,6 +69,12 @@ describe('the catalog', () => {
       expect(graph.nodes.some((n) => n.kind === kind.id)).toBe(true);
       const { plan, problems } = compileGraph(graph);
       expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+      if (isCouplingKind(kind.id)) {
+        // Every coupling kind reaches the plan: a kind the compiler silently dropped would settle an uncoupled net.
+        const ids = graph.nodes.filter((n) => n.kind === kind.id).map((n) => n.id);
+        const terms = plan!.phases.flatMap((p) => p.updates.flatMap((u) => u.terms));
+        for (const id of ids) expect(terms.some((t) => t.coupling === id), id).toBe(true);
+      }
       const before = tf.memory().numTensors;
       const datasets = await loadPlanDatasets(plan!, '.');
       const net = Network.create(plan!, 1, datasets);

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const eslint = new ESLint({ cwd: root });
+/** Engine folders check imports with typescript-eslint's rule, which can let type-only imports through. */
+const TS_RULE = '@typescript-eslint/no-restricted-imports';
 
 interface Finding {
   ruleId: string | null;
@@ -83,6 +85,7 @@ describe('engine/ imports nodes/ and tfjs, never app/ or UI libraries', () => {
         "import React from 'react';",
         'export const all = [openWindow, React];',
       ].join('\n'),
+      TS_RULE,
     );
     expect(found.map((f) => f.line)).toEqual([1, 2]);
     expect(found[0]!.message).toContain("'../app/main/x.js'");
@@ -99,24 +102,84 @@ describe('engine/ imports nodes/ and tfjs, never app/ or UI libraries', () => {
         "import { utilityProcess } from 'electron';",
         'export const all = [AreaPlugin, utilityProcess];',
       ].join('\n'),
+      TS_RULE,
     );
     expect(found.map((f) => f.line)).toEqual([1, 2]);
     expect(found[1]!.message).toContain('without Electron');
   });
 
-  it('allows nodes/, tfjs and its own files', async () => {
+  it('allows nodes/, tfjs and its own files on the tensor side', async () => {
     const found = await lint(
-      'engine/compile/x.ts',
+      'engine/runtime/x.ts',
       [
         "import type { GraphDoc } from '../../nodes/graph.js';",
         "import * as tf from '@tensorflow/tfjs-core';",
         "import '@tensorflow/tfjs-core/dist/register_all_gradients';",
         "import { tf as ours } from '../tf.js';",
+        "import { compileGraph } from '../compile/compile.js';",
         'export type G = GraphDoc;',
-        'export const all = [tf, ours];',
+        'export const all = [tf, ours, compileGraph];',
       ].join('\n'),
+      TS_RULE,
     );
     expect(found).toEqual([]);
+  });
+});
+
+describe('layers inside engine/', () => {
+  it('compile/ and format/ never load TensorFlow.js or the tensor side: they run in the Electron main process', async () => {
+    const found = await lint(
+      'engine/compile/x.ts',
+      [
+        "import * as tf from '@tensorflow/tfjs-core';",
+        "import { tf as ours } from '../tf.js';",
+        "import { settle } from '../runtime/settle.js';",
+        "import { trainBatch } from '../train/trainer.js';",
+        "import type { Plan } from './plan.js';",
+        'export type P = Plan;',
+        'export const all = [tf, ours, settle, trainBatch];',
+      ].join('\n'),
+      TS_RULE,
+    );
+    expect(found.map((f) => f.line)).toEqual([1, 2, 3, 4]);
+    expect(found[0]!.message).toContain('Electron main process');
+    expect(found[2]!.message).toContain('tensor side');
+  });
+
+  it('couplings/ may name tensor types but never load them', async () => {
+    const values = await lint('engine/couplings/x.ts', "import { product } from '../runtime/products.js';\nexport const p = product;\n", TS_RULE);
+    expect(values).toHaveLength(1);
+    expect(values[0]!.message).toContain('engine/couplings/');
+    const types = await lint(
+      'engine/couplings/x.ts',
+      ["import type * as TensorKit from '../runtime/tensor-kit.js';", "import type { Tensor } from '../tf.js';", 'export type K = typeof TensorKit;', 'export type T = Tensor;'].join('\n'),
+      TS_RULE,
+    );
+    expect(types).toEqual([]);
+  });
+
+  it('protocol/ imports only nodes/ and itself', async () => {
+    const found = await lint('engine/protocol/x.ts', "import type { Plan } from '../compile/plan.js';\nimport type { Problem } from '../../nodes/problems.js';\nexport type P = [Plan, Problem];\n", TS_RULE);
+    expect(found.map((f) => f.line)).toEqual([1]);
+    expect(found[0]!.message).toContain('vocabulary both sides share');
+  });
+
+  it('nothing imports the CLI, the run-protocol server or the benchmark', async () => {
+    const found = await lint(
+      'engine/train/x.ts',
+      [
+        "import { run } from '../cli/main.js';",
+        "import { EngineHost } from '../server/host.js';",
+        "import { gflops } from '../../bench/flops.js';",
+        'export const all = [run, EngineHost, gflops];',
+      ].join('\n'),
+      TS_RULE,
+    );
+    expect(found.map((f) => f.line)).toEqual([1, 2, 3]);
+    expect(found[0]!.message).toContain('engine/cli/');
+    expect(found[2]!.message).toContain('bench/');
+    expect(await lint('engine/server/x.ts', "import { run } from '../cli/main.js';\nexport const r = run;\n", TS_RULE)).toHaveLength(1);
+    expect(await lint('engine/cli/x.ts', "import { EngineHost } from '../server/host.js';\nexport const h = EngineHost;\n", TS_RULE)).toHaveLength(1);
   });
 });
 

@@ -73,6 +73,21 @@ describe('schedules', () => {
     expect(asyncPlan.guarantee.kind).toBe('descent');
   });
 
+  it('a shuffled phase order voids Koiran\'s fixed point or 2-cycle: the iteration map changes every iteration (issue 13)', () => {
+    const g = (order: string) =>
+      graphOf([layer('v', vector(6), { role: 'visible' }), layer('h', vector(6)), between('dense', 'w', 'v', 'h'), within('dense-within', 'r', 'h')], { schedule: 'sequential', order });
+    expect(compileGraph(g('fixed')).plan!.guarantee.kind).toBe('fixed-point-or-2-cycle');
+    const shuffled = compileGraph(g('shuffled')).plan!.guarantee;
+    expect(shuffled.kind).toBe('none');
+    expect(shuffled.reason).toMatch(/order changes every iteration/);
+    // Descent does not depend on the order: every phase descends on its own.
+    const plain = graphOf([layer('v', vector(6), { role: 'visible' }), layer('h', vector(6)), between('dense', 'w', 'v', 'h')], { schedule: 'sequential', order: 'shuffled' });
+    expect(compileGraph(plain).plan!.guarantee.kind).toBe('descent');
+    // One phase has nothing to shuffle.
+    const one = graphOf([layer('x', vector(10), { activation: 'sign', role: 'visible' }), within('dense-within', 'w', 'x')], { schedule: 'chromatic', order: 'shuffled' });
+    expect(compileGraph(one).plan!.guarantee.kind).toBe('fixed-point-or-2-cycle');
+  });
+
   it('linear layers updated in parallel with their couplings have no guarantee', () => {
     const g = graphOf([layer('v', vector(4), { activation: 'linear', role: 'visible' }), layer('h', vector(4)), between('dense', 'w', 'v', 'h')], {
       schedule: 'synchronous',

@@ -5,7 +5,10 @@
  */
 import { expect, it } from 'vitest';
 import { tf } from '../../../engine/tf.js';
-import { flipSwap, symmetricWeights } from '../../../engine/runtime/couplings.js';
+import { flipSwap } from '../../../engine/runtime/products.js';
+import { couplingKind } from '../../../engine/couplings/registry.js';
+import type { CouplingSpec } from '../../../engine/compile/plan.js';
+import * as kit from '../../../engine/runtime/tensor-kit.js';
 import { makeRng } from '../../../engine/data/rng.js';
 import { describeEachBackend } from '../../helpers/backends.js';
 import { compileOrThrow, randomNetwork, randomState } from '../../helpers/nets.js';
@@ -38,17 +41,17 @@ describeEachBackend('couplings', () => {
       const rng = makeRng(1);
       tf.tidy(() => {
         const [x, y] = [randomState(plan, 2, rng), randomState(plan, 2, rng)];
-        if ('lower' in c.spec) {
-          const { lower, upper } = c.spec;
+        const spec = c.spec as CouplingSpec;
+        const ends = couplingKind(spec).reads(spec);
+        if (ends.length === 2) {
+          const [lower, upper] = ends;
           // ⟨x_u, up(y_l)⟩ = ⟨down(x_u), y_l⟩: one symmetric W between the layers.
-          const lhs = dot(x.get(upper)!, c.forward(y.get(lower)!, x.get(upper)!.shape));
-          const rhs = dot(c.backward(x.get(upper)!, y.get(lower)!.shape), y.get(lower)!);
+          const lhs = dot(x.get(upper)!, c.netInput(upper, y));
+          const rhs = dot(c.netInput(lower, x), y.get(lower)!);
           expect(Math.abs(lhs - rhs)).toBeLessThan(1e-5 * (1 + Math.abs(lhs)));
         } else {
-          const a = x.get('a')!;
-          const b = y.get('a')!;
-          const lhs = dot(a, c.forward(b, b.shape));
-          const rhs = dot(b, c.forward(a, a.shape));
+          const lhs = dot(x.get('a')!, c.netInput('a', y));
+          const rhs = dot(y.get('a')!, c.netInput('a', x));
           expect(Math.abs(lhs - rhs)).toBeLessThan(1e-5 * (1 + Math.abs(lhs)));
         }
       });
@@ -77,12 +80,37 @@ describeEachBackend('couplings', () => {
       bound.dispose();
       net.dispose();
     });
+
+    it(`${kind}: the adjoint of every term is its vector–Jacobian product by autodiff`, () => {
+      const plan = compileOrThrow(parts);
+      const net = randomNetwork(plan, 7);
+      const bound = net.bind();
+      const c = bound.couplings.get('c')!;
+      const spec = c.spec as CouplingSpec;
+      const rng = makeRng(4);
+      tf.tidy(() => {
+        const [state, cot] = [randomState(plan, 2, rng), randomState(plan, 2, rng)];
+        for (const into of couplingKind(spec).writes(spec)) {
+          const g = cot.get(into)!;
+          const closed = c.vjp(into, state, g);
+          expect([...closed.keys()].every((from) => couplingKind(spec).reads(spec).includes(from))).toBe(true);
+          for (const [from, mine] of closed) {
+            const auto = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(c.netInput(into, new Map(state).set(from, v)), g)))(state.get(from)!);
+            const err = tf.max(tf.abs(tf.sub(auto, mine))).dataSync()[0];
+            expect(err, `${into} ← ${from}`).toBeLessThan(1e-4 * (1 + tf.max(tf.abs(auto)).dataSync()[0]));
+          }
+        }
+      });
+      bound.dispose();
+      net.dispose();
+    });
   }
 
   it('dense-within: W is exactly symmetric with a non-negative (or zero) diagonal', () => {
     const free = tf.randomNormal([6, 6], 0, 1, 'float32', 11);
     for (const selfConnections of ['nonnegative', 'zero'] as const) {
-      const w = symmetricWeights({ id: 'c', kind: 'dense-within', param: 'c', layer: 'a', selfConnections }, free);
+      const spec: CouplingSpec = { id: 'c', kind: 'dense-within', param: 'c', layer: 'a', selfConnections };
+      const w = couplingKind(spec).view(spec, 'c', free, kit).values;
       const a = w.arraySync() as number[][];
       for (let i = 0; i < 6; i++) {
         for (let j = 0; j < 6; j++) expect(a[i][j]).toBe(a[j][i]);
@@ -98,7 +126,8 @@ describeEachBackend('couplings', () => {
     const k = 5;
     const c = 3;
     const free = tf.randomNormal([k, k, c, c], 0, 1, 'float32', 12);
-    const w = symmetricWeights({ id: 'c', kind: 'conv-within', param: 'c', layer: 'a', kernel: k, selfConnections: 'nonnegative' }, free);
+    const spec: CouplingSpec = { id: 'c', kind: 'conv-within', param: 'c', layer: 'a', kernel: k, selfConnections: 'nonnegative' };
+    const w = couplingKind(spec).view(spec, 'c', free, kit).values;
     const a = w.arraySync() as number[][][][];
     for (let i = 0; i < k; i++)
       for (let j = 0; j < k; j++)

@@ -7,6 +7,7 @@
  */
 import { findKind, type KindId } from '../../../../nodes/catalog.js';
 import type { Category } from '../../../../nodes/kind.js';
+import { compactShape, layerShapeSchema } from '../../../../nodes/shapes.js';
 
 export const NODE_WIDTH = 200;
 export const HEADER_HEIGHT = 26;
@@ -52,65 +53,26 @@ export const CATEGORY_TITLES: Record<Category, string> = {
 
 type Params = Record<string, unknown>;
 
-function record(v: unknown): Params {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Params) : {};
-}
-
 /** `vector[784]`, `grid 1×28×28`, `tokens 16×49`; undefined when the shape is malformed. */
 export function shapeText(shape: unknown): string | undefined {
-  const s = record(shape);
-  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-  switch (s.type) {
-    case 'vector':
-      return n(s.size) !== undefined ? `vector[${n(s.size)}]` : undefined;
-    case 'grid':
-      return [s.channels, s.height, s.width].every((v) => n(v) !== undefined)
-        ? `grid ${s.channels}×${s.height}×${s.width}`
-        : undefined;
-    case 'tokens':
-      return n(s.tokens) !== undefined && n(s.dim) !== undefined ? `tokens ${s.tokens}×${s.dim}` : undefined;
-    default:
-      return undefined;
-  }
+  const parsed = layerShapeSchema.safeParse(shape);
+  return parsed.success ? compactShape(parsed.data) : undefined;
 }
 
 /**
- * The node's key parameters in one line. Params are stored as given (possibly partial or
- * invalid while the user edits), so defaults are filled in where the schema accepts them.
+ * The node's key parameters in one line, as its kind summarises them. Params are stored as
+ * given (possibly partial or invalid while the user edits): defaults fill what is missing,
+ * keys the kind does not know are left out (the Problems panel names them), and a value
+ * that does not parse is named instead of guessed at.
  */
 export function summaryText(kind: KindId, params: Params): string {
   const spec = findKind(kind);
-  const parsed = spec?.params.safeParse(params);
-  const p: Params = parsed?.success ? record(parsed.data) : params;
-  const join = (...parts: (string | undefined | false)[]) => parts.filter(Boolean).join(' · ');
-  switch (kind) {
-    case 'layer':
-      return join(shapeText(p.shape ?? { type: 'vector', size: 100 }) ?? 'shape?', String(p.activation ?? ''), p.role === 'visible' && 'visible');
-    case 'patches':
-      return `${p.size}×${p.size} patches`;
-    case 'unpatch':
-      return join(`${p.size}×${p.size} patches`, `${p.channels} ch`);
-    case 'dense':
-    case 'conv':
-    case 'dense-within':
-    case 'conv-within': {
-      const init = record(p.init);
-      return join(p.kernel !== undefined && `k=${p.kernel}`, `${init.distribution ?? 'normal'} ×${init.gain ?? 1}`);
-    }
-    case 'self-attention':
-    case 'cross-attention':
-      return join(`${p.heads} head${p.heads === 1 ? '' : 's'}`, `β ${p.beta}`, String(record(p.mask).kind ?? ''));
-    case 'hopfield-memory':
-      return join(`${p.patterns} patterns`, `β ${p.beta}`, p.source === 'dataset' && 'from data');
-    case 'clamp':
-      return join(String(record(p.mask).kind ?? '?'), p.hold === false && 'start only');
-    case 'dataset':
-      return join(String(record(p.source).kind ?? '?'), p.limit !== undefined && `${p.limit} examples`);
-    case 'target':
-      return join(`loss ${p.loss}`, `×${p.weight}`);
-    case 'noise':
-      return join(`${p.init} ${p.scale}`, Number(p.dropout) > 0 && `dropout ${p.dropout}`);
-    default:
-      return '';
-  }
+  if (!spec) return '';
+  const first = spec.params.safeParse(params);
+  if (first.success) return spec.summary(first.data);
+  const unknown = new Set(first.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : [])));
+  const parsed = unknown.size > 0 ? spec.params.safeParse(Object.fromEntries(Object.entries(params).filter(([k]) => !unknown.has(k)))) : first;
+  if (parsed.success) return spec.summary(parsed.data);
+  const bad = [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? '')).filter((k) => k !== ''))];
+  return bad.length > 0 ? bad.map((k) => `${k}?`).join(' · ') : 'invalid parameters';
 }

@@ -1,45 +1,32 @@
 /**
- * Weights → protocol data for the dashboards' weight views (layer frames and attention
- * weights are the run driver's, engine/run/). Every array handed out is a fresh copy the
- * event owns, and every intermediate tensor is freed here.
+ * The weights a net uses, ready to draw: each parameter as the net multiplies by it
+ * (symmetrised where its coupling kind's parametrisation says so, with the symmetry error
+ * of weights kept symmetric), shrunk to block means when large. Every array is a fresh
+ * copy the event owns, and every intermediate tensor is freed here.
  */
 import { tf } from '../tf.js';
-import type { CouplingSpec, Plan } from '../compile/plan.js';
-import { flipSwap, symmetricWeights } from '../runtime/couplings.js';
+import type { Plan } from '../compile/plan.js';
+import { couplingKind } from '../couplings/registry.js';
 import type { WeightView } from '../protocol/run.js';
+import * as kit from './tensor-kit.js';
 
 /** Values per weight view above which it is sent as block means (a 784×256 matrix becomes 392×128). */
 export const MAX_WEIGHT_VALUES = 65_536;
 
-/** The weights a net uses (symmetrised where the parametrisation says so), ready to draw. */
 export function weightViews(plan: Plan, params: ReadonlyMap<string, tf.Variable>, limit = MAX_WEIGHT_VALUES): WeightView[] {
   return plan.params.map((p) => {
     const free = params.get(p.name)!;
-    const coupling = plan.couplings.find((c) => c.param === p.name);
-    const kind = coupling?.kind ?? plan.couplings.find((c) => paramsOf(c).includes(p.name))?.kind ?? (p.name === `${p.owner}.b` ? 'bias' : 'param');
-    // The map runs on the free parameter: what is drawn is what the net multiplies by.
-    const used = coupling ? tf.tidy(() => symmetricWeights(coupling, free)) : free;
-    const values = (used.dataSync() as Float32Array).slice();
-    const symmetricError = coupling ? symmetryError(coupling, used) : undefined;
-    if (used !== free) used.dispose();
+    const coupling = plan.couplings.find((c) => couplingKind(c).params(c).includes(p.name));
+    const kind = coupling?.kind ?? (p.name === `${p.owner}.b` ? 'bias' : 'param');
+    const view = coupling ? couplingKind(coupling).view(coupling, p.name, free, kit) : { values: free };
+    const values = (view.values.dataSync() as Float32Array).slice();
+    const symmetricError = view.symmetryError?.dataSync()[0];
+    if (view.values !== free) view.values.dispose();
+    view.symmetryError?.dispose();
     const shape = [...free.shape];
-    const view = blockMean(values, shape, limit, kind === 'conv' || kind === 'conv-within');
-    return { name: p.name, owner: p.owner, kind, shape, ...view, ...(symmetricError !== undefined ? { symmetricError } : {}) };
+    const shrunk = blockMean(values, shape, limit, coupling !== undefined && couplingKind(coupling).kernelTiles === true);
+    return { name: p.name, owner: p.owner, kind, shape, ...shrunk, ...(symmetricError !== undefined ? { symmetricError } : {}) };
   });
-}
-
-function paramsOf(c: CouplingSpec): string[] {
-  const extra = c.kind === 'self-attention' ? [c.keyParam, c.posParam ?? ''] : c.kind === 'cross-attention' ? [c.keyParam] : c.kind === 'hopfield-memory' ? [`${c.id}.q`, `${c.id}.k`] : [];
-  return [c.param, ...extra];
-}
-
-/** max |W − Wᵀ| of a within-layer coupling's weights (its operator must be self-adjoint); undefined for others. */
-function symmetryError(c: CouplingSpec, w: tf.Tensor): number | undefined {
-  if (c.kind !== 'dense-within' && c.kind !== 'conv-within') return undefined;
-  const err = tf.tidy(() => tf.max(tf.abs(tf.sub(w, c.kind === 'dense-within' ? tf.transpose(w) : flipSwap(w)))));
-  const v = err.dataSync()[0];
-  err.dispose();
-  return v;
 }
 
 /**
