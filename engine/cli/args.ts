@@ -4,6 +4,14 @@ import { InputError } from './errors.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** A command's options: those that take a value (`--steps 5`), then switches (`--json`). */
+export function options(withValue: readonly string[], switches: readonly string[] = []): Options {
+  const out: Options = {};
+  for (const name of withValue) out[name] = { type: 'string' };
+  for (const name of switches) out[name] = { type: 'boolean' };
+  return out;
+}
+
 export function parse(argv: string[], options: Options, usage: string): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });

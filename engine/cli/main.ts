@@ -11,31 +11,18 @@ import { trainCommand } from './commands/train.js';
 import { evalCommand } from './commands/eval.js';
 import { gradcheckCommand } from './commands/gradcheck.js';
 import { EXIT, InputError } from './errors.js';
+import { ctrlC } from './interrupt.js';
 import { processIo, type Io } from './io.js';
 
 const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number>; summary: string }> = {
   validate: { run: validateCommand, summary: 'check a graph file: schema, wiring and shapes' },
   compile: { run: compileCommand, summary: 'print the update schedule and its convergence guarantee' },
-  settle: { run: settleCommand, summary: 'settle the network on a batch: energy, max change, t*, 2-cycles' },
-  train: { run: (argv, io) => trainCommand(argv, io, { signal: interrupts() }), summary: 'train the weights (bptt, recurrent-backprop, every-step, hebbian), with checkpoints' },
+  settle: { run: (argv, io) => settleCommand(argv, io, { interrupts: ctrlC }), summary: 'settle the network on a batch: energy, max change, t*, 2-cycles' },
+  train: { run: (argv, io) => trainCommand(argv, io, { interrupts: ctrlC }), summary: 'train the weights (bptt, recurrent-backprop, every-step, hebbian), with checkpoints' },
   eval: { run: evalCommand, summary: 'held-out loss, accuracy, t* and 2-cycles of trained weights' },
   gradcheck: { run: gradcheckCommand, summary: 'compare bptt, recurrent backprop and finite-difference gradients' },
   kinds: { run: kindsCommand, summary: 'list the node kinds with their ports and parameters' },
 };
-
-/**
- * The first Ctrl-C asks a long command to stop at the next safe point (a training batch
- * finishes and is checkpointed); a second one exits at once.
- */
-function interrupts(): AbortSignal {
-  const controller = new AbortController();
-  process.once('SIGINT', () => {
-    controller.abort();
-    process.stderr.write('\nstopping after this batch (Ctrl-C again to quit now)\n');
-    process.once('SIGINT', () => process.exit(EXIT.interrupted));
-  });
-  return controller.signal;
-}
 
 export function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
@@ -58,7 +45,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
   } catch (err) {
     if (err instanceof InputError) {
       io.err(`attractor ${name}: ${err.message}`);
-      err.lines.forEach((l) => io.err(l));
+      err.details.forEach((l) => io.err(l));
       return EXIT.badInput;
     }
     io.err(`attractor ${name}: internal error: ${(err as Error).stack ?? String(err)}`);

@@ -13,14 +13,14 @@
  * only after its tensors are freed and the host is free for the next start.
  */
 import { tf } from '../tf.js';
-import { BACKEND_NAMES, describeBackend, type BackendInfo, type BackendName } from '../backend/select.js';
+import { BACKEND_NAMES, type BackendInfo, type BackendName } from '../backend/select.js';
 import { parseCommand, transferables, type BackendSummary, type RunCommand, type RunEvent, type SettleStart, type TrainStart } from '../protocol/run.js';
-import { RunControl } from './control.js';
-import type { RunContext } from './context.js';
+import { RunControl } from '../run/control.js';
+import { backendSummary, type RunContext } from '../run/context.js';
+import { RunInputError } from '../run/input-error.js';
+import { resolvePath } from '../run/open.js';
 import { listCheckpoints } from './checkpoints.js';
-import { resolvePath, RunFailure } from './open.js';
-import { runSettle } from './settle-run.js';
-import { runTrain } from './train-run.js';
+import { runSettle, runTrain } from './runs.js';
 
 export type SendEvent = (ev: RunEvent, transfer?: ArrayBuffer[]) => void;
 
@@ -46,9 +46,7 @@ export class EngineHost {
     this.baseDir = options.baseDir ?? process.cwd();
     const active = tf.getBackend();
     this.backendName = options.backend?.name ?? ((BACKEND_NAMES as readonly string[]).includes(active) ? (active as BackendName) : 'cpu');
-    this.backend = options.backend
-      ? { name: options.backend.name, detail: options.backend.detail, description: describeBackend(options.backend), skipped: options.backend.skipped }
-      : { name: active, detail: active, description: `backend: ${active}`, skipped: [] };
+    this.backend = options.backend ? backendSummary(options.backend) : { name: active, detail: active, description: `backend: ${active}`, skipped: [] };
   }
 
   /** Validates and acts on one command; never throws (every refusal is a run.error). */
@@ -117,8 +115,8 @@ export class EngineHost {
     }
     const kind = cmd.type === 'settle.start' ? 'settle' : 'train';
     const control = new RunControl(cmd.runId, kind, (ev) => this.emit(ev));
-    const ctx: RunContext = { control, emit: (ev) => this.emit(ev), backend: this.backend, backendName: this.backendName, hostDir: this.baseDir };
-    const work = cmd.type === 'settle.start' ? runSettle(cmd, ctx) : runTrain(cmd, ctx);
+    const ctx: RunContext = { control, emit: (ev) => this.emit(ev), backend: this.backend, backendName: this.backendName };
+    const work = cmd.type === 'settle.start' ? runSettle(cmd, ctx, this.baseDir) : runTrain(cmd, ctx, this.baseDir);
     const done = work.then(
       (closing) => {
         this.active = undefined;
@@ -139,8 +137,8 @@ export class EngineHost {
 }
 
 function failureEvent(cmd: SettleStart | TrainStart, err: unknown): RunEvent {
-  if (err instanceof RunFailure) {
-    return { type: 'run.error', runId: cmd.runId, command: cmd.type, ended: true, message: err.message, ...(err.problems ? { problems: err.problems } : {}) };
+  if (err instanceof RunInputError) {
+    return { type: 'run.error', runId: cmd.runId, command: cmd.type, ended: true, message: err.oneLine, ...(err.problems.length > 0 ? { problems: [...err.problems] } : {}) };
   }
   // Not the user's input: say so, with the engine's own words.
   const message = err instanceof Error ? err.message : String(err);

@@ -12,8 +12,9 @@
  * commands sent before then wait for it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { describeBackend, parseBackendName, startBackend, type BackendInfo } from '../backend/select.js';
+import { parseBackendName, startBackend, type BackendInfo } from '../backend/select.js';
 import { decode, encode, type RunEvent } from '../protocol/run.js';
+import { backendSummary } from '../run/context.js';
 import { EngineHost } from './host.js';
 
 interface Channel {
@@ -80,8 +81,7 @@ async function main(): Promise<void> {
     return;
   }
   const host = new EngineHost((ev, transfer) => ch.post(ev, transfer ?? []), { backend, baseDir: opts.baseDir ?? process.env.ATTRACTOR_BASE_DIR ?? process.cwd() });
-  const summary = { name: backend.name, detail: backend.detail, description: describeBackend(backend), skipped: backend.skipped };
-  ch.post({ type: 'engine.ready', backend: summary }, []);
+  ch.post({ type: 'engine.ready', backend: backendSummary(backend) }, []);
   state.host = host;
   pending.splice(0).forEach((m) => host.handle(m));
 }

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { sidecarDirFor } from '../../train/checkpoint.js';
 import { evaluate, type EvalReport } from '../../train/evaluate.js';
-import { intOption, onePositional, parse } from '../args.js';
+import { intOption, onePositional, options, parse } from '../args.js';
 import { InputError } from '../errors.js';
-import { problemLines } from '../open-graph.js';
-import { describeBackend, openNetwork, openSession } from '../session.js';
+import { describeBackend } from '../../backend/select.js';
+import { openNetwork } from '../../run/weights.js';
+import { openCommandRun, printWarnings } from '../open.js';
 import type { Io } from '../io.js';
 
 const USAGE = 'attractor eval FILE [--weights DIR] [--batch B] [--limit N] [--backend B] [--json]';
@@ -21,27 +22,23 @@ export function formatEval(r: EvalReport): string {
 }
 
 export async function evalCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(
-    argv,
-    { weights: { type: 'string' }, batch: { type: 'string' }, limit: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' } },
-    USAGE,
-  );
+  const { values, positionals } = parse(argv, options(['weights', 'batch', 'limit', 'backend'], ['json']), USAGE);
   const file = onePositional(positionals, 'graph file', USAGE);
-  const session = await openSession(file, {}, values.backend);
-  if (!values.json) problemLines(file, session.warnings).forEach((l) => io.err(l));
+  const { opened, backend } = await openCommandRun(file, {}, values.backend);
+  if (!values.json) printWarnings(io, file, opened.warnings);
   let weights = typeof values.weights === 'string' ? values.weights : undefined;
-  if (!weights && !session.graph.weights) {
+  if (!weights && !opened.graph.weights) {
     const sidecar = sidecarDirFor(file);
     if (!existsSync(sidecar)) throw new InputError(`no weights to evaluate: pass --weights DIR (a folder written by attractor train)\nusage: ${USAGE}`);
     weights = sidecar;
   }
-  const { network, from } = await openNetwork(session, weights, session.plan.settle.seed);
+  const { network, from } = await openNetwork(opened, weights ? { dir: weights, option: '--weights' } : undefined, opened.plan.settle.seed);
   try {
-    const { steps, theta, seed } = session.plan.settle;
-    const r = evaluate(session.plan, network, session.datasets, { batch: intOption(values, 'batch', 1) ?? 100, steps, theta, seed, limit: intOption(values, 'limit', 1) });
-    if (values.json) io.out(JSON.stringify({ file, backend: session.backend.name, weights: from, ...r }));
+    const { steps, theta, seed } = opened.plan.settle;
+    const r = evaluate(opened.plan, network, opened.datasets, { batch: intOption(values, 'batch', 1) ?? 100, steps, theta, seed, limit: intOption(values, 'limit', 1) });
+    if (values.json) io.out(JSON.stringify({ file, backend: backend.name, weights: from, ...r }));
     else {
-      io.out(describeBackend(session.backend));
+      io.out(describeBackend(backend));
       io.out(`${from}`);
       io.out(formatEval(r));
     }

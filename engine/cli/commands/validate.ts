@@ -1,7 +1,9 @@
 import { compileGraph } from '../../compile/compile.js';
 import { onePositional, parse } from '../args.js';
 import { InputError } from '../errors.js';
-import { openGraph, problemLines } from '../open-graph.js';
+import { problemLines } from '../../run/input-error.js';
+import { loadGraph } from '../../run/open.js';
+import { fileSource } from '../open.js';
 import type { Io } from '../io.js';
 
 const USAGE = 'attractor validate FILE [--json]';
@@ -9,7 +11,7 @@ const USAGE = 'attractor validate FILE [--json]';
 export async function validateCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, { json: { type: 'boolean' } }, USAGE);
   const file = onePositional(positionals, 'graph file', USAGE);
-  const graph = await openGraph(file);
+  const { graph } = await loadGraph(fileSource(file));
   const { plan, problems } = compileGraph(graph);
   const errors = problems.filter((p) => p.severity === 'error');
   const warnings = problems.filter((p) => p.severity === 'warning');

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, cliProcess } from '../../helpers/cli.js';
+import { spawnCli } from './spawned.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'attractor-train-'));
 
@@ -122,18 +122,11 @@ describe('attractor train / eval / gradcheck', () => {
     cliProcess('kinds'); // builds the bundle once
     const file = smallGraph('interrupt');
     const out = join(tmp, 'interrupt');
-    const child = spawn(process.execPath, ['bin/attractor.mjs', 'train', file, '--batches', '100000', '--out', out, '--json']);
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    await new Promise<void>((resolve) => {
-      child.stdout.on('data', (d) => {
-        stdout += d;
-        if (stdout.split('\n').length > 3) resolve();
-      });
-    });
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    const run = spawnCli('train', file, '--batches', '100000', '--out', out, '--json');
+    await run.outputShows((stdout) => stdout.split('\n').length > 3);
+    run.child.kill('SIGINT');
+    const code = await run.exit;
+    const stderr = run.stderr();
     expect(code).toBe(130);
     expect(stderr).toMatch(/interrupted after batch (\d+) of 100000; checkpoint in .* \(continue with --resume\)/);
     const at = Number(/interrupted after batch (\d+)/.exec(stderr)![1]);

@@ -1,16 +1,13 @@
 /**
- * Tensors → protocol data for the dashboards: layer frames, attention matrices and weight
- * views. Every array handed out is a fresh copy the event owns (a transport may transfer
- * and detach its buffer; a tensor's own storage must never go that way), and every
- * intermediate tensor is freed here.
+ * State tensors → protocol data: layer frames, single examples, the units that still move
+ * in a 2-cycle. Every array handed out is a fresh copy the event owns (a transport may
+ * transfer and detach its buffer; a tensor's own storage must never go that way), and
+ * every intermediate tensor is freed here.
  */
 import { tf } from '../tf.js';
 import type { Plan } from '../compile/plan.js';
-import type { BoundNet, State } from '../runtime/network.js';
-import type { LayerFrame, OscillatingUnits, SettleAttention } from '../protocol/run.js';
-
-// The weights panel's views live with the couplings they draw.
-export { MAX_WEIGHT_VALUES, blockMean, weightViews } from '../runtime/weight-views.js';
+import type { State } from '../runtime/network.js';
+import type { LayerFrame, OscillatingUnits } from '../protocol/run.js';
 
 /** Oscillating unit indices listed per layer and example. */
 export const MAX_OSCILLATING_UNITS = 4096;
@@ -37,23 +34,6 @@ export function layerFrames(plan: Plan, state: State, examples: number): LayerFr
     const x = state.get(l.id)!;
     return { layerId: l.id, dims: [...l.dims], examples: Math.min(examples, x.shape[0]), data: firstExamples(x, examples) };
   });
-}
-
-/** Every attention block's weights at `state`, as [examples, heads, tokens, keys]. */
-export function attentionEvents(net: BoundNet, state: State, examples: number, runId: string, iter: number): SettleAttention[] {
-  const out: SettleAttention[] = [];
-  for (const [id, c] of net.couplings) {
-    if (!c.attention) continue;
-    const a = tf.tidy(() => c.attention!(state));
-    const [b, ...rest] = a.shape;
-    // A memory has one head: [B, T, P] is [B, 1, T, P].
-    const [heads, tokens, keys] = rest.length === 2 ? [1, rest[0], rest[1]] : rest;
-    const weights = firstExamples(a, examples);
-    a.dispose();
-    const kind = c.spec.kind as SettleAttention['kind'];
-    out.push({ type: 'settle.attention', runId, iter, block: id, kind, examples: Math.min(examples, b), heads, tokens, keys, weights });
-  }
-  return out;
 }
 
 /** Per example in a 2-cycle, the units of each layer that still move (|x_i − x_{i−1}| ≥ θ). */

@@ -1,7 +1,8 @@
 /**
- * Pause, step, resume and cancel for one run. The run's loop calls `gate()` before each
- * unit of work (an iteration when settling, a batch when training); commands only flip
- * flags and wake a waiting gate, so they take effect between units and never inside one.
+ * Pause, step, resume and cancel for one run: the gate of the run driver's loops. A loop
+ * calls `gate()` before each unit of work (an iteration when settling, a batch when
+ * training); the server's commands and the CLI's Ctrl-C only flip flags and wake a waiting
+ * gate, so they take effect between units and never inside one.
  */
 import type { RunEvent } from '../protocol/run.js';
 

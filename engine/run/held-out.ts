@@ -1,7 +1,7 @@
 /**
- * What training shows about held-out data while it runs: an evaluation (loss, accuracy,
- * a t* histogram) and a gallery of completions. Both settle in small batches and yield
- * between them, so a cancel or pause arriving meanwhile is handled within one batch.
+ * What training shows about held-out data: an evaluation (loss, accuracy, t*, a t*
+ * histogram) and a gallery of completions. The evaluation settles in chunks and yields
+ * between them, so a cancel or pause arriving meanwhile is handled within one chunk.
  */
 import type { Plan } from '../compile/plan.js';
 import { layerById } from '../compile/plan.js';
@@ -10,24 +10,24 @@ import type { Network } from '../runtime/network.js';
 import { buildBatch, disposeBatch } from '../runtime/batch.js';
 import { disposeState, settle } from '../runtime/settle.js';
 import { unitRange } from '../runtime/activations.js';
-import { emptyTally, heldOutIndices, scoreChunk, tallySummary } from '../train/evaluate.js';
+import { emptyTally, heldOutIndices, scoreChunk, tallySummary, type EvalReport } from '../train/evaluate.js';
 import type { GalleryItem, TStarHistogram } from '../protocol/run.js';
-import { exampleOf } from './views.js';
+import { exampleOf } from './frames.js';
 import { tick } from './control.js';
 
-/** Examples settled together during an evaluation: small enough to stay responsive between them. */
-const EVAL_BATCH = 50;
 /** About this many histogram bins over 0..steps. */
 const HISTOGRAM_BINS = 20;
 
-export interface HeldOutReport {
-  readonly examples: number;
-  readonly loss: number | null;
-  readonly accuracy: number | null;
-  readonly meanTStar: number | null;
+/** The numbers `attractor eval` gives, and the t* histogram the dashboard draws. */
+export interface HeldOutReport extends EvalReport {
   readonly histogram: TStarHistogram;
-  readonly cycle2: number;
-  readonly ms: number;
+}
+
+export interface HeldOutOptions {
+  /** At most this many held-out examples, the first ones. */
+  readonly limit: number;
+  /** Examples settled together: small enough to stay responsive between chunks; the chunk also seeds its batch. */
+  readonly chunk: number;
 }
 
 /** Fixed bin edges over 0..steps, so histograms of one run compare bin for bin. */
@@ -41,33 +41,38 @@ export function tStarHistogram(tStars: readonly number[], unsettled: number, ste
   return { bins, counts, unsettled };
 }
 
-/** Held-out evaluation as train/evaluate.ts does it, plus the histogram; null when `stop()` turned true. */
+/**
+ * Held-out evaluation as train/evaluate.ts does it (the same numbers for the same chunk),
+ * yielding between chunks; null when `stop()` turned true.
+ */
 export async function evaluateHeldOut(
   plan: Plan,
   network: Network,
   datasets: ReadonlyMap<string, Dataset>,
-  limit: number,
+  options: HeldOutOptions,
   stop: () => boolean,
 ): Promise<HeldOutReport | null> {
   const started = performance.now();
   const { steps, theta, seed } = plan.settle;
-  const indices = heldOutIndices(datasets).slice(0, limit);
+  const indices = heldOutIndices(datasets).slice(0, options.limit);
   const tally = emptyTally();
-  for (let at = 0; at < indices.length; at += EVAL_BATCH) {
+  for (let at = 0; at < indices.length; at += options.chunk) {
     await tick();
     if (stop()) return null;
     // Bound per chunk: the weights may have changed while this yielded.
     const bound = network.bind();
     try {
-      scoreChunk(plan, bound, datasets, indices.slice(at, at + EVAL_BATCH), { steps, theta, seed }, seed + at, tally);
+      scoreChunk(plan, bound, datasets, indices.slice(at, at + options.chunk), { steps, theta, seed }, seed + at, tally);
     } finally {
       bound.dispose();
     }
   }
   return {
     ...tallySummary(plan, tally),
-    histogram: tStarHistogram(tally.tStars, tally.unsettled, steps),
+    maxTStar: tally.tStars.length > 0 ? Math.max(...tally.tStars) : null,
+    unsettled: tally.unsettled,
     ms: performance.now() - started,
+    histogram: tStarHistogram(tally.tStars, tally.unsettled, steps),
   };
 }
 

@@ -1,0 +1,20 @@
+/** Which examples a settle runs on: dataset indices picked by count from the held-out part, or named by position within a part. */
+import type { Dataset } from '../data/dataset.js';
+import { partIndices, pickExamples } from '../runtime/prepare.js';
+import type { ExampleRef } from '../protocol/run.js';
+import { RunInputError } from './input-error.js';
+
+export type ExampleChoice = { readonly count: number } | readonly ExampleRef[];
+
+/** Dataset indices in batch order; without data, 0..n−1 (the batch then starts from noise alone). */
+export function exampleIndices(choice: ExampleChoice, datasets: ReadonlyMap<string, Dataset>, seed: number): number[] {
+  if ('count' in choice) return pickExamples(datasets, choice.count, seed, 'test');
+  const refs = choice;
+  if (datasets.size === 0) return refs.map((e) => e.index);
+  const parts = { train: partIndices(datasets, 'train'), test: partIndices(datasets, 'test') };
+  return refs.map((e, i) => {
+    const pool = parts[e.part];
+    if (e.index >= pool.length) throw new RunInputError(`examples[${i}].index: ${e.index} is past the end of the ${e.part} part (${pool.length} examples: 0 to ${pool.length - 1})`);
+    return pool[e.index];
+  });
+}

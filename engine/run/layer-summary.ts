@@ -1,0 +1,32 @@
+/** What a settled state looks like, layer by layer: mean, range and how many units sit at the ends of their range. */
+import { describeShape } from '../../nodes/shapes.js';
+import type { Plan } from '../compile/plan.js';
+import type { State } from '../runtime/network.js';
+
+export interface LayerSummary {
+  readonly id: string;
+  readonly shape: string;
+  readonly mean: number;
+  readonly min: number;
+  readonly max: number;
+  /** Share of units within 1% of the ends of their range (|x| > 0.99 for tanh and sign). */
+  readonly saturated: number;
+}
+
+export function summarizeLayers(plan: Plan, state: State): LayerSummary[] {
+  return plan.layers.map((l) => {
+    const v = state.get(l.id)!.dataSync();
+    let sum = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    let sat = 0;
+    const symmetric = l.activation === 'tanh' || l.activation === 'sign';
+    for (const x of v) {
+      sum += x;
+      if (x < min) min = x;
+      if (x > max) max = x;
+      if (symmetric ? Math.abs(x) > 0.99 : x < 0.01 || x > 0.99) sat++;
+    }
+    return { id: l.id, shape: describeShape(l.shape), mean: sum / v.length, min, max, saturated: sat / v.length };
+  });
+}

@@ -1,0 +1,203 @@
+/**
+ * A settle run: the examples picked, the weights opened, the batch built, then the
+ * runtime's settle loop driven one iteration at a time with the gate in between, so every
+ * iteration streams out as it happens and pause, step and cancel act between iterations.
+ * Under a `descent` guarantee every rise of an example's energy is recorded. Every tensor
+ * is freed before the outcome is returned.
+ */
+import { tf } from '../tf.js';
+import { summarizePlan } from '../compile/check.js';
+import { buildBatch, disposeBatch, type Batch } from '../runtime/batch.js';
+import type { BoundNet, State } from '../runtime/network.js';
+import { partIndices } from '../runtime/prepare.js';
+import { disposeState, type IterationInfo } from '../runtime/settle.js';
+import type { DrawnInput, EnergyRise, OscillatingUnits } from '../protocol/run.js';
+import type { RunContext } from './context.js';
+import { drawnInput } from './drawn-input.js';
+import { EnergyWatch } from './energy-watch.js';
+import { exampleIndices, type ExampleChoice } from './examples.js';
+import { layerFrames, oscillatingUnits } from './frames.js';
+import { attentionEvents } from './attention.js';
+import { RunInputError } from './input-error.js';
+import { iterations } from './iterations.js';
+import { summarizeLayers, type LayerSummary } from './layer-summary.js';
+import type { OpenedRun } from './open.js';
+import { openNetwork, type WeightsChoice } from './weights.js';
+
+/** Which frames (layer states, attention weights) go out while settling. */
+export interface FrameRecording {
+  readonly activations: boolean;
+  readonly attention: boolean;
+  /** At most every this many iterations. */
+  readonly every: number;
+  /** Examples per frame, from the first. */
+  readonly examples: number;
+  /** Frames per second at most; iteration 0, the last one and steps while paused always go out. */
+  readonly maxFps: number;
+}
+
+export interface SettleRequest {
+  readonly examples: ExampleChoice;
+  /** A drawn example for one clamped layer; the run then settles one example (the first picked, which still feeds the other clamps). */
+  readonly input?: DrawnInput;
+  /** Absent: the graph's own weights sidecar, else fresh weights from the seed. */
+  readonly weights?: WeightsChoice;
+  readonly record: FrameRecording;
+  /** Summarise the last state layer by layer (the CLI's "final state"). */
+  readonly summarizeLayers?: boolean;
+}
+
+export interface SettleOutcome {
+  readonly cancelled: boolean;
+  /** Iterations done. */
+  readonly iterations: number;
+  /** Per example, as of the last iteration done. */
+  readonly tStar: (number | null)[];
+  readonly cycle2: boolean[];
+  readonly energyRises: EnergyRise[];
+  readonly finalEnergy: number[];
+  readonly layers: LayerSummary[] | null;
+  /** From the first energy to the last iteration. */
+  readonly ms: number;
+}
+
+export async function settleRun(opened: OpenedRun, request: SettleRequest, ctx: RunContext): Promise<SettleOutcome> {
+  const { plan, datasets } = opened;
+  const { steps, theta, seed } = plan.settle;
+  const drawn = request.input ? drawnInput(plan, request.input) : undefined;
+  const indices = exampleIndices(request.examples, datasets, seed).slice(0, drawn ? 1 : undefined);
+  const { network, from } = await openNetwork(opened, request.weights, seed);
+  let bound: BoundNet | undefined;
+  let batch: Batch | undefined;
+  try {
+    bound = network.bind();
+    try {
+      batch = buildBatch(plan, datasets, indices, seed + 1, drawn);
+    } catch (err) {
+      throw new RunInputError(`${opened.source}: ${(err as Error).message}`);
+    }
+    ctx.emit({
+      type: 'run.started',
+      runId: ctx.control.runId,
+      kind: 'settle',
+      backend: ctx.backend,
+      plan: summarizePlan(plan),
+      warnings: [...opened.warnings],
+      totals: {
+        examples: datasets.size > 0 ? indices : [],
+        steps,
+        theta,
+        seed,
+        weights: from,
+        parts: datasets.size > 0 ? { train: partIndices(datasets, 'train').length, test: partIndices(datasets, 'test').length } : { train: 0, test: 0 },
+        ...(request.input ? { drawnInto: request.input.layer } : {}),
+      },
+    });
+    return await drive(opened, request, ctx, bound, batch);
+  } finally {
+    if (batch) disposeBatch(batch);
+    bound?.dispose();
+    network.dispose();
+  }
+}
+
+async function drive(opened: OpenedRun, request: SettleRequest, ctx: RunContext, bound: BoundNet, batch: Batch): Promise<SettleOutcome> {
+  const { plan } = opened;
+  const { steps, theta, seed } = plan.settle;
+  const runId = ctx.control.runId;
+  const size = batch.size;
+  const started = performance.now();
+  const frame = framer(request.record, ctx, bound);
+
+  const e0 = tf.tidy(() => bound.energy(batch.initial));
+  const watch = new EnergyWatch(plan.guarantee.kind, Array.from(e0.dataSync()));
+  e0.dispose();
+  ctx.emit({ type: 'settle.iteration', runId, iter: 0, energy: [...watch.current], maxChange: [], tStar: watch.current.map(() => null), converged: 0, cycling: 0, energyRose: false });
+  frame(0, batch.initial, true);
+
+  let oscillating: OscillatingUnits[][] = [];
+  let last: IterationInfo | undefined;
+  let cancelled = false;
+  let layers: LayerSummary[] | null = null;
+  const settling = iterations({ net: bound, initial: batch.initial, clamps: batch.clamps, dropout: batch.dropout }, { steps, theta, seed });
+  const isLast = (info: IterationInfo) => info.converged + info.cycling === size || info.iteration >= steps;
+  try {
+    for (;;) {
+      // After the last iteration the settle only hands over its final state: no gate, no pause there.
+      const gate = last && isLast(last) ? 'run' : await ctx.control.gate();
+      if (gate === 'cancel') {
+        cancelled = true;
+        if (request.summarizeLayers) layers = summarizeLayers(plan, last?.state ?? batch.initial);
+        break;
+      }
+      const next = await settling.next();
+      if (next.done) {
+        if (request.summarizeLayers) layers = summarizeLayers(plan, next.state);
+        disposeState(next.state);
+        break;
+      }
+      const info = next.info;
+      ctx.control.position = info.iteration;
+      const energy = info.energy ? [...info.energy] : [];
+      const rose = watch.observe(energy, info.iteration);
+      ctx.emit({
+        type: 'settle.iteration',
+        runId,
+        iter: info.iteration,
+        energy,
+        maxChange: [...info.changes],
+        tStar: info.tStar.map((t) => (t >= 0 ? t : null)),
+        converged: info.converged,
+        cycling: info.cycling,
+        energyRose: rose,
+      });
+      if (isLast(info) && info.cycling > 0) oscillating = oscillatingUnits(plan, info.state, info.previous, info.cycle2, theta);
+      frame(info.iteration, info.state, gate === 'step' || isLast(info));
+      last = info;
+    }
+  } finally {
+    settling.close();
+  }
+
+  const tStar = last ? last.tStar.map((t) => (t >= 0 ? t : null)) : watch.current.map(() => null);
+  const cycle2 = last ? [...last.cycle2] : watch.current.map(() => false);
+  const outcome: SettleOutcome = {
+    cancelled,
+    iterations: last?.iteration ?? 0,
+    tStar,
+    cycle2,
+    energyRises: watch.rises,
+    finalEnergy: [...watch.current],
+    layers,
+    ms: performance.now() - started,
+  };
+  if (cancelled) return outcome;
+  ctx.emit({
+    type: 'settle.done',
+    runId,
+    iterations: outcome.iterations,
+    tStar,
+    cycle2,
+    cycle2Units: cycle2.map((c, b) => (c ? (oscillating[b] ?? []) : [])),
+    guarantee: plan.guarantee.kind,
+    energyRose: watch.rises.length > 0,
+    energyRises: watch.rises,
+    finalEnergy: outcome.finalEnergy,
+  });
+  return outcome;
+}
+
+/** Sends frames as `record` asks: every `every` iterations, at most `maxFps` a second, forced ones always. */
+function framer(record: FrameRecording, ctx: RunContext, bound: BoundNet): (iter: number, state: State, force: boolean) => void {
+  const minGap = 1000 / record.maxFps;
+  let lastFrame = -Infinity;
+  return (iter, state, force) => {
+    if (!record.activations && !record.attention) return;
+    const now = performance.now();
+    if (!force && (iter % record.every !== 0 || now - lastFrame < minGap)) return;
+    lastFrame = now;
+    const runId = ctx.control.runId;
+    if (record.activations) ctx.emit({ type: 'settle.frame', runId, iter, layers: layerFrames(bound.plan, state, record.examples) });
+    if (record.attention) attentionEvents(bound, state, record.examples, runId, iter).forEach((ev) => ctx.emit(ev));
+  };
+}

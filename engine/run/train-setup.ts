@@ -1,0 +1,75 @@
+/**
+ * Everything a training run settles before its first batch: the training config (the
+ * graph's, with the run's overrides), the checks that say there is something to train,
+ * the checkpoint folder that must not be silently overwritten, and how many gradient
+ * workers to start. Failures are RunInputErrors in the words of the caller's options.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { TrainingConfig, TrainingMethod } from '../../nodes/config.js';
+import type { BackendName } from '../backend/select.js';
+import type { Plan } from '../compile/plan.js';
+import { MANIFEST_FILE } from '../train/checkpoint.js';
+import { RunInputError } from './input-error.js';
+
+/** What a run may change of the graph's training section. */
+export interface TrainOverrides {
+  readonly method?: TrainingMethod;
+  readonly batch?: number;
+  readonly steps?: number;
+  readonly seed?: number;
+  /** At most one of epochs and batches; the one given replaces the graph's choice. */
+  readonly epochs?: number;
+  readonly batches?: number;
+  readonly lr?: number;
+}
+
+/** How the caller's messages name its options: the CLI's flags, the protocol's fields. */
+export interface OptionWords {
+  /** How to take smaller batches, e.g. "use --batch". */
+  readonly batch: string;
+  /** How to train further than a checkpoint, e.g. "raise --batches or --epochs". */
+  readonly moreBatches: string;
+  /** What to do about a folder that already holds a checkpoint. */
+  readonly occupied: string;
+}
+
+export function trainingConfig(base: TrainingConfig, o: TrainOverrides): TrainingConfig {
+  return {
+    ...base,
+    method: o.method ?? base.method,
+    batch: o.batch ?? base.batch,
+    steps: o.steps ?? base.steps,
+    seed: o.seed ?? base.seed,
+    epochs: o.epochs ?? (o.batches !== undefined ? undefined : base.epochs),
+    batches: o.batches ?? (o.epochs !== undefined ? undefined : base.batches),
+    optimizer: o.lr !== undefined ? { ...base.optimizer, lr: o.lr } : base.optimizer,
+  };
+}
+
+/** Refuses a run with nothing to train, or too little data for one batch. */
+export function checkTrainable(plan: Plan, config: TrainingConfig, trainExamples: number, source: string, words: OptionWords): void {
+  if (config.method === 'hebbian') return;
+  if (plan.targets.length === 0) throw new RunInputError(`${source}: nothing to train: the graph has no target node`);
+  if (plan.params.every((p) => p.trainable === false)) throw new RunInputError(`${source}: nothing to train: every parameter is fixed (patterns taken from data)`);
+  if (trainExamples < config.batch) {
+    throw new RunInputError(`${source}: the training data has ${trainExamples} examples, fewer than a batch of ${config.batch} (${words.batch})`);
+  }
+}
+
+/** A fresh run must not write over a checkpoint it was not told to continue or replace. */
+export function checkFolderFree(dir: string, resuming: boolean, overwrite: boolean, words: OptionWords): void {
+  if (!resuming && !overwrite && existsSync(join(dir, MANIFEST_FILE))) throw new RunInputError(`${dir} already holds a checkpoint: ${words.occupied}`);
+}
+
+/**
+ * Gradient workers besides this thread. auto: one per extra core on the wasm and cpu
+ * backends when the batch gives each core at least 8 examples; none on tensorflow (the GPU
+ * parallelises inside), and none for hebbian storage.
+ */
+export function workerCount(asked: number | 'auto', backend: BackendName, config: TrainingConfig): number {
+  if (asked !== 'auto') return asked;
+  if (backend === 'tensorflow' || config.method === 'hebbian') return 0;
+  return Math.max(0, Math.min(availableParallelism() - 1, Math.floor(config.batch / 8) - 1));
+}

@@ -1,0 +1,88 @@
+/**
+ * Settle and train runs for the run protocol: a start command becomes a request to the
+ * run driver (engine/run/), whose events go straight to the client; the driver's outcome
+ * becomes the events that close the run, sent once every tensor is freed. Paths in a
+ * command resolve against the server's folder, then the graph's.
+ */
+import type { RunEvent, SettleStart, TrainStart } from '../protocol/run.js';
+import { sidecarDirFor } from '../train/checkpoint.js';
+import type { RunContext } from '../run/context.js';
+import { openRun, resolvePath, type GraphSource } from '../run/open.js';
+import { settleRun } from '../run/settle-run.js';
+import { trainRun, type TrainOutcome } from '../run/train-run.js';
+import type { OptionWords } from '../run/train-setup.js';
+
+export const TRAIN_DEFAULTS = { evalEvery: 50, evalLimit: 200, galleryEvery: 25, galleryCount: 4, weightsEvery: 25 } as const;
+const DEFAULT_FPS = 30;
+/** Held-out examples settled together between two looks at the gate. */
+const EVAL_CHUNK = 50;
+
+/** The protocol's names for what a train.start may set. */
+const WORDS: OptionWords = {
+  batch: 'batch',
+  moreBatches: 'raise batches',
+  occupied: 'continue it (resumeFrom), train into another folder (checkpointDir), or replace it (overwrite: true)',
+};
+
+function graphSource(cmd: SettleStart | TrainStart, hostDir: string): GraphSource {
+  return { document: cmd.graph, path: cmd.graphPath === null ? null : resolvePath(hostDir, cmd.graphPath), fallbackDir: hostDir };
+}
+
+export async function runSettle(cmd: SettleStart, ctx: RunContext, hostDir: string): Promise<RunEvent[]> {
+  const opened = await openRun(graphSource(cmd, hostDir), cmd.overrides ?? {});
+  const { record } = cmd;
+  const o = await settleRun(
+    opened,
+    {
+      examples: cmd.examples,
+      input: cmd.input,
+      weights: cmd.weights ? { dir: resolvePath(opened.baseDir, cmd.weights), option: 'weights' } : undefined,
+      record: { activations: record.activations, attention: record.attention, every: record.every ?? 1, examples: record.examples ?? 1, maxFps: record.maxFps ?? DEFAULT_FPS },
+    },
+    ctx,
+  );
+  const runId = cmd.runId;
+  if (o.cancelled) return [{ type: 'run.cancelled', runId, at: o.iterations }];
+  const converged = o.tStar.filter((t) => t !== null).length;
+  return [{ type: 'run.done', runId, summary: { kind: 'settle', iterations: o.iterations, converged, cycling: o.cycle2.filter(Boolean).length, ms: o.ms } }];
+}
+
+export async function runTrain(cmd: TrainStart, ctx: RunContext, hostDir: string): Promise<RunEvent[]> {
+  const opened = await openRun(graphSource(cmd, hostDir));
+  const resumeFrom = cmd.resumeFrom ? resolvePath(opened.baseDir, cmd.resumeFrom) : null;
+  const checkpointDir = cmd.checkpointDir ? resolvePath(opened.baseDir, cmd.checkpointDir) : (resumeFrom ?? sidecarDirFor(opened.graphPath!));
+  const o = await trainRun(
+    opened,
+    {
+      overrides: { method: cmd.method, batch: cmd.batch, steps: cmd.steps, seed: cmd.seed, batches: cmd.batches, lr: cmd.lr },
+      checkpointDir,
+      resumeFrom,
+      overwrite: cmd.overwrite ?? false,
+      workers: cmd.workers ?? 0,
+      words: WORDS,
+      evaluation: { every: cmd.evalEvery ?? TRAIN_DEFAULTS.evalEvery, limit: cmd.evalLimit ?? TRAIN_DEFAULTS.evalLimit, chunk: EVAL_CHUNK },
+      gallery: { every: cmd.galleryEvery ?? TRAIN_DEFAULTS.galleryEvery, count: cmd.galleryCount ?? TRAIN_DEFAULTS.galleryCount },
+      weights: { every: cmd.weightsEvery ?? TRAIN_DEFAULTS.weightsEvery },
+    },
+    ctx,
+  );
+  return [closing(cmd, o)];
+}
+
+function closing(cmd: TrainStart, o: TrainOutcome): RunEvent {
+  const runId = cmd.runId;
+  switch (o.status) {
+    case 'cancelled':
+      return { type: 'run.cancelled', runId, at: o.at, checkpoint: o.checkpoint };
+    case 'stopped': {
+      const kept = o.checkpointWritten ? `the last good checkpoint is in ${o.checkpoint}` : 'no checkpoint was written yet';
+      return { type: 'run.error', runId, command: cmd.type, ended: true, message: `training stopped: ${o.reason}; ${kept}` };
+    }
+    case 'done':
+      return {
+        type: 'run.done',
+        runId,
+        summary: { kind: 'train', steps: o.steps, lastLoss: o.lastLoss, ...o.totals, checkpoint: o.checkpoint, heldOutLoss: o.heldOut.loss, ms: o.ms },
+      };
+  }
+}
