@@ -259,6 +259,20 @@ export default defineConfig(
   { files: ['app/web/**'], rules: { 'no-restricted-imports': hostLayer } },
 
   {
+    // DESIGN §6, "loops are device-friendly": a synchronous read stalls a GPU backend (and
+    // throws on tfjs-webgpu in Node). The engine reads through runtime/readback.ts, async.
+    files: ['engine/**', 'bench/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['dataSync', 'arraySync', 'bufferSync'].map((property) => ({
+          property,
+          message: `${property}() is a synchronous read: it stalls a GPU backend and throws on tfjs-webgpu in Node. Keep values on the device and read them in batches with readValues() (engine/runtime/readback.ts).`,
+        })),
+      ],
+    },
+  },
+  {
     // The catalog and the engine handle untrusted files and tensors: `any`
     // switches the type checker off exactly where it matters. Use `unknown`
     // and narrow.

@@ -140,10 +140,10 @@ async function runExample(
   report.steps = ex.training.steps;
   report.gflopPerIteration = flopsPerIteration(ex.plan, ex.training.batch) / 1e9;
 
-  report.quality.untrained = await step(report, 'held-out MSE of the untrained net', () => {
+  report.quality.untrained = await step(report, 'held-out MSE of the untrained net', async () => {
     const net = Network.create(ex.plan, ex.training.seed);
     try {
-      return heldOutQuality(ex, net);
+      return await heldOutQuality(ex, net);
     } finally {
       net.dispose();
     }

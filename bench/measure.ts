@@ -48,11 +48,11 @@ export interface PeakMemory {
 }
 
 /** Peak tensor memory of `fn` (tf.profile), with its result. */
-export async function peakMemoryOf<R>(fn: () => R): Promise<{ memory: PeakMemory; result: R }> {
+export async function peakMemoryOf<R>(fn: () => Promise<R>): Promise<{ memory: PeakMemory; result: R }> {
   const baseBytes = tf.memory().numBytes;
   let result: R | undefined;
-  const info = await tf.profile(() => {
-    result = fn();
+  const info = await tf.profile(async () => {
+    result = await fn();
   });
   const peak = Number.isFinite(info.peakBytes) ? info.peakBytes : baseBytes;
   return { memory: { peakBytes: peak, baseBytes, runBytes: Math.max(0, peak - baseBytes) }, result: result as R };

@@ -110,7 +110,7 @@ export async function benchTraining(
         batches = step + 1;
         break;
       }
-      const r = trainBatch(input, step);
+      const r = await trainBatch(input, step);
       reports.push(r);
       onBatch?.(r);
     }
@@ -162,7 +162,7 @@ export interface SettleBench {
 }
 
 /** Settles held-out batches without a tape (energy off), `repeats` times after one warmup settle. */
-export function benchSettle(ex: Example, network: Network, repeats: number, batchSize: number, maxSteps = 100): SettleBench {
+export async function benchSettle(ex: Example, network: Network, repeats: number, batchSize: number, maxSteps = 100): Promise<SettleBench> {
   const samples: number[] = [];
   const iterations: number[] = [];
   const tStars: number[] = [];
@@ -175,7 +175,7 @@ export function benchSettle(ex: Example, network: Network, repeats: number, batc
     const batch = buildBatch(ex.plan, ex.datasets, indices, 2000 + r);
     const t0 = performance.now();
     const bound = network.bind();
-    const s = settle(
+    const s = await settle(
       { net: bound, initial: batch.initial, clamps: batch.clamps },
       { steps: maxSteps, theta: ex.theta, seed: r, energy: 'none' },
     );
@@ -212,8 +212,8 @@ export interface Quality {
 }
 
 /** Held-out masked MSE at T (the training T), as the reference's heldout.mse_at_T. */
-export function heldOutQuality(ex: Example, network: Network, limit?: number): Quality {
-  const r = evaluate(ex.plan, network, ex.datasets, { batch: 100, steps: ex.training.steps, theta: ex.theta, seed: 0, limit });
+export async function heldOutQuality(ex: Example, network: Network, limit?: number): Promise<Quality> {
+  const r = await evaluate(ex.plan, network, ex.datasets, { batch: 100, steps: ex.training.steps, theta: ex.theta, seed: 0, limit });
   return { mse: r.loss ?? NaN, examples: r.examples, steps: ex.training.steps, meanTStar: r.meanTStar };
 }
 

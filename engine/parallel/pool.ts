@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { tf } from '../tf.js';
+import { readValues } from '../runtime/readback.js';
 import type { FromWorker, InitMessage, ShardResult, ToWorker } from './messages.js';
 
 /** The bundled worker: next to the CLI bundle, or in dist/ when running from source (tests). */
@@ -69,9 +70,9 @@ export class GradientPool {
   }
 
   /** Shard k (k ≥ 1) goes to worker k − 1; `local` computes shard 0 here meanwhile. */
-  async gradients(step: number, shards: readonly number[][], params: ReadonlyMap<string, tf.Variable>, local: () => ShardResult): Promise<ShardResult[]> {
+  async gradients(step: number, shards: readonly number[][], params: ReadonlyMap<string, tf.Variable>, local: () => Promise<ShardResult>): Promise<ShardResult[]> {
     const values: Record<string, Float32Array> = {};
-    for (const [name, v] of params) values[name] = (v.dataSync() as Float32Array).slice();
+    for (const [name, v] of params) values[name] = await readValues(v);
     const remote = shards.slice(1).map(
       (indices, k) =>
         new Promise<ShardResult>((resolve, reject) => {
@@ -82,7 +83,7 @@ export class GradientPool {
     );
     let mine: ShardResult;
     try {
-      mine = local();
+      mine = await local();
     } catch (err) {
       // Let the workers finish first: an abandoned rejected promise would take the process down.
       await Promise.allSettled(remote);

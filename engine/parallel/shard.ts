@@ -4,6 +4,7 @@
  * so shard k's gradient enters as weight_k / Σ weights with weight_k = its scored units.
  */
 import { tf } from '../tf.js';
+import { readValues } from '../runtime/readback.js';
 import type { Plan } from '../compile/plan.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Network } from '../runtime/network.js';
@@ -17,7 +18,7 @@ export function shardSeed(config: TrainingConfig, step: number, shard: number): 
   return config.seed * 7919 + step * 64 + shard;
 }
 
-export function computeShard(
+export async function computeShard(
   plan: Plan,
   network: Network,
   datasets: ReadonlyMap<string, Dataset>,
@@ -26,17 +27,23 @@ export function computeShard(
   step: number,
   shard: number,
   indices: readonly number[],
-): ShardResult {
+): Promise<ShardResult> {
   const batch = buildBatch(plan, datasets, indices, shardSeed(config, step, shard));
   try {
-    const weightT = tf.tidy(() => tf.addN(batch.targets.map((t) => tf.sum(t.mask))));
-    const weight = batch.targets.length > 0 ? weightT.dataSync()[0] : indices.length;
-    weightT.dispose();
-    const r = gradientsFor(config.method)(network, batch, { steps: config.steps, theta, seed: config.seed + step, adjoint: config.adjoint, stopAtTStar: config.stopAtTStar });
+    const r = await gradientsFor(config.method)(network, batch, { steps: config.steps, theta, seed: config.seed + step, adjoint: config.adjoint, stopAtTStar: config.stopAtTStar });
+    // One read: the shard's weight (its scored units) and every gradient, flattened end to end.
+    const names = [...r.grads.keys()];
+    const values = await readValues(
+      tf.tidy(() => tf.concat([tf.reshape(batch.targets.length > 0 ? tf.addN(batch.targets.map((t) => tf.sum(t.mask))) : tf.scalar(indices.length), [1]), ...names.map((n) => tf.reshape(r.grads.get(n)!, [-1]))])),
+      true,
+    );
+    r.grads.forEach((g) => g.dispose());
+    const weight = values[0];
     const grads: Record<string, Float32Array> = {};
-    for (const [name, g] of r.grads) {
-      grads[name] = g.dataSync() as Float32Array;
-      g.dispose();
+    let at = 1;
+    for (const name of names) {
+      const size = network.params.get(name)!.size;
+      grads[name] = values.slice(at, (at += size));
     }
     return { loss: r.loss, weight, grads, tStar: r.tStar, cycle2: r.cycle2, tossed: r.tossed, iterations: r.iterations, adjointSteps: r.adjointSteps };
   } finally {

@@ -49,7 +49,7 @@ async function handle(msg: ToWorker): Promise<void> {
         tf.tidy(() => v.assign(tf.tensor(values, v.shape)));
       }
       try {
-        const r = computeShard(plan, network, datasets, init.config, init.theta, msg.step, msg.shard, msg.indices);
+        const r = await computeShard(plan, network, datasets, init.config, init.theta, msg.step, msg.shard, msg.indices);
         port.postMessage({ type: 'grad', id: msg.id, ...r } satisfies FromWorker, Object.values(r.grads).map((g) => g.buffer as ArrayBuffer));
       } catch (err) {
         send({ type: 'error', id: msg.id, message: (err as Error).message });

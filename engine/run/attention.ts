@@ -10,7 +10,7 @@ import type { SettleAttention } from '../protocol/run.js';
 import { firstExamples } from './frames.js';
 
 /** Every attention block's weights at `state`, for the first `examples` examples, as [examples, heads, tokens, keys]. */
-export function attentionEvents(net: BoundNet, state: State, examples: number, runId: string, iter: number): SettleAttention[] {
+export async function attentionEvents(net: BoundNet, state: State, examples: number, runId: string, iter: number): Promise<SettleAttention[]> {
   const out: SettleAttention[] = [];
   for (const [id, c] of net.couplings) {
     if (!c.attention) continue;
@@ -18,7 +18,7 @@ export function attentionEvents(net: BoundNet, state: State, examples: number, r
     const [b, ...rest] = a.shape;
     // A memory's weights are [B, T, P]: one head, [B, 1, T, P].
     const [heads, tokens, keys] = rest.length === 2 ? [1, rest[0], rest[1]] : rest;
-    const weights = firstExamples(a, examples);
+    const weights = await firstExamples(a, examples);
     a.dispose();
     const kind = c.spec.kind as SettleAttention['kind'];
     out.push({ type: 'settle.attention', runId, iter, block: id, kind, examples: Math.min(examples, b), heads, tokens, keys, weights });

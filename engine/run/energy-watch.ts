@@ -8,9 +8,6 @@ import type { GuaranteeKind } from '../compile/plan.js';
 import type { EnergyRise } from '../protocol/run.js';
 import { RunInputError } from './input-error.js';
 
-/** A rise larger than this, relative to the energy's size, is real and not float32 rounding. */
-export const RISE_TOLERANCE = 1e-5;
-
 export class EnergyWatch {
   readonly rises: EnergyRise[] = [];
   private last: readonly number[];
@@ -23,21 +20,23 @@ export class EnergyWatch {
     this.last = initial;
   }
 
-  /** Takes the energies after iteration `iter`; true when some example's energy rose under descent. */
-  observe(energy: readonly number[], iter: number): boolean {
+  /**
+   * Takes the energies after iteration `iter` and which rose by more than float32 rounding
+   * explains (the settle loop measures that against the size of the energy's parts:
+   * runtime/convergence.ts); true when some example's energy rose under descent.
+   */
+  observe(energy: readonly number[], rose: readonly boolean[], iter: number): boolean {
     checkFinite(energy, iter);
-    let rose = false;
+    let any = false;
     if (this.guarantee === 'descent') {
       energy.forEach((e, b) => {
-        const before = this.last[b];
-        if (e - before > RISE_TOLERANCE * (1 + Math.abs(before))) {
-          rose = true;
-          this.rises.push({ example: b, iter, from: before, to: e });
-        }
+        if (!rose[b]) return;
+        any = true;
+        this.rises.push({ example: b, iter, from: this.last[b], to: e });
       });
     }
     this.last = energy;
-    return rose;
+    return any;
   }
 
   get current(): readonly number[] {

@@ -8,45 +8,40 @@ import { tf } from '../tf.js';
 import type { Plan } from '../compile/plan.js';
 import type { State } from '../runtime/network.js';
 import type { LayerFrame, OscillatingUnits } from '../protocol/run.js';
+import { readValues } from '../runtime/readback.js';
 
 /** Oscillating unit indices listed per layer and example. */
 export const MAX_OSCILLATING_UNITS = 4096;
 
-/** The first `n` examples of a state tensor, as an owned copy. */
-export function firstExamples(x: tf.Tensor, n: number): Float32Array {
+/** The first `n` examples of a tensor, as an owned copy. */
+export async function firstExamples(x: tf.Tensor, n: number): Promise<Float32Array> {
   const take = Math.min(n, x.shape[0]);
-  const part = take === x.shape[0] ? x : tf.slice(x, 0, take);
-  const data = (part.dataSync() as Float32Array).slice();
-  if (part !== x) part.dispose();
-  return data;
+  return take === x.shape[0] ? (await readValues(x)).slice() : readValues(tf.slice(x, 0, take), true);
 }
 
-/** Example `b` of a state tensor, as an owned copy. */
-export function exampleOf(x: tf.Tensor, b: number): Float32Array {
-  const part = tf.slice(x, b, 1);
-  const data = (part.dataSync() as Float32Array).slice();
-  part.dispose();
-  return data;
+/** Every layer's state for the first `examples` examples: one read. */
+export async function layerFrames(plan: Plan, state: State, examples: number): Promise<LayerFrame[]> {
+  const take = Math.min(examples, state.values().next().value!.shape[0]);
+  const values = await readValues(tf.tidy(() => tf.concat(plan.layers.map((l) => tf.reshape(tf.slice(state.get(l.id)!, 0, take), [-1])))), true);
+  let at = 0;
+  return plan.layers.map((l) => ({ layerId: l.id, dims: [...l.dims], examples: take, data: values.slice(at, (at += take * l.units)) }));
 }
 
-export function layerFrames(plan: Plan, state: State, examples: number): LayerFrame[] {
-  return plan.layers.map((l) => {
-    const x = state.get(l.id)!;
-    return { layerId: l.id, dims: [...l.dims], examples: Math.min(examples, x.shape[0]), data: firstExamples(x, examples) };
-  });
-}
-
-/** Per example in a 2-cycle, the units of each layer that still move (|x_i − x_{i−1}| ≥ θ). */
-export function oscillatingUnits(plan: Plan, state: State, previous: State, cycling: readonly boolean[], theta: number): OscillatingUnits[][] {
+/** Per example in a 2-cycle, the units of each layer that still move (|x_i − x_{i−1}| ≥ θ): one read. */
+export async function oscillatingUnits(plan: Plan, state: State, previous: State, cycling: readonly boolean[], theta: number): Promise<OscillatingUnits[][]> {
+  if (!cycling.some(Boolean)) return cycling.map(() => []);
+  const batch = cycling.length;
+  const moves = await readValues(tf.tidy(() => tf.concat(plan.layers.map((l) => tf.reshape(tf.abs(tf.sub(state.get(l.id)!, previous.get(l.id)!)), [-1])))), true);
+  const offsets: number[] = [];
+  plan.layers.reduce((at, l) => (offsets.push(at), at + batch * l.units), 0);
   return cycling.map((c, b) => {
     if (!c) return [];
-    return plan.layers.flatMap((l) => {
-      const now = exampleOf(state.get(l.id)!, b);
-      const before = exampleOf(previous.get(l.id)!, b);
+    return plan.layers.flatMap((l, k) => {
+      const from = offsets[k] + b * l.units;
       const units: number[] = [];
       let moving = 0;
-      for (let u = 0; u < now.length; u++) {
-        if (Math.abs(now[u] - before[u]) < theta) continue;
+      for (let u = 0; u < l.units; u++) {
+        if (moves[from + u] < theta) continue;
         moving++;
         if (units.length < MAX_OSCILLATING_UNITS) units.push(u);
       }

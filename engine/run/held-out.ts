@@ -3,16 +3,17 @@
  * histogram) and a gallery of completions. The evaluation settles in chunks and yields
  * between them, so a cancel or pause arriving meanwhile is handled within one chunk.
  */
+import { tf } from '../tf.js';
 import type { Plan } from '../compile/plan.js';
+import { readValues } from '../runtime/readback.js';
 import { layerById } from '../compile/plan.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Network } from '../runtime/network.js';
 import { buildBatch, disposeBatch } from '../runtime/batch.js';
 import { disposeState, settle } from '../runtime/settle.js';
 import { unitRange } from '../runtime/activations.js';
-import { emptyTally, heldOutIndices, scoreChunk, tallySummary, type EvalReport } from '../train/evaluate.js';
+import { emptyTally, evalReport, heldOutIndices, scoreChunk, type EvalReport } from '../train/evaluate.js';
 import type { GalleryItem, TStarHistogram } from '../protocol/run.js';
-import { exampleOf } from './frames.js';
 import { tick } from './control.js';
 
 /** About this many histogram bins over 0..steps. */
@@ -62,18 +63,12 @@ export async function evaluateHeldOut(
     // Bound per chunk: the weights may have changed while this yielded.
     const bound = network.bind();
     try {
-      scoreChunk(plan, bound, datasets, indices.slice(at, at + options.chunk), { steps, theta, seed }, seed + at, tally);
+      await scoreChunk(plan, bound, datasets, indices.slice(at, at + options.chunk), { steps, theta, seed }, seed + at, tally);
     } finally {
       bound.dispose();
     }
   }
-  return {
-    ...tallySummary(plan, tally),
-    maxTStar: tally.tStars.length > 0 ? Math.max(...tally.tStars) : null,
-    unsettled: tally.unsettled,
-    ms: performance.now() - started,
-    histogram: tStarHistogram(tally.tStars, tally.unsettled, steps),
-  };
+  return { ...evalReport(plan, tally, started), histogram: tStarHistogram(tally.tStars, tally.unsettled, steps) };
 }
 
 /**
@@ -81,7 +76,7 @@ export async function evaluateHeldOut(
  * weights: per example and per scored layer (targets, else visible layers) the start, the
  * clamp mask, the result and the target.
  */
-export function gallery(plan: Plan, network: Network, datasets: ReadonlyMap<string, Dataset>, count: number): GalleryItem[] {
+export async function gallery(plan: Plan, network: Network, datasets: ReadonlyMap<string, Dataset>, count: number): Promise<GalleryItem[]> {
   const pool = heldOutIndices(datasets);
   const ids = pool.length > 0 ? pool.slice(0, count) : Array.from({ length: count }, (_, i) => i);
   const { steps, theta, seed } = plan.settle;
@@ -89,24 +84,31 @@ export function gallery(plan: Plan, network: Network, datasets: ReadonlyMap<stri
   const bound = network.bind();
   const batch = buildBatch(plan, datasets, ids, seed);
   try {
-    const r = settle({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps, theta, seed, energy: 'none' });
+    const r = await settle({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps, theta, seed, energy: 'none' });
     try {
+      // One read: per scored layer its start, clamp mask, result and target, for every example.
+      const values = await readValues(
+        tf.tidy(() => {
+          const parts = layers.flatMap((id) => {
+            const layer = layerById(plan, id);
+            const zeros = () => tf.zeros([ids.length, ...layer.dims]);
+            return [batch.initial.get(id)!, batch.clamps.get(id)?.mask ?? zeros(), r.state.get(id)!, batch.targets.find((t) => t.layer === id)?.values ?? zeros()];
+          });
+          return tf.concat(parts.map((p) => tf.reshape(tf.broadcastTo(p, [ids.length, ...p.shape.slice(1)]), [-1])));
+        }),
+        true,
+      );
+      let at = 0;
+      const next = (units: number) => values.slice(at, (at += units * ids.length));
+      const byLayer = layers.map((id) => {
+        const layer = layerById(plan, id);
+        return { id, layer, input: next(layer.units), clamped: next(layer.units), result: next(layer.units), target: next(layer.units), scored: batch.targets.some((t) => t.layer === id) };
+      });
       return ids.flatMap((example, b) =>
-        layers.map((id): GalleryItem => {
-          const layer = layerById(plan, id);
+        byLayer.map(({ id, layer, input, clamped, result, target, scored }): GalleryItem => {
           const { lo, hi } = unitRange(layer);
-          const clamp = batch.clamps.get(id);
-          const target = batch.targets.find((t) => t.layer === id);
-          return {
-            example,
-            layerId: id,
-            dims: [...layer.dims],
-            range: [lo, hi],
-            input: exampleOf(batch.initial.get(id)!, b),
-            clamped: clamp ? exampleOf(clamp.mask, b) : new Float32Array(layer.units),
-            result: exampleOf(r.state.get(id)!, b),
-            target: target ? exampleOf(target.values, b) : null,
-          };
+          const one = (all: Float32Array) => all.slice(b * layer.units, (b + 1) * layer.units);
+          return { example, layerId: id, dims: [...layer.dims], range: [lo, hi], input: one(input), clamped: one(clamped), result: one(result), target: scored ? one(target) : null };
         }),
       );
     } finally {

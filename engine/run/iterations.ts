@@ -1,8 +1,7 @@
 /**
- * The one place the run driver touches the runtime's settle loop. The driver sees an
- * asynchronous sequence of iterations and awaits each: when the runtime's loop turns
- * asynchronous with batched readbacks (iteration info arriving k iterations at a time),
- * only this function changes.
+ * The one place the run driver touches the runtime's settle loop: an asynchronous sequence
+ * of iterations, arriving in bursts of the loop's read cadence (one at a time on the CPU
+ * backends, a few at a time on a GPU).
  */
 import type { State } from '../runtime/network.js';
 import { settleIterations, type IterationInfo, type SettleInput } from '../runtime/settle.js';
@@ -17,8 +16,9 @@ export type NextIteration = { readonly done: false; readonly info: IterationInfo
 
 export interface Iterations {
   /**
-   * The next iteration (i ≥ 1), whose `state` and `previous` are borrowed until the next
-   * call; once settling has ended, the final state, which the caller then owns.
+   * The next iteration (i ≥ 1), whose `state` and `previous` (when the burst has them) are
+   * borrowed until the next call; once settling has ended, the final state, which the
+   * caller then owns.
    */
   next(): Promise<NextIteration>;
   /** Abandons the settle (a cancel, a throw): frees every tensor it holds; a no-op once it has ended. */
@@ -29,14 +29,10 @@ export function iterations(input: SettleInput, budget: SettleBudget): Iterations
   const steps = settleIterations(input, { steps: budget.steps, theta: budget.theta, seed: budget.seed });
   return {
     async next() {
-      const r = steps.next();
+      const r = await steps.next();
       return r.done ? { done: true, state: r.value.state } : { done: false, info: r.value };
     },
-    close: () => abandon(steps),
+    // Ending a suspended settle generator runs its own finally, which frees its states.
+    close: () => void steps.return(undefined as never),
   };
-}
-
-/** Ending a suspended settle generator runs its own finally, which frees its states. */
-function abandon(g: Generator<IterationInfo, unknown, void>): void {
-  g.return(undefined);
 }

@@ -1,6 +1,8 @@
 /** What a settled state looks like, layer by layer: mean, range and how many units sit at the ends of their range. */
 import { describeShape } from '../../nodes/shapes.js';
+import { tf } from '../tf.js';
 import type { Plan } from '../compile/plan.js';
+import { readValues } from '../runtime/readback.js';
 import type { State } from '../runtime/network.js';
 
 export interface LayerSummary {
@@ -13,9 +15,11 @@ export interface LayerSummary {
   readonly saturated: number;
 }
 
-export function summarizeLayers(plan: Plan, state: State): LayerSummary[] {
+export async function summarizeLayers(plan: Plan, state: State): Promise<LayerSummary[]> {
+  const all = await readValues(tf.tidy(() => tf.concat(plan.layers.map((l) => tf.reshape(state.get(l.id)!, [-1])))), true);
+  let at = 0;
   return plan.layers.map((l) => {
-    const v = state.get(l.id)!.dataSync();
+    const v = all.subarray(at, (at += state.get(l.id)!.size));
     let sum = 0;
     let min = Infinity;
     let max = -Infinity;

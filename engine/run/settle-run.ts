@@ -10,6 +10,7 @@ import { summarizePlan } from '../compile/check.js';
 import { buildBatch, disposeBatch, type Batch } from '../runtime/batch.js';
 import type { BoundNet, State } from '../runtime/network.js';
 import { partIndices } from '../runtime/prepare.js';
+import { readValues } from '../runtime/readback.js';
 import { disposeState, type IterationInfo } from '../runtime/settle.js';
 import type { DrawnInput, EnergyRise, OscillatingUnits } from '../protocol/run.js';
 import type { RunContext } from './context.js';
@@ -109,11 +110,9 @@ async function drive(opened: OpenedRun, request: SettleRequest, ctx: RunContext,
   const started = performance.now();
   const frame = framer(request.record, ctx, bound);
 
-  const e0 = tf.tidy(() => bound.energy(batch.initial));
-  const watch = new EnergyWatch(plan.guarantee.kind, Array.from(e0.dataSync()));
-  e0.dispose();
+  const watch = new EnergyWatch(plan.guarantee.kind, Array.from(await readValues(tf.tidy(() => bound.energy(batch.initial)), true)));
   ctx.emit({ type: 'settle.iteration', runId, iter: 0, energy: [...watch.current], maxChange: [], tStar: watch.current.map(() => null), converged: 0, cycling: 0, energyRose: false });
-  frame(0, batch.initial, true);
+  await frame(0, batch.initial, true);
 
   let oscillating: OscillatingUnits[][] = [];
   let last: IterationInfo | undefined;
@@ -124,22 +123,23 @@ async function drive(opened: OpenedRun, request: SettleRequest, ctx: RunContext,
   try {
     for (;;) {
       // After the last iteration the settle only hands over its final state: no gate, no pause there.
-      const gate = last && isLast(last) ? 'run' : await ctx.control.gate();
+      // Inside a burst (iterations read together, the state at hand being the burst's last) the gate waits for its end.
+      const gate = last && (isLast(last) || !last.state) ? 'run' : await ctx.control.gate();
       if (gate === 'cancel') {
         cancelled = true;
-        if (request.summarizeLayers) layers = summarizeLayers(plan, last?.state ?? batch.initial);
+        if (request.summarizeLayers) layers = await summarizeLayers(plan, last?.state ?? batch.initial);
         break;
       }
       const next = await settling.next();
       if (next.done) {
-        if (request.summarizeLayers) layers = summarizeLayers(plan, next.state);
+        if (request.summarizeLayers) layers = await summarizeLayers(plan, next.state);
         disposeState(next.state);
         break;
       }
       const info = next.info;
       ctx.control.position = info.iteration;
       const energy = info.energy ? [...info.energy] : [];
-      const rose = watch.observe(energy, info.iteration);
+      const rose = watch.observe(energy, info.rose ?? [], info.iteration);
       ctx.emit({
         type: 'settle.iteration',
         runId,
@@ -151,8 +151,8 @@ async function drive(opened: OpenedRun, request: SettleRequest, ctx: RunContext,
         cycling: info.cycling,
         energyRose: rose,
       });
-      if (isLast(info) && info.cycling > 0) oscillating = oscillatingUnits(plan, info.state, info.previous, info.cycle2, theta);
-      frame(info.iteration, info.state, gate === 'step' || isLast(info));
+      if (isLast(info) && info.cycling > 0 && info.state && info.previous) oscillating = await oscillatingUnits(plan, info.state, info.previous, info.cycle2, theta);
+      if (info.state) await frame(info.iteration, info.state, gate === 'step' || isLast(info));
       last = info;
     }
   } finally {
@@ -188,16 +188,16 @@ async function drive(opened: OpenedRun, request: SettleRequest, ctx: RunContext,
 }
 
 /** Sends frames as `record` asks: every `every` iterations, at most `maxFps` a second, forced ones always. */
-function framer(record: FrameRecording, ctx: RunContext, bound: BoundNet): (iter: number, state: State, force: boolean) => void {
+function framer(record: FrameRecording, ctx: RunContext, bound: BoundNet): (iter: number, state: State, force: boolean) => Promise<void> {
   const minGap = 1000 / record.maxFps;
   let lastFrame = -Infinity;
-  return (iter, state, force) => {
+  return async (iter, state, force) => {
     if (!record.activations && !record.attention) return;
     const now = performance.now();
     if (!force && (iter % record.every !== 0 || now - lastFrame < minGap)) return;
     lastFrame = now;
     const runId = ctx.control.runId;
-    if (record.activations) ctx.emit({ type: 'settle.frame', runId, iter, layers: layerFrames(bound.plan, state, record.examples) });
-    if (record.attention) attentionEvents(bound, state, record.examples, runId, iter).forEach((ev) => ctx.emit(ev));
+    if (record.activations) ctx.emit({ type: 'settle.frame', runId, iter, layers: await layerFrames(bound.plan, state, record.examples) });
+    if (record.attention) (await attentionEvents(bound, state, record.examples, runId, iter)).forEach((ev) => ctx.emit(ev));
   };
 }

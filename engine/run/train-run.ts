@@ -157,17 +157,17 @@ async function loop(t: Training, start: number, total: number, pool: GradientPoo
     request.onBatch?.(last);
     if (done === total) break;
     if (done % config.checkpointEvery === 0) await save(t, done, epoch, loss);
-    if (request.gallery && done % request.gallery.every === 0) showGallery(t, done);
+    if (request.gallery && done % request.gallery.every === 0) await showGallery(t, done);
     if (request.weights && done % request.weights.every === 0 && performance.now() - lastWeights >= WEIGHTS_MIN_GAP_MS) {
       lastWeights = performance.now();
-      showWeights(t, done);
+      await showWeights(t, done);
     }
     if (request.evaluation.every !== undefined && done % request.evaluation.every === 0) await evaluate(t, done);
   }
   const { step, epoch, loss } = last!;
   await save(t, step, epoch, loss);
-  if (request.gallery) showGallery(t, step);
-  if (request.weights) showWeights(t, step);
+  if (request.gallery) await showGallery(t, step);
+  if (request.weights) await showWeights(t, step);
   const heldOut = await evaluate(t, step);
   if (!heldOut) return { status: 'cancelled', at: step, checkpoint: dir };
   return { status: 'done', method: config.method, steps: step, lastLoss: loss, totals, heldOut, stored: null, checkpoint: dir, ms: performance.now() - began };
@@ -187,21 +187,21 @@ async function hebbian(t: Training): Promise<TrainOutcome> {
   const examples = t.train.length;
   started(t, { method: 'hebbian', batches: 1, startStep: 0, batchSize: examples, batchesPerEpoch: 1, trainExamples: examples, heldOutExamples: heldOutIndices(opened.datasets).length, checkpointDir: request.checkpointDir, resumedFrom: null, workers: 0 });
   await save(t, 1, 0, null);
-  if (request.weights) showWeights(t, 1);
+  if (request.weights) await showWeights(t, 1);
   const heldOut = await evaluate(t, 1);
   if (!heldOut) return { status: 'cancelled', at: 1, checkpoint: request.checkpointDir };
   const totals = { tossed: 0, cycle2: 0, unsettled: 0 };
   return { status: 'done', method: 'hebbian', steps: 1, lastLoss: null, totals, heldOut, stored, checkpoint: request.checkpointDir, ms: performance.now() - began };
 }
 
-function showGallery(t: Training, step: number): void {
+async function showGallery(t: Training, step: number): Promise<void> {
   const { opened, ctx } = t;
-  const items = gallery(opened.plan, t.network, opened.datasets, t.request.gallery!.count);
+  const items = await gallery(opened.plan, t.network, opened.datasets, t.request.gallery!.count);
   ctx.emit({ type: 'train.gallery', runId: ctx.control.runId, step, items });
 }
 
-function showWeights(t: Training, step: number): void {
-  t.ctx.emit({ type: 'train.weights', runId: t.ctx.control.runId, step, params: weightViews(t.opened.plan, t.network.params) });
+async function showWeights(t: Training, step: number): Promise<void> {
+  t.ctx.emit({ type: 'train.weights', runId: t.ctx.control.runId, step, params: await weightViews(t.opened.plan, t.network.params) });
 }
 
 /** A held-out evaluation, sent as train.eval; null when a cancel arrived meanwhile. */

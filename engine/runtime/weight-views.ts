@@ -9,22 +9,32 @@ import type { Plan } from '../compile/plan.js';
 import { couplingKind } from '../couplings/registry.js';
 import type { WeightView } from '../protocol/run.js';
 import * as kit from './tensor-kit.js';
+import { readValues } from './readback.js';
 
 /** Values per weight view above which it is sent as block means (a 784×256 matrix becomes 392×128). */
 export const MAX_WEIGHT_VALUES = 65_536;
 
-export function weightViews(plan: Plan, params: ReadonlyMap<string, tf.Variable>, limit = MAX_WEIGHT_VALUES): WeightView[] {
-  return plan.params.map((p) => {
+export async function weightViews(plan: Plan, params: ReadonlyMap<string, tf.Variable>, limit = MAX_WEIGHT_VALUES): Promise<WeightView[]> {
+  const drawn = plan.params.map((p) => {
     const free = params.get(p.name)!;
     const coupling = plan.couplings.find((c) => couplingKind(c).params(c).includes(p.name));
-    const kind = coupling?.kind ?? (p.name === `${p.owner}.b` ? 'bias' : 'param');
     const view = coupling ? couplingKind(coupling).view(coupling, p.name, free, kit) : { values: free };
-    const values = (view.values.dataSync() as Float32Array).slice();
-    const symmetricError = view.symmetryError?.dataSync()[0];
+    return { p, free, coupling, view };
+  });
+  // One read: every parameter as drawn, then the symmetry errors.
+  const all = await readValues(
+    tf.tidy(() => tf.concat([...drawn.map((d) => tf.reshape(d.view.values, [-1])), ...drawn.flatMap((d) => (d.view.symmetryError ? [tf.reshape(d.view.symmetryError, [1])] : []))])),
+    true,
+  );
+  let at = 0;
+  const values = drawn.map((d) => all.slice(at, (at += d.free.size)));
+  return drawn.map(({ p, free, coupling, view }, k) => {
+    const symmetricError = view.symmetryError ? all[at++] : undefined;
     if (view.values !== free) view.values.dispose();
     view.symmetryError?.dispose();
+    const kind = coupling?.kind ?? (p.name === `${p.owner}.b` ? 'bias' : 'param');
     const shape = [...free.shape];
-    const shrunk = blockMean(values, shape, limit, coupling !== undefined && couplingKind(coupling).kernelTiles === true);
+    const shrunk = blockMean(values[k], shape, limit, coupling !== undefined && couplingKind(coupling).kernelTiles === true);
     return { name: p.name, owner: p.owner, kind, shape, ...shrunk, ...(symmetricError !== undefined ? { symmetricError } : {}) };
   });
 }

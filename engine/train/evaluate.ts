@@ -10,6 +10,7 @@ import type { BoundNet, Network } from '../runtime/network.js';
 import { buildBatch, disposeBatch } from '../runtime/batch.js';
 import { disposeState, settle } from '../runtime/settle.js';
 import { exampleLosses } from './loss.js';
+import { readValues } from '../runtime/readback.js';
 import { partIndices } from '../runtime/prepare.js';
 
 export interface EvalReport {
@@ -31,7 +32,6 @@ export interface EvalOptions {
   readonly seed: number;
   /** At most this many held-out examples (all when absent). */
   readonly limit?: number;
-  readonly signal?: AbortSignal;
 }
 
 export function heldOutIndices(datasets: ReadonlyMap<string, Dataset>): number[] {
@@ -52,8 +52,8 @@ export function emptyTally(): EvalTally {
   return { lossSum: 0, correct: 0, scored: 0, tStars: [], unsettled: 0, cycle2: 0 };
 }
 
-/** Settles one chunk of examples (no tape) and adds its losses, label hits and settling statistics to `tally`. */
-export function scoreChunk(
+/** Settles one chunk of examples (no tape) and adds its losses, label hits and settling statistics to `tally`: one read. */
+export async function scoreChunk(
   plan: Plan,
   bound: BoundNet,
   datasets: ReadonlyMap<string, Dataset>,
@@ -61,42 +61,51 @@ export function scoreChunk(
   opts: { readonly steps: number; readonly theta: number; readonly seed: number },
   batchSeed: number,
   tally: EvalTally,
-): void {
+): Promise<void> {
   const batch = buildBatch(plan, datasets, [...ids], batchSeed);
   try {
-    const r = settle({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps: opts.steps, theta: opts.theta, seed: opts.seed, energy: 'none' });
-    exampleLosses(plan, batch.targets, r.state).forEach((l) => (tally.lossSum += l));
-    for (const t of plan.targets.filter((x) => x.data.port === 'labels')) {
-      const hits = tf.tidy(() => {
-        const guess = tf.argMax(tf.reshape(r.state.get(t.layer)!, [ids.length, -1]), 1);
-        const truth = tf.argMax(tf.reshape(batch.targets.find((b) => b.target === t.id)!.values, [ids.length, -1]), 1);
-        return tf.sum(tf.cast(tf.equal(guess, truth), 'int32'));
-      });
-      tally.correct += hits.dataSync()[0];
-      hits.dispose();
+    const r = await settle({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps: opts.steps, theta: opts.theta, seed: opts.seed, energy: 'none' });
+    const labelled = plan.targets.filter((x) => x.data.port === 'labels');
+    const values = await readValues(
+      tf.tidy(() => {
+        const hits = labelled.map((t) => {
+          const guess = tf.argMax(tf.reshape(r.state.get(t.layer)!, [ids.length, -1]), 1);
+          const truth = tf.argMax(tf.reshape(batch.targets.find((b) => b.target === t.id)!.values, [ids.length, -1]), 1);
+          return tf.reshape(tf.sum(tf.cast(tf.equal(guess, truth), 'float32')), [1]);
+        });
+        return tf.concat([exampleLosses(plan, batch.targets, r.state), ...hits]);
+      }),
+      true,
+    );
+    disposeState(r.state);
+    values.subarray(0, ids.length).forEach((l) => (tally.lossSum += l));
+    values.subarray(ids.length).forEach((h) => {
+      tally.correct += h;
       tally.scored += ids.length;
-    }
+    });
     r.tStar.forEach((t) => (t >= 0 ? tally.tStars.push(t) : tally.unsettled++));
     tally.cycle2 += r.cycle2.filter(Boolean).length;
-    disposeState(r.state);
   } finally {
     disposeBatch(batch);
   }
 }
 
-/** The summary numbers both reports share. */
-export function tallySummary(plan: Plan, tally: EvalTally) {
+/** The report of a tally: the numbers `attractor eval` and the dashboards give. */
+export function evalReport(plan: Plan, tally: EvalTally, started: number): EvalReport {
   const n = tally.tStars.length + tally.unsettled;
   return {
     examples: n,
     loss: n > 0 && plan.targets.length > 0 ? tally.lossSum / n : null,
     accuracy: tally.scored > 0 ? tally.correct / tally.scored : null,
     meanTStar: tally.tStars.length > 0 ? tally.tStars.reduce((a, b) => a + b, 0) / tally.tStars.length : null,
+    maxTStar: tally.tStars.length > 0 ? Math.max(...tally.tStars) : null,
+    unsettled: tally.unsettled,
     cycle2: tally.cycle2,
+    ms: performance.now() - started,
   };
 }
 
-export function evaluate(plan: Plan, network: Network, datasets: ReadonlyMap<string, Dataset>, opts: EvalOptions): EvalReport {
+export async function evaluate(plan: Plan, network: Network, datasets: ReadonlyMap<string, Dataset>, opts: EvalOptions): Promise<EvalReport> {
   const started = performance.now();
   const all = heldOutIndices(datasets);
   const indices = opts.limit !== undefined ? all.slice(0, opts.limit) : all;
@@ -104,16 +113,10 @@ export function evaluate(plan: Plan, network: Network, datasets: ReadonlyMap<str
   const tally = emptyTally();
   try {
     for (let at = 0; at < indices.length; at += opts.batch) {
-      if (opts.signal?.aborted) break;
-      scoreChunk(plan, bound, datasets, indices.slice(at, at + opts.batch), opts, opts.seed + at, tally);
+      await scoreChunk(plan, bound, datasets, indices.slice(at, at + opts.batch), opts, opts.seed + at, tally);
     }
   } finally {
     bound.dispose();
   }
-  return {
-    ...tallySummary(plan, tally),
-    maxTStar: tally.tStars.length > 0 ? Math.max(...tally.tStars) : null,
-    unsettled: tally.unsettled,
-    ms: performance.now() - started,
-  };
+  return evalReport(plan, tally, started);
 }

@@ -8,6 +8,7 @@ import type { Batch } from '../runtime/batch.js';
 import { disposeState, settle } from '../runtime/settle.js';
 import { makeRng } from '../data/rng.js';
 import { batchLoss } from './loss.js';
+import { readValues } from '../runtime/readback.js';
 import { bpttGradients, recurrentBackpropGradients, type MethodOptions } from './methods.js';
 
 export interface Coordinate {
@@ -76,30 +77,32 @@ export function sampleCoordinates(network: Network, count: number, seed: number)
 }
 
 /** L(x*(θ)) with x* settled tightly. */
-export function settledLoss(network: Network, batch: Batch, steps: number, theta: number): number {
+export async function settledLoss(network: Network, batch: Batch, steps: number, theta: number): Promise<number> {
   const bound = network.bind();
-  const r = settle({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps, theta, seed: 0, energy: 'none' });
-  const l = batchLoss(network.plan, batch.targets, r.state);
-  const v = l.dataSync()[0];
-  l.dispose();
+  const r = await settle({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps, theta, seed: 0, energy: 'none' });
+  const [loss] = await readValues(batchLoss(network.plan, batch.targets, r.state), true);
   disposeState(r.state);
   bound.dispose();
-  return v;
+  return loss;
 }
 
+/** θ[c] += delta, on the device. */
 function nudge(network: Network, c: Coordinate, delta: number): void {
   const v = network.params.get(c.param)!;
-  const values = v.dataSync().slice();
-  values[c.index] += delta;
-  const t = tf.tensor(values, v.shape);
-  v.assign(t);
-  t.dispose();
+  tf.tidy(() => {
+    const one = tf.buffer([v.size]);
+    one.set(delta, c.index);
+    v.assign(tf.add(v, tf.reshape(one.toTensor(), v.shape)));
+  });
 }
 
-function pick(grads: Map<string, tf.Tensor>, coords: readonly Coordinate[]): number[] {
-  const out = coords.map((c) => grads.get(c.param)!.dataSync()[c.index]);
+async function pick(grads: Map<string, tf.Tensor>, coords: readonly Coordinate[]): Promise<number[]> {
+  const names = [...grads.keys()];
+  const values = await readValues(tf.tidy(() => tf.concat(names.map((n) => tf.reshape(grads.get(n)!, [-1])))), true);
   grads.forEach((g) => g.dispose());
-  return out;
+  const offset = new Map<string, number>();
+  names.reduce((at, n) => (offset.set(n, at), at + grads.get(n)!.size), 0);
+  return coords.map((c) => values[offset.get(c.param)! + c.index]);
 }
 
 export interface GradcheckOptions {
@@ -114,25 +117,26 @@ export interface GradcheckOptions {
   readonly adjoint?: Partial<MethodOptions['adjoint']>;
 }
 
-export function gradcheck(network: Network, batch: Batch, opts: GradcheckOptions = {}): GradcheckReport {
+export async function gradcheck(network: Network, batch: Batch, opts: GradcheckOptions = {}): Promise<GradcheckReport> {
   const longSteps = opts.longSteps ?? GRADCHECK_DEFAULTS.longSteps;
   const theta = opts.theta ?? GRADCHECK_DEFAULTS.theta;
   const epsilon = opts.epsilon ?? GRADCHECK_DEFAULTS.epsilon;
   const coords = sampleCoordinates(network, opts.coordinates ?? GRADCHECK_DEFAULTS.coordinates, opts.seed ?? 0);
   const adjoint = { tolerance: opts.adjoint?.tolerance ?? GRADCHECK_DEFAULTS.adjointTolerance, maxSteps: opts.adjoint?.maxSteps ?? 5000 };
   const method: MethodOptions = { steps: longSteps, theta, seed: 0, adjoint };
-  const bpttResult = bpttGradients(network, batch, method);
-  const bptt = pick(bpttResult.grads, coords);
-  const rbpResult = recurrentBackpropGradients(network, batch, method);
-  const rbp = pick(rbpResult.grads, coords);
-  const fd = coords.map((c) => {
+  const bpttResult = await bpttGradients(network, batch, method);
+  const bptt = await pick(bpttResult.grads, coords);
+  const rbpResult = await recurrentBackpropGradients(network, batch, method);
+  const rbp = await pick(rbpResult.grads, coords);
+  const fd: number[] = [];
+  for (const c of coords) {
     nudge(network, c, epsilon);
-    const plus = settledLoss(network, batch, longSteps, theta);
+    const plus = await settledLoss(network, batch, longSteps, theta);
     nudge(network, c, -2 * epsilon);
-    const minus = settledLoss(network, batch, longSteps, theta);
+    const minus = await settledLoss(network, batch, longSteps, theta);
     nudge(network, c, epsilon);
-    return (plus - minus) / (2 * epsilon);
-  });
+    fd.push((plus - minus) / (2 * epsilon));
+  }
   return {
     coordinates: coords,
     bptt,

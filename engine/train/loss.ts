@@ -51,9 +51,9 @@ export function batchLoss(plan: Plan, targets: readonly TargetBinding[], state: 
   });
 }
 
-/** Per-example loss (each example's own mean over its scored units), for evaluation and t* statistics. */
-export function exampleLosses(plan: Plan, targets: readonly TargetBinding[], state: State): Float32Array {
-  const out = tf.tidy(() => {
+/** Per-example loss (each example's own mean over its scored units) [B], for evaluation and t* statistics; the caller reads it. */
+export function exampleLosses(plan: Plan, targets: readonly TargetBinding[], state: State): tf.Tensor1D {
+  return tf.tidy(() => {
     let total: tf.Tensor | undefined;
     for (const t of targets) {
       const spec = plan.targets.find((s) => s.id === t.target)!;
@@ -61,9 +61,6 @@ export function exampleLosses(plan: Plan, targets: readonly TargetBinding[], sta
       const l = tf.mul(spec.weight, tf.div(sum, tf.maximum(count, 1)));
       total = total ? tf.add(total, l) : l;
     }
-    return total ?? tf.zeros([state.values().next().value!.shape[0]]);
+    return (total ?? tf.zeros([state.values().next().value!.shape[0]])) as tf.Tensor1D;
   });
-  const v = out.dataSync() as Float32Array;
-  out.dispose();
-  return v;
 }

@@ -8,6 +8,7 @@
  * indices seeded by (seed, e), so a resumed run sees exactly the batches it would have.
  */
 import { tf } from '../tf.js';
+import { readValues } from '../runtime/readback.js';
 import type { Plan } from '../compile/plan.js';
 import type { Dataset } from '../data/dataset.js';
 import type { TrainingConfig } from '../../nodes/config.js';
@@ -69,18 +70,17 @@ export function totalBatches(config: TrainingConfig, train: readonly number[]): 
 }
 
 
-function allFinite(grads: ReadonlyMap<string, tf.Tensor>): string | undefined {
-  for (const [name, g] of grads) {
-    const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(g))));
-    const isBad = bad.dataSync()[0] === 1;
-    bad.dispose();
-    if (isBad) return name;
-  }
-  return undefined;
+/** The first gradient with NaN or Inf, by name (one read for all of them). */
+async function firstNonFinite(grads: ReadonlyMap<string, tf.Tensor>): Promise<string | undefined> {
+  const names = [...grads.keys()];
+  if (names.length === 0) return undefined;
+  const finite = await readValues(tf.tidy(() => tf.stack(names.map((n) => tf.cast(tf.all(tf.isFinite(grads.get(n)!)), 'float32')))), true);
+  const bad = finite.findIndex((f) => f === 0);
+  return bad >= 0 ? names[bad] : undefined;
 }
 
 /** One training batch at global step `step`: gradients, checks, optimiser update. */
-export function trainBatch(input: TrainerInput, step: number): BatchReport {
+export async function trainBatch(input: TrainerInput, step: number): Promise<BatchReport> {
   const { plan, network, datasets, config } = input;
   const started = performance.now();
   const train = trainIndices(datasets);
@@ -89,11 +89,11 @@ export function trainBatch(input: TrainerInput, step: number): BatchReport {
   const method = gradientsFor(config.method);
   let r: GradientResult;
   try {
-    r = method(network, batch, { steps: config.steps, theta: input.theta, seed: config.seed + step, adjoint: config.adjoint, stopAtTStar: config.stopAtTStar });
+    r = await method(network, batch, { steps: config.steps, theta: input.theta, seed: config.seed + step, adjoint: config.adjoint, stopAtTStar: config.stopAtTStar });
   } finally {
     disposeBatch(batch);
   }
-  const badGrad = Number.isFinite(r.loss) ? allFinite(r.grads) : 'loss';
+  const badGrad = Number.isFinite(r.loss) ? await firstNonFinite(r.grads) : 'loss';
   if (badGrad) r.grads.forEach((g) => g.dispose());
   return applyAndReport(input, r, badGrad, step, epoch, started);
 }

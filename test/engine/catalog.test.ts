@@ -80,7 +80,7 @@ describe('the catalog', () => {
       const net = Network.create(plan!, 1, datasets);
       const bound = net.bind();
       const batch = buildBatch(plan!, datasets, pickExamples(datasets, 3, 0, 'test'), 2);
-      const r = settle({ net: bound, initial: batch.initial, clamps: batch.clamps, dropout: batch.dropout }, { steps: 5, theta: 1e-3, seed: 0 });
+      const r = await settle({ net: bound, initial: batch.initial, clamps: batch.clamps, dropout: batch.dropout }, { steps: 5, theta: 1e-3, seed: 0 });
       expect(r.iterations).toBeGreaterThan(0);
       expect(r.energy.flat().every(Number.isFinite)).toBe(true);
       disposeState(r.state);

@@ -277,3 +277,15 @@ describe('no `any` in nodes/ and engine/', () => {
     }
   });
 });
+
+describe('the engine never reads the device synchronously', () => {
+  it('rejects dataSync, arraySync and bufferSync with a message that says what to do', async () => {
+    const found = await lint(
+      'engine/train/x.ts',
+      ["import { tf } from '../tf.js';", 'const t = tf.scalar(1);', 'export const a = [t.dataSync(), t.arraySync(), t.bufferSync()];'].join('\n'),
+      'no-restricted-properties',
+    );
+    expect(found.map((f) => f.line)).toEqual([3, 3, 3]);
+    expect(found[0]!.message).toContain('readValues()');
+  });
+});

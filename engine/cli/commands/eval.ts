@@ -35,7 +35,7 @@ export async function evalCommand(argv: string[], io: Io): Promise<number> {
   const { network, from } = await openNetwork(opened, weights ? { dir: weights, option: '--weights' } : undefined, opened.plan.settle.seed);
   try {
     const { steps, theta, seed } = opened.plan.settle;
-    const r = evaluate(opened.plan, network, opened.datasets, { batch: intOption(values, 'batch', 1) ?? 100, steps, theta, seed, limit: intOption(values, 'limit', 1) });
+    const r = await evaluate(opened.plan, network, opened.datasets, { batch: intOption(values, 'batch', 1) ?? 100, steps, theta, seed, limit: intOption(values, 'limit', 1) });
     if (values.json) io.out(JSON.stringify({ file, backend: backend.name, weights: from, ...r }));
     else {
       io.out(describeBackend(backend));

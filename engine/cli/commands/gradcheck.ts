@@ -1,6 +1,6 @@
 import { buildBatch, disposeBatch } from '../../runtime/batch.js';
 import { pickExamples } from '../../runtime/prepare.js';
-import { gradcheck, type Agreement } from '../../train/gradcheck.js';
+import { gradcheck, GRADCHECK_DEFAULTS, type Agreement } from '../../train/gradcheck.js';
 import { intOption, numberOption, onePositional, options, parse } from '../args.js';
 import { InputError } from '../errors.js';
 import { describeBackend } from '../../backend/select.js';
@@ -8,26 +8,32 @@ import { openNetwork } from '../../run/weights.js';
 import { openCommandRun, printWarnings } from '../open.js';
 import type { Io } from '../io.js';
 
-const USAGE = 'attractor gradcheck FILE [--batch B] [--coordinates N] [--steps T] [--epsilon X] [--seed K] [--weights DIR] [--backend B] [--json]';
+const USAGE =
+  'attractor gradcheck FILE [--batch B] [--coordinates N] [--steps T] [--epsilon X] [--theta X] [--adjoint-tolerance X] [--seed K] [--weights DIR] [--backend B] [--json]';
 
 const fmt = (a: Agreement) => `cosine ${a.cosine.toFixed(6)}, max relative error ${a.maxRelError.toExponential(2)}`;
 
 export async function gradcheckCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, options(['batch', 'coordinates', 'steps', 'epsilon', 'seed', 'weights', 'backend'], ['json']), USAGE);
+  const { values, positionals } = parse(argv, options(['batch', 'coordinates', 'steps', 'epsilon', 'theta', 'adjoint-tolerance', 'seed', 'weights', 'backend'], ['json']), USAGE);
   const file = onePositional(positionals, 'graph file', USAGE);
   const { opened, backend } = await openCommandRun(file, {}, values.backend);
   if (!values.json) printWarnings(io, file, opened.warnings);
   if (opened.plan.targets.length === 0) throw new InputError(`${file}: nothing to check: the graph has no target node`);
+  if (opened.plan.params.every((p) => p.trainable === false)) throw new InputError(`${file}: nothing to check: every parameter is fixed (patterns taken from data)`);
   const seed = intOption(values, 'seed', 0) ?? 0;
   const weights = typeof values.weights === 'string' ? { dir: values.weights, option: '--weights' } : undefined;
   const { network, from } = await openNetwork(opened, weights, seed);
   const size = intOption(values, 'batch', 1) ?? 4;
   const batch = buildBatch(opened.plan, opened.datasets, pickExamples(opened.datasets, size, seed, 'train'), seed);
   try {
-    const r = gradcheck(network, batch, {
-      coordinates: intOption(values, 'coordinates', 1) ?? 24,
-      longSteps: intOption(values, 'steps', 1) ?? 2000,
-      epsilon: numberOption(values, 'epsilon', (n) => n > 0, 'a number > 0') ?? 1e-3,
+    const positive = (name: string) => numberOption(values, name, (n) => n > 0, 'a number > 0');
+    const tolerance = positive('adjoint-tolerance');
+    const r = await gradcheck(network, batch, {
+      coordinates: intOption(values, 'coordinates', 1) ?? GRADCHECK_DEFAULTS.coordinates,
+      longSteps: intOption(values, 'steps', 1) ?? GRADCHECK_DEFAULTS.longSteps,
+      epsilon: positive('epsilon') ?? GRADCHECK_DEFAULTS.epsilon,
+      theta: positive('theta') ?? GRADCHECK_DEFAULTS.theta,
+      ...(tolerance !== undefined ? { adjoint: { tolerance } } : {}),
       seed,
     });
     if (values.json) {
@@ -35,11 +41,12 @@ export async function gradcheckCommand(argv: string[], io: Io): Promise<number> 
       return 0;
     }
     io.out(describeBackend(backend));
-    io.out(`${from}; batch of ${size}; ${r.coordinates.length} parameter entries; central differences with ε = ${r.epsilon}`);
+    io.out(`${from}; batch of ${size}; ${r.coordinates.length} parameter entries; central differences with ε = ${r.epsilon}; θ = ${r.theta}, adjoint tolerance ${r.adjointTolerance}`);
     io.out(`  bptt (long T)      vs finite differences: ${fmt(r.bpttVsFd)}`);
     io.out(`  recurrent backprop vs finite differences: ${fmt(r.rbpVsFd)}`);
     io.out(`  bptt               vs recurrent backprop: ${fmt(r.bpttVsRbp)}`);
-    io.out(`  t*: ${r.tStar.map((t) => (t < 0 ? '–' : t)).join(' ')}; tossed ${r.tossed}`);
+    io.out(`  t*: ${r.tStar.map((t) => (t < 0 ? '–' : t)).join(' ')}; tossed ${r.tossed}${r.tossed > 0 ? ` (${r.tossedWhy.notSettled} not settled, ${r.tossedWhy.diverged} adjoint not converged)` : ''}`);
+    r.notes.forEach((n) => io.out(`  note: ${n}`));
     return 0;
   } finally {
     disposeBatch(batch);

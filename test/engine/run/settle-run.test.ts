@@ -10,7 +10,6 @@ import { tf } from '../../../engine/tf.js';
 import { openRun, type OpenedRun } from '../../../engine/run/open.js';
 import { settleRun } from '../../../engine/run/settle-run.js';
 import { attentionShape } from '../../../engine/run/attention.js';
-import { RISE_TOLERANCE } from '../../../engine/run/energy-watch.js';
 import { RunInputError } from '../../../engine/run/input-error.js';
 import type { SettleIteration } from '../../../engine/protocol/run.js';
 import { NO_FRAMES, runContext, wasmBackend } from './context.js';
@@ -20,13 +19,13 @@ const backend = wasmBackend();
 
 const open = (file: string, overrides = {}) => openRun({ path: join(root, file), fallbackDir: root }, overrides);
 
-/** Where the energy of an example rose, read off the streamed trace with the driver's tolerance. */
+/** Where the energy of an example clearly rose (by more than 1e-4 of its size), read off the streamed trace. */
 function risesIn(its: readonly SettleIteration[]): { example: number; iter: number }[] {
   const out: { example: number; iter: number }[] = [];
   for (let i = 1; i < its.length; i++) {
     its[i].energy.forEach((e, b) => {
       const before = its[i - 1].energy[b];
-      if (e - before > RISE_TOLERANCE * (1 + Math.abs(before))) out.push({ example: b, iter: its[i].iter });
+      if (e - before > 1e-4 * (1 + Math.abs(before))) out.push({ example: b, iter: its[i].iter });
     });
   }
   return out;
@@ -99,12 +98,15 @@ describe('settleRun', () => {
     const alarmed = runContext('t', 'settle', backend());
     const o2 = await settleRun(told, { examples: { count: 4 }, record: NO_FRAMES }, alarmed.ctx);
     const its = alarmed.rec.of('settle.iteration');
-    expect(o2.energyRises.map(({ example, iter }) => ({ example, iter }))).toEqual(rises);
+    // Every clear rise is caught, and everything caught is a rise (the device's bound is finer than 1e-4).
+    const caught = o2.energyRises.map(({ example, iter }) => ({ example, iter }));
+    expect(caught).toEqual(expect.arrayContaining(rises));
     for (const r of o2.energyRises) {
       expect(r.from).toBe(its[r.iter - 1].energy[r.example]);
       expect(r.to).toBe(its[r.iter].energy[r.example]);
+      expect(r.to).toBeGreaterThan(r.from);
     }
-    expect(its.filter((e) => e.energyRose).map((e) => e.iter)).toEqual([...new Set(rises.map((r) => r.iter))]);
+    expect(its.filter((e) => e.energyRose).map((e) => e.iter)).toEqual([...new Set(caught.map((r) => r.iter))]);
     expect(alarmed.rec.of('settle.done')[0]).toMatchObject({ guarantee: 'descent', energyRose: true });
     console.log(`energy rises: ${rises.length} over ${its.length - 1} iterations, caught only when the plan says descent`);
   });

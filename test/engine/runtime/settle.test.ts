@@ -6,7 +6,7 @@ import { expect, it } from 'vitest';
 import { tf } from '../../../engine/tf.js';
 import { makeRng } from '../../../engine/data/rng.js';
 import { Network, type State } from '../../../engine/runtime/network.js';
-import { disposeState, settle } from '../../../engine/runtime/settle.js';
+import { disposeState, settle, settleIterations } from '../../../engine/runtime/settle.js';
 import type { ClampBinding } from '../../../engine/runtime/step.js';
 import { describeEachBackend } from '../../helpers/backends.js';
 import { compileOrThrow, randomClamp, randomGraphParts, randomNetwork, randomState, TOPOLOGIES } from '../../helpers/nets.js';
@@ -33,7 +33,7 @@ function disposeClamps(c: Map<string, ClampBinding>): void {
 }
 
 describeEachBackend('settle', () => {
-  it(`energy never increases, phase by phase, under descent schedules on ${NETS} random symmetric nets`, () => {
+  it(`energy never increases, phase by phase, under descent schedules on ${NETS} random symmetric nets`, async () => {
     const settles = [
       { schedule: 'chromatic' },
       { schedule: 'sequential', order: 'fixed' },
@@ -52,7 +52,7 @@ describeEachBackend('settle', () => {
       const bound = net.bind();
       const start = randomState(plan, 3, rng);
       const clamps = seed % 2 === 0 ? randomClamp(plan, start, rng) : new Map<string, ClampBinding>();
-      const r = settle({ net: bound, initial: start, clamps }, { steps: plan.unitwise ? 4 : 30, theta: 1e-6, seed, energy: 'phase' });
+      const r = await settle({ net: bound, initial: start, clamps }, { steps: plan.unitwise ? 4 : 30, theta: 1e-6, seed, energy: 'phase' });
       expect(r.phaseEnergy.length, `net ${seed} (${topology}, ${cfg.schedule})`).toBeGreaterThan(1);
       expect(worstRise(r.phaseEnergy), `net ${seed} (${topology}, ${cfg.schedule})`).toBeLessThan(1e-5);
       checked++;
@@ -66,7 +66,7 @@ describeEachBackend('settle', () => {
     expect(checked).toBeGreaterThanOrEqual(30);
   });
 
-  it('synchronous updates of random symmetric nets end in a fixed point or a 2-cycle', () => {
+  it('synchronous updates of random symmetric nets end in a fixed point or a 2-cycle', async () => {
     for (let seed = 0; seed < 12; seed++) {
       const rng = makeRng(2000 + seed);
       const activation = seed % 2 === 0 ? 'sign' : 'tanh';
@@ -78,7 +78,7 @@ describeEachBackend('settle', () => {
       const net = randomNetwork(plan, seed);
       const bound = net.bind();
       const start = randomState(plan, 4, rng);
-      const r = settle({ net: bound, initial: start, clamps: new Map() }, { steps: 2000, theta: 1e-4, seed, energy: 'none' });
+      const r = await settle({ net: bound, initial: start, clamps: new Map() }, { steps: 2000, theta: 1e-4, seed, energy: 'none' });
       r.tStar.forEach((t, b) => expect(t >= 0 || r.cycle2[b], `net ${seed} example ${b}`).toBe(true));
       disposeState(r.state);
       disposeState(start);
@@ -87,7 +87,7 @@ describeEachBackend('settle', () => {
     }
   });
 
-  it('detects a constructed 2-cycle', () => {
+  it('detects a constructed 2-cycle', async () => {
     // Two sign units joined by w = −1, updated together from (+1, +1): (−1, −1), (+1, +1), …
     const plan = compileOrThrow([layer('a', vector(1), { role: 'visible', activation: 'sign', bias: false }), layer('b', vector(1), { activation: 'sign', bias: false }), between('dense', 'w', 'a', 'b')], {
       schedule: 'synchronous',
@@ -98,7 +98,7 @@ describeEachBackend('settle', () => {
       ['a', tf.ones([1, 1])],
       ['b', tf.ones([1, 1])],
     ]);
-    const r = settle({ net: bound, initial: start, clamps: new Map() }, { steps: 10, theta: 1e-3, seed: 0 });
+    const r = await settle({ net: bound, initial: start, clamps: new Map() }, { steps: 10, theta: 1e-3, seed: 0 });
     expect(r.cycle2).toEqual([true]);
     expect(r.tStar).toEqual([-1]);
     expect(r.iterations).toBe(2);
@@ -106,14 +106,14 @@ describeEachBackend('settle', () => {
     const chromatic = compileOrThrow([layer('a', vector(1), { role: 'visible', activation: 'sign', bias: false }), layer('b', vector(1), { activation: 'sign', bias: false }), between('dense', 'w', 'a', 'b')]);
     const net2 = Network.fromValues(chromatic, new Map([['w', tf.tensor2d([[-1]])]]));
     const bound2 = net2.bind();
-    const r2 = settle({ net: bound2, initial: start, clamps: new Map() }, { steps: 10, theta: 1e-3, seed: 0 });
+    const r2 = await settle({ net: bound2, initial: start, clamps: new Map() }, { steps: 10, theta: 1e-3, seed: 0 });
     expect(r2.cycle2).toEqual([false]);
     expect(r2.tStar[0]).toBeGreaterThan(0);
     [r.state, r2.state, start].forEach(disposeState);
     [bound, bound2, net, net2].forEach((x) => x.dispose());
   });
 
-  it('clamped units never change; t* matches a hand-computed chain', () => {
+  it('clamped units never change; t* matches a hand-computed chain', async () => {
     // v (1 unit, clamped to 1) — h1 — h2, tanh, chromatic: phases [h1], [v, h2].
     const plan = compileOrThrow([
       layer('v', vector(1), { role: 'visible', bias: false }),
@@ -145,7 +145,7 @@ describeEachBackend('settle', () => {
     ]);
     const clamps = new Map([['v', { layer: 'v', mask: tf.ones([1, 1]), values: tf.tensor2d([[1], [1]]) }]]);
     const snapshots = Array.from({ length: 30 }, (_, i) => i);
-    const r = settle({ net: bound, initial: start, clamps }, { steps: 200, theta, seed: 0, snapshots });
+    const r = await settle({ net: bound, initial: start, clamps }, { steps: 200, theta, seed: 0, snapshots });
     expect(r.tStar).toEqual([expected, expected]);
     expect(r.state.get('h1')!.dataSync()[0]).toBeCloseTo(h1, 5);
     for (const [, s] of r.snapshots) expect(Array.from(s.get('v')!.dataSync())).toEqual([1, 1]);
@@ -156,13 +156,13 @@ describeEachBackend('settle', () => {
     net.dispose();
   });
 
-  it('a converged example stops changing while the rest of the batch goes on', () => {
+  it('a converged example stops changing while the rest of the batch goes on', async () => {
     const plan = compileOrThrow([layer('v', vector(4), { role: 'visible' }), layer('h', vector(3)), between('dense', 'w', 'v', 'h', { init: { gain: 2 } })]);
     const net = randomNetwork(plan, 4);
     const bound = net.bind();
     const rng = makeRng(9);
     const start = randomState(plan, 5, rng);
-    const r = settle({ net: bound, initial: start, clamps: new Map() }, { steps: 100, theta: 1e-3, seed: 0, snapshots: Array.from({ length: 101 }, (_, i) => i) });
+    const r = await settle({ net: bound, initial: start, clamps: new Map() }, { steps: 100, theta: 1e-3, seed: 0, snapshots: Array.from({ length: 101 }, (_, i) => i) });
     r.tStar.forEach((t, b) => {
       if (t < 0) return;
       const at = r.snapshots.get(t)!.get('h')!.arraySync() as number[][];
@@ -176,7 +176,7 @@ describeEachBackend('settle', () => {
     net.dispose();
   });
 
-  it('tf.memory().numTensors is the same after 1 and after 200 iterations', () => {
+  it('tf.memory().numTensors is the same after 1 and after 200 iterations', async () => {
     const plan = compileOrThrow([layer('v', vector(6), { role: 'visible', activation: 'sign' }), layer('h', vector(5), { activation: 'sign' }), between('dense', 'w', 'v', 'h'), within('dense-within', 'r', 'h')], {
       schedule: 'synchronous',
     });
@@ -185,15 +185,23 @@ describeEachBackend('settle', () => {
     const rng = makeRng(3);
     const start = randomState(plan, 2, rng);
     const counts: number[] = [];
-    const run = (steps: number) => {
+    const run = async (steps: number) => {
       const before = tf.memory().numTensors;
-      const r = settle({ net: bound, initial: start, clamps: new Map() }, { steps, theta: 1e-3, seed: 0, stopWhenSettled: false, onIteration: () => void counts.push(tf.memory().numTensors) });
-      expect(r.iterations).toBe(steps);
-      disposeState(r.state);
+      const iterations = settleIterations({ net: bound, initial: start, clamps: new Map() }, { steps, theta: 1e-3, seed: 0, stopWhenSettled: false });
+      for (;;) {
+        const r = await iterations.next();
+        if (!r.done) {
+          counts.push(tf.memory().numTensors);
+          continue;
+        }
+        expect(r.value.iterations).toBe(steps);
+        disposeState(r.value.state);
+        break;
+      }
       return tf.memory().numTensors - before;
     };
-    expect(run(1)).toBe(0);
-    expect(run(200)).toBe(0);
+    expect(await run(1)).toBe(0);
+    expect(await run(200)).toBe(0);
     expect(new Set(counts.slice(3)).size).toBe(1);
     disposeState(start);
     bound.dispose();

@@ -64,7 +64,7 @@ function worstRise(phaseEnergy: number[][]): number {
 }
 
 describeEachBackend('unpatch', () => {
-  it('MNIST-sized: 16 tokens of 7·7·1 are a 1×28×28 grid with patch k at row-major place k', () => {
+  it('MNIST-sized: 16 tokens of 7·7·1 are a 1×28×28 grid with patch k at row-major place k', async () => {
     const v = viewOf(16, 49, 7, 1);
     expect(v).toEqual({ patch: 7, height: 28, width: 28, channels: 1 });
     tf.tidy(() => {
@@ -83,7 +83,7 @@ describeEachBackend('unpatch', () => {
     [4, 27, 3, 3],
     [1, 8, 2, 2],
   ]) {
-    it(`${tokens} tokens of ${dim} (p = ${size}, c = ${channels}): patches(unpatch(t)) = t and unpatch(patches(g)) = g, bit for bit`, () => {
+    it(`${tokens} tokens of ${dim} (p = ${size}, c = ${channels}): patches(unpatch(t)) = t and unpatch(patches(g)) = g, bit for bit`, async () => {
       const v = viewOf(tokens, dim, size, channels);
       const before = tf.memory().numTensors;
       tf.tidy(() => {
@@ -100,7 +100,7 @@ describeEachBackend('unpatch', () => {
     });
   }
 
-  it('a coupling through unpatch is the grid coupling on renumbered units: same net inputs and energy, exactly', () => {
+  it('a coupling through unpatch is the grid coupling on renumbered units: same net inputs and energy, exactly', async () => {
     const { viewed, plain } = twins('chromatic');
     const netV = randomNetwork(viewed, 4);
     const netP = randomNetwork(plain, 4);
@@ -124,7 +124,7 @@ describeEachBackend('unpatch', () => {
     [netV, netP].forEach((n) => n.dispose());
   });
 
-  it('guarantees are those of the same graph on a grid layer, schedule by schedule', () => {
+  it('guarantees are those of the same graph on a grid layer, schedule by schedule', async () => {
     for (const schedule of ['synchronous', 'sequential', 'chromatic', 'asynchronous']) {
       const { viewed, plain } = twins(schedule);
       expect(viewed.guarantee, schedule).toEqual(plain.guarantee);
@@ -140,7 +140,7 @@ describeEachBackend('unpatch', () => {
     ],
     ['tokens ↺ conv-within through unpatch, one unit at a time', 'asynchronous', [unpatched('u', 't', 4, 8, { size: 2, channels: 2 }, { role: 'visible' }), within('conv-within', 'r', U, { kernel: 3, init: { gain: 3 } })]],
   ] as const) {
-    it(`${name}: descent, and the energy never rises while settling`, () => {
+    it(`${name}: descent, and the energy never rises while settling`, async () => {
       const plan = compileOrThrow(parts as unknown as Parts[], { schedule });
       expect(plan.guarantee.kind).toBe('descent');
       for (let seed = 0; seed < 3; seed++) {
@@ -148,7 +148,7 @@ describeEachBackend('unpatch', () => {
         const bound = net.bind();
         const start = randomState(plan, 3, makeRng(10 + seed));
         const before = tf.memory().numTensors;
-        const r = settle({ net: bound, initial: start, clamps: new Map() }, { steps: plan.unitwise ? 3 : 30, theta: 1e-9, seed, energy: 'phase', stopWhenSettled: false });
+        const r = await settle({ net: bound, initial: start, clamps: new Map() }, { steps: plan.unitwise ? 3 : 30, theta: 1e-9, seed, energy: 'phase', stopWhenSettled: false });
         expect(r.phaseEnergy.length).toBeGreaterThan(2);
         expect(worstRise(r.phaseEnergy), `seed ${seed}`).toBeLessThan(1e-5);
         expect(r.phaseEnergy.at(-1)![0]).toBeLessThan(r.phaseEnergy[0][0]);
@@ -161,7 +161,7 @@ describeEachBackend('unpatch', () => {
     });
   }
 
-  it('self-attention on patches of unpatched tokens at the same p is attention on the tokens themselves', () => {
+  it('self-attention on patches of unpatched tokens at the same p is attention on the tokens themselves', async () => {
     const block = (from: string): Parts => ({
       nodes: [{ id: 'a', kind: 'self-attention', params: { heads: 2, keyDim: 3, step: 0.01 } }],
       edges: [{ from: { node: from, port: from === 'p' ? 'tokens' : 'state' }, to: { node: 'a', port: 'layer' } }],

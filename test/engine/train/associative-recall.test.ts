@@ -41,12 +41,12 @@ interface Recall {
 }
 
 /** Settles every held-out sequence and reads the answer from the query token's value slot. */
-function recall(plan: Plan, network: Network, datasets: ReadonlyMap<string, Dataset>, symbols: number): Recall {
+async function recall(plan: Plan, network: Network, datasets: ReadonlyMap<string, Dataset>, symbols: number): Promise<Recall> {
   const data = datasets.get('sequences')!;
   const held = heldOutIndices(datasets);
   const bound = network.bind();
   const batch = buildBatch(plan, datasets, held, 0);
-  const r = settle({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps: plan.settle.steps, theta: plan.settle.theta, seed: 0, energy: 'none' });
+  const r = await settle({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps: plan.settle.steps, theta: plan.settle.theta, seed: 0, energy: 'none' });
   const x = r.state.get('tokens')!.arraySync() as number[][][];
   let correct = 0;
   let answer = 0;
@@ -83,16 +83,16 @@ describe('associative recall [wasm]', () => {
     const config = trainingConfigSchema.parse(loaded.graph.training);
     const input = { plan, network, optimizer: createOptimizer(config.optimizer), datasets, config, theta: plan.settle.theta };
 
-    const before = recall(plan, network, datasets, source.symbols);
+    const before = await recall(plan, network, datasets, source.symbols);
     // Untrained, the slot is near chance (1/V = 25 %): the accuracy below is learned.
     expect(before.accuracy).toBeLessThan(0.45);
 
     const started = performance.now();
     const losses: number[] = [];
-    for (let step = 0; step < config.batches!; step++) losses.push(trainBatch(input, step).loss);
+    for (let step = 0; step < config.batches!; step++) losses.push((await trainBatch(input, step)).loss);
     const seconds = (performance.now() - started) / 1000;
 
-    const after = recall(plan, network, datasets, source.symbols);
+    const after = await recall(plan, network, datasets, source.symbols);
     console.log(
       `associative recall ${source.pairs} pairs × ${source.symbols} symbols: held-out accuracy ${before.accuracy} → ${after.accuracy} ` +
         `after ${config.batches} batches (${seconds.toFixed(1)} s); answer unit ${after.answer.toFixed(2)}, best rival ${after.rival.toFixed(2)}, unsettled ${after.unsettled}`,

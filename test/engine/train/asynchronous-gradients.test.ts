@@ -40,7 +40,7 @@ describeEachBackend('asynchronous schedule gradients', () => {
     w.dispose();
     const batch = buildBatch(plan, datasets, pickExamples(datasets, 4, 1, 'train'), 2);
     const before = tf.memory().numTensors;
-    const r = gradcheck(net, batch, { coordinates: 12, seed: 5, longSteps: 300, theta: 1e-6 });
+    const r = await gradcheck(net, batch, { coordinates: 12, seed: 5, longSteps: 300, theta: 1e-6 });
     console.log('asynchronous', JSON.stringify({ rbpVsFd: r.rbpVsFd, bpttVsFd: r.bpttVsFd, bpttVsRbp: r.bpttVsRbp, tossed: r.tossed, tStar: r.tStar }));
     expect(r.tStar.every((t) => t > 0)).toBe(true);
     expect(r.tossed).toBe(0);
@@ -67,7 +67,7 @@ describeEachBackend('asynchronous schedule gradients', () => {
     const datasets = await loadPlanDatasets(plan, '.');
     const net = randomNetwork(plan, 1);
     const batch = buildBatch(plan, datasets, pickExamples(datasets, 4, 1, 'train'), 2);
-    const r = gradcheck(net, batch, { coordinates: 12, seed: 5, longSteps: 300, theta: 1e-6 });
+    const r = await gradcheck(net, batch, { coordinates: 12, seed: 5, longSteps: 300, theta: 1e-6 });
     console.log('asynchronous, several attractors', JSON.stringify({ bpttVsFd: r.bpttVsFd, bpttVsRbp: r.bpttVsRbp, tossed: r.tossed }));
     expect(r.tossed).toBe(0);
     // Saturated units make central differences with ε = 1e-3 coarse here; the two exact methods agree closely.

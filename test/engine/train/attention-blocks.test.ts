@@ -24,7 +24,7 @@ const block = (id: string, kind: string, layerId: string, params: Record<string,
 const MASKS = [{ kind: 'full' }, { kind: 'local', radius: 1 }, { kind: 'local-global', radius: 1, global: 1 }, { kind: 'causal' }];
 
 describeEachBackend('attention blocks', () => {
-  it('self-attention: descent when α is within the bound on a tanh layer, none otherwise (with the reason)', () => {
+  it('self-attention: descent when α is within the bound on a tanh layer, none otherwise (with the reason)', async () => {
     const bound = selfAttentionStepBound(2, 4, 1, 6);
     const g = (step: number, activation = 'tanh') =>
       compileOrThrow([tokensLayer('x', 6, 4, { role: 'visible', activation }), block('a', 'self-attention', 'x', { heads: 2, keyDim: 3, beta: 1, step })]);
@@ -37,7 +37,7 @@ describeEachBackend('attention blocks', () => {
   });
 
   for (const mask of MASKS) {
-    it(`self-attention (${mask.kind} mask): the energy never rises while settling at the bound`, () => {
+    it(`self-attention (${mask.kind} mask): the energy never rises while settling at the bound`, async () => {
       const bound = selfAttentionStepBound(2, 4, 2, mask.kind === 'local' ? 3 : 6);
       const plan = compileOrThrow([tokensLayer('x', 6, 4, { role: 'visible' }), block('a', 'self-attention', 'x', { heads: 2, keyDim: 3, beta: 2, step: bound, mask })]);
       expect(plan.guarantee.kind).toBe('descent');
@@ -45,7 +45,7 @@ describeEachBackend('attention blocks', () => {
         const net = randomNetwork(plan, seed);
         const bound2 = net.bind();
         const start = new Map([['x', tf.randomUniform([3, 6, 4], -0.9, 0.9, 'float32', seed)]]);
-        const r = settle({ net: bound2, initial: start, clamps: new Map() }, { steps: 40, theta: 1e-9, seed, energy: 'phase', stopWhenSettled: false });
+        const r = await settle({ net: bound2, initial: start, clamps: new Map() }, { steps: 40, theta: 1e-9, seed, energy: 'phase', stopWhenSettled: false });
         for (let i = 1; i < r.phaseEnergy.length; i++) {
           r.phaseEnergy[i].forEach((e, b) => expect(e - r.phaseEnergy[i - 1][b]).toBeLessThan(1e-5 * (1 + Math.abs(e))));
         }
@@ -65,7 +65,7 @@ describeEachBackend('attention blocks', () => {
     { encoding: 'learned', combine: 'concat', dim: 2 },
   ];
   for (const positional of POSITIONAL) {
-    it(`positional pathway (${positional.encoding}, ${positional.combine}): descent at the bound with R² = ${positional.combine === 'add' ? '4d' : 'd + d_p'}`, () => {
+    it(`positional pathway (${positional.encoding}, ${positional.combine}): descent at the bound with R² = ${positional.combine === 'add' ? '4d' : 'd + d_p'}`, async () => {
       const r2 = tokenRadius2(4, positional as PositionalSpec);
       const bound = selfAttentionStepBound(1, r2, 2, 6);
       const plan = compileOrThrow([tokensLayer('x', 6, 4, { role: 'visible' }), block('a', 'self-attention', 'x', { heads: 1, keyDim: 3, beta: 2, step: bound, positional })]);
@@ -74,7 +74,7 @@ describeEachBackend('attention blocks', () => {
       const net = randomNetwork(plan, 4);
       const bound2 = net.bind();
       const start = new Map([['x', tf.randomUniform([2, 6, 4], -0.9, 0.9, 'float32', 9)]]);
-      const r = settle({ net: bound2, initial: start, clamps: new Map() }, { steps: 30, theta: 1e-9, seed: 0, energy: 'phase', stopWhenSettled: false });
+      const r = await settle({ net: bound2, initial: start, clamps: new Map() }, { steps: 30, theta: 1e-9, seed: 0, energy: 'phase', stopWhenSettled: false });
       for (let i = 1; i < r.phaseEnergy.length; i++) r.phaseEnergy[i].forEach((e, b) => expect(e - r.phaseEnergy[i - 1][b]).toBeLessThan(1e-5 * (1 + Math.abs(e))));
       disposeState(r.state);
       disposeState(start);
@@ -111,7 +111,7 @@ describeEachBackend('attention blocks', () => {
     const net = randomNetwork(plan, 1);
     const bound = net.bind();
     const batch = buildBatch(plan, datasets, [0, 1, 2], 1);
-    const r = settle({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps: 30, theta: 1e-9, seed: 0, energy: 'phase', stopWhenSettled: false });
+    const r = await settle({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps: 30, theta: 1e-9, seed: 0, energy: 'phase', stopWhenSettled: false });
     for (let i = 1; i < r.phaseEnergy.length; i++) r.phaseEnergy[i].forEach((e, b) => expect(e - r.phaseEnergy[i - 1][b]).toBeLessThan(1e-5 * (1 + Math.abs(e))));
     disposeState(r.state);
     disposeBatch(batch);
@@ -133,7 +133,7 @@ describeEachBackend('attention blocks', () => {
     const bound = net.bind();
     const all = Array.from({ length: 20 }, (_, i) => i);
     const batch = buildBatch(plan, datasets, all, 5);
-    const r = settle({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps: 1, theta: 1e-6, seed: 0, stopWhenSettled: false });
+    const r = await settle({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps: 1, theta: 1e-6, seed: 0, stopWhenSettled: false });
     const y = net.params.get('m')!;
     const err = tf.tidy(() => tf.max(tf.abs(tf.sub(r.state.get('q')!, y))).dataSync()[0]);
     expect(err).toBeLessThan(1e-3);
@@ -181,7 +181,7 @@ describeEachBackend('attention blocks', () => {
       const datasets = await loadPlanDatasets(plan, '.');
       const net = randomNetwork(plan, 2);
       const batch = buildBatch(plan, datasets, pickExamples(datasets, 3, 1, 'train'), 2);
-      const r = gradcheck(net, batch, { coordinates: 10, seed: 3, longSteps: 1500 });
+      const r = await gradcheck(net, batch, { coordinates: 10, seed: 3, longSteps: 1500 });
       expect(r.tossed).toBe(0);
       expect(r.rbpVsFd.maxRelError).toBeLessThan(1e-2);
       expect(r.bpttVsFd.maxRelError).toBeLessThan(1e-2);

@@ -56,8 +56,8 @@ function expectSameBits(a: ReadonlyMap<string, tf.Tensor>, b: ReadonlyMap<string
   }
 }
 
-function trainStep(net: Network, opt: Optimizer, batch: Batch): void {
-  const { grads } = bpttGradients(net, batch, METHOD_OPTS);
+async function trainStep(net: Network, opt: Optimizer, batch: Batch): Promise<void> {
+  const { grads } = await bpttGradients(net, batch, METHOD_OPTS);
   opt.apply(net.params, grads);
   grads.forEach((g) => g.dispose());
 }
@@ -65,7 +65,7 @@ function trainStep(net: Network, opt: Optimizer, batch: Batch): void {
 const weightsOnly = (params: ReadonlyMap<string, tf.Tensor>, step: number): CheckpointData => ({ step, epoch: 0, method: 'bptt', params });
 
 describe('sidecarDirFor', () => {
-  it('puts the weights folder next to the graph file, named after it', () => {
+  it('puts the weights folder next to the graph file, named after it', async () => {
     expect(sidecarDirFor('examples/x.attractor.json')).toBe(join('examples', 'x.weights'));
     expect(sidecarDirFor('/abs/Mixed.Name.ATTRACTOR.JSON')).toBe('/abs/Mixed.Name.weights');
     expect(sidecarDirFor('other.json')).toBe('other.weights');
@@ -90,8 +90,8 @@ describeEachBackend('checkpoints', () => {
       const dir = freshDir();
       const net = keep(randomNetwork(plan, 3));
       const opt = keep(createOptimizer(config));
-      trainStep(net, opt, batch);
-      trainStep(net, opt, batch);
+      await trainStep(net, opt, batch);
+      await trainStep(net, opt, batch);
       const meta = { loss: 0.25, seed: 3, graph: 'test', backend: tf.getBackend(), nested: { a: [1, null, 'x'] } };
       const before = tf.memory().numTensors;
       await saveCheckpoint(dir, { step: 2, epoch: 1, method: 'bptt', params: net.params, optimizer: { config, step: opt.step, state: opt.state() }, meta });
@@ -111,8 +111,8 @@ describeEachBackend('checkpoints', () => {
       const resumedOpt = keep(createOptimizer(loaded.optimizer!.config));
       resumedOpt.load(loaded.optimizer!.step, loaded.optimizer!.state);
       disposeCheckpoint(loaded);
-      trainStep(net, opt, batch);
-      trainStep(resumedNet, resumedOpt, batch);
+      await trainStep(net, opt, batch);
+      await trainStep(resumedNet, resumedOpt, batch);
       expect(resumedOpt.step).toBe(opt.step);
       expectSameBits(net.params, resumedNet.params);
       expectSameBits(opt.state(), resumedOpt.state());
@@ -123,7 +123,7 @@ describeEachBackend('checkpoints', () => {
     const dir = freshDir();
     const net = keep(randomNetwork(plan, 1));
     const opt = keep(createOptimizer(ADAM));
-    trainStep(net, opt, batch);
+    await trainStep(net, opt, batch);
     const start = tf.memory().numTensors;
     await saveCheckpoint(dir, { ...weightsOnly(net.params, 1), optimizer: { config: ADAM, step: 1, state: opt.state() } });
     expect(tf.memory().numTensors).toBe(start);
@@ -142,7 +142,7 @@ describeEachBackend('checkpoints', () => {
     const first = keep(randomNetwork(plan, 1));
     const second = keep(randomNetwork(plan, 2));
     const opt = keep(createOptimizer(ADAM));
-    trainStep(first, opt, batch);
+    await trainStep(first, opt, batch);
     await saveCheckpoint(dir, { ...weightsOnly(first.params, 120), optimizer: { config: ADAM, step: 1, state: opt.state() } });
     expect((await readdir(dir)).sort()).toEqual(['checkpoint.json', 'optimizer-000120.bin', 'params-000120.bin']);
 
@@ -279,7 +279,7 @@ describeEachBackend('checkpoints', () => {
     });
   });
 
-  it('checkParamsFit names missing, extra and misshaped parameters', () => {
+  it('checkParamsFit names missing, extra and misshaped parameters', async () => {
     const net = keep(randomNetwork(plan, 9));
     expect(plan.params.map((p) => p.name).sort()).toEqual(['W', 'h.b', 'v.b']);
     expect(checkParamsFit(plan, net.params, 'w/')).toBeNull();

@@ -29,12 +29,12 @@ describe('gradcheck in float32 [wasm]', () => {
     for (const v of net.params.values()) tf.tidy(() => v.assign(tf.mul(v, 2)));
     const batch = buildBatch(plan, datasets, pickExamples(datasets, 4, 1, 'train'), 2);
 
-    const fine = gradcheck(net, batch, { coordinates: 4, longSteps: 400, theta: 1e-7 });
+    const fine = await gradcheck(net, batch, { coordinates: 4, longSteps: 400, theta: 1e-7 });
     expect(fine.tossed).toBeGreaterThan(0);
     expect(fine.tossedWhy.notSettled).toBe(fine.tossed);
     expect(fine.notes.join('\n')).toMatch(/did not settle within 400 iterations at θ = 1e-7.*float32/);
 
-    const defaults = gradcheck(net, batch, { coordinates: 4, longSteps: 400 });
+    const defaults = await gradcheck(net, batch, { coordinates: 4, longSteps: 400 });
     expect(defaults.theta).toBe(GRADCHECK_DEFAULTS.theta);
     expect(defaults.tossed).toBe(0);
     expect(defaults.notes).toEqual([]);

@@ -46,7 +46,7 @@ describeEachBackend('gradients', () => {
       const net = randomNetwork(plan, 3);
       const batch = buildBatch(plan, datasets, pickExamples(datasets, 4, 1, 'train'), 2);
       const before = tf.memory().numTensors;
-      const r = gradcheck(net, batch, { coordinates: 16, seed: 5 });
+      const r = await gradcheck(net, batch, { coordinates: 16, seed: 5 });
       console.log(name, JSON.stringify({ rbpVsFd: r.rbpVsFd, bpttVsFd: r.bpttVsFd, bpttVsRbp: r.bpttVsRbp, tStar: r.tStar }));
       expect(r.tossed).toBe(0);
       expect(r.rbpVsFd.maxRelError).toBeLessThan(1e-2);

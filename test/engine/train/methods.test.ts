@@ -38,10 +38,10 @@ describeEachBackend('gradient methods', () => {
     const network = Network.fromValues(plan, new Map([['w', tf.mul(3, tf.eye(4))]]));
     const config = trainingConfigSchema.parse({ method: 'recurrent-backprop', batch: 4, optimizer: { kind: 'sgd', lr: 0.01 } });
     const input = { plan, network, optimizer: createOptimizer(config.optimizer), datasets, config, theta: 1e-4 };
-    const first = trainBatch(input, 0);
+    const first = await trainBatch(input, 0);
     expect(first.tossed).toBe(2);
     expect(Number.isFinite(first.loss)).toBe(true);
-    const second = trainBatch(input, 1);
+    const second = await trainBatch(input, 1);
     expect(second.step).toBe(2);
     expect(network.params.get('w')!.dataSync().every(Number.isFinite)).toBe(true);
     input.optimizer.dispose();
@@ -63,7 +63,7 @@ describeEachBackend('gradient methods', () => {
     const flipped = tf.sum(tf.cast(tf.notEqual(batch.initial.get('units')!, patterns), 'float32'), 1).arraySync() as number[];
     flipped.forEach((f) => expect(f).toBeGreaterThan(3));
     const bound = network.bind();
-    const r = settle({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps: 20, theta: 1e-3, seed: 1 });
+    const r = await settle({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps: 20, theta: 1e-3, seed: 1 });
     const wrong = tf.sum(tf.cast(tf.notEqual(r.state.get('units')!, patterns), 'float32'), 1).arraySync();
     expect(wrong).toEqual([0, 0, 0, 0, 0]);
     r.tStar.forEach((t) => expect(t).toBeGreaterThan(0));
@@ -87,8 +87,8 @@ describeEachBackend('gradient methods', () => {
     const network = randomNetwork(plan, 2);
     const batch = buildBatch(plan, datasets, pickExamples(datasets, 8, 0, 'train'), 1);
     const opts = { steps: 50, theta: 1e-5, seed: 0, adjoint: { tolerance: 1e-6, maxSteps: 500 } };
-    const a = everyStepGradients(network, batch, opts);
-    const b = bpttGradients(network, batch, opts);
+    const a = await everyStepGradients(network, batch, opts);
+    const b = await bpttGradients(network, batch, opts);
     const flat = (m: Map<string, tf.Tensor>) => [...m.values()].flatMap((t) => Array.from(t.dataSync()));
     const [ga, gb] = [flat(a.grads), flat(b.grads)];
     const cos = ga.reduce((s, x, i) => s + x * gb[i], 0) / Math.sqrt(ga.reduce((s, x) => s + x * x, 0) * gb.reduce((s, x) => s + x * x, 0));
@@ -97,7 +97,8 @@ describeEachBackend('gradient methods', () => {
     disposeBatch(batch);
     const config = trainingConfigSchema.parse({ method: 'every-step', batch: 8, steps: 30, optimizer: { kind: 'adam', lr: 0.02 } });
     const input = { plan, network, optimizer: createOptimizer(config.optimizer), datasets, config, theta: 1e-4 };
-    const losses = Array.from({ length: 30 }, (_, s) => trainBatch(input, s).loss);
+    const losses: number[] = [];
+    for (let s = 0; s < 30; s++) losses.push((await trainBatch(input, s)).loss);
     expect(losses.slice(-5).reduce((x, y) => x + y) / 5).toBeLessThan(losses.slice(0, 5).reduce((x, y) => x + y) / 5);
     input.optimizer.dispose();
     network.dispose();
@@ -116,8 +117,8 @@ describeEachBackend('gradient methods', () => {
     const network = Network.create(plan, 1);
     const batch = buildBatch(plan, datasets, pickExamples(datasets, 8, 0, 'train'), 1);
     const opts = { steps: 40, theta: 1e-3, seed: 0, adjoint: { tolerance: 1e-4, maxSteps: 100 } };
-    const early = bpttGradients(network, batch, opts);
-    const full = bpttGradients(network, batch, { ...opts, stopAtTStar: false });
+    const early = await bpttGradients(network, batch, opts);
+    const full = await bpttGradients(network, batch, { ...opts, stopAtTStar: false });
     expect(early.iterations).toBeLessThan(40);
     expect(early.tStar.every((t) => t > 0 && t <= early.iterations)).toBe(true);
     expect(full.iterations).toBe(40);
@@ -137,23 +138,23 @@ describeEachBackend('gradient methods', () => {
       target('t', 'v', 'd'),
     ]);
     const datasets = await loadPlanDatasets(plan, '.');
-    const curve = (method: 'bptt' | 'recurrent-backprop') => {
+    const curve = async (method: 'bptt' | 'recurrent-backprop') => {
       const network = Network.create(plan, 4);
       const config = trainingConfigSchema.parse({ method, batch: 8, seed: 3 });
       const input = { plan, network, optimizer: createOptimizer(config.optimizer), datasets, config, theta: 1e-3 };
       const counts: number[] = [];
-      const losses = Array.from({ length: 6 }, (_, s) => {
-        const l = trainBatch(input, s).loss;
+      const losses: number[] = [];
+      for (let s = 0; s < 6; s++) {
+        losses.push((await trainBatch(input, s)).loss);
         counts.push(tf.memory().numTensors);
-        return l;
-      });
+      }
       input.optimizer.dispose();
       network.dispose();
       return { losses, counts };
     };
     for (const method of ['bptt', 'recurrent-backprop'] as const) {
-      const a = curve(method);
-      const b = curve(method);
+      const a = await curve(method);
+      const b = await curve(method);
       expect(b.losses).toEqual(a.losses);
       expect(new Set(a.counts).size).toBe(1);
     }

@@ -1,0 +1,53 @@
+/** Whole-state tensor helpers the settle loop and the training methods share. */
+import { tf } from '../tf.js';
+import type { State } from './state.js';
+
+export function disposeState(s: State | undefined): void {
+  s?.forEach((t) => t.dispose());
+}
+
+/** Dispose the tensors of `old` that none of `keepers` still holds (layers a phase left alone are shared). */
+export function release(old: State, keepers: readonly State[]): void {
+  const held = new Set(keepers.flatMap((k) => [...k.values()]));
+  old.forEach((t) => {
+    if (!held.has(t)) t.dispose();
+  });
+}
+
+/** Run a state-producing step in a tidy scope, keeping only the state it returns. */
+export function tidyState(fn: () => State): State {
+  let out: State = new Map();
+  tf.tidy(() => {
+    out = fn();
+    out.forEach((t) => tf.keep(t));
+  });
+  return out;
+}
+
+export function copyState(s: State): State {
+  return new Map([...s].map(([k, t]) => [k, tf.keep(tf.clone(t))]));
+}
+
+/** Per-example ‖a − b‖_∞ over every layer. */
+export function changePerExample(a: State, b: State): tf.Tensor1D {
+  return tf.tidy(() => {
+    let m: tf.Tensor | undefined;
+    for (const [id, x] of a) {
+      const d = tf.max(tf.reshape(tf.abs(tf.sub(x, b.get(id)!)), [x.shape[0], -1]), 1);
+      m = m ? tf.maximum(m, d) : d;
+    }
+    return m as tf.Tensor1D;
+  });
+}
+
+/** Per example, `old` where `keep` is true, else `next`; layers both share stay shared. */
+export function keepWhere(keep: tf.Tensor1D, old: State, next: State): State {
+  return tidyState(() => {
+    const out: State = new Map();
+    for (const [id, x] of next) {
+      const o = old.get(id)!;
+      out.set(id, o === x ? x : tf.where(tf.reshape(keep, [keep.shape[0], ...new Array(x.rank - 1).fill(1)]), o, x));
+    }
+    return out;
+  });
+}
