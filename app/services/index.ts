@@ -14,7 +14,7 @@ import type { Handlers, ServiceOptions } from './types.js';
 import { isInside, Workspace } from './workspace.js';
 
 export { dispatch, type DispatchResult } from './dispatch.js';
-export type { Dialogs, EngineLink, Handlers, Payload, ServiceOptions, WindowControl } from './types.js';
+export type { Dialogs, EngineLink, Handlers, ServiceOptions, WindowControl } from './types.js';
 
 export function createServices(options: ServiceOptions): Handlers {
   if (options.mode === 'web' && !options.workspace) {

@@ -4,14 +4,12 @@
  * WebSocket. Nothing here imports Electron: what differs between the hosts
  * (native dialogs, the window) is passed in.
  */
-import type { z } from '../../nodes/schema.js';
-import type { EngineBackend, RequestChannel, Response, requestSchemas } from '../shared/api.js';
+import type { EngineBackend, RequestChannel, Response } from '../shared/api.js';
+import type { ValidPayload } from '../shared/request-schemas.js';
 import type { RunCommand } from '../../engine/protocol/run.js';
 
-/** A validated payload, as the schema outputs it. */
-export type Payload<C extends RequestChannel> = z.output<(typeof requestSchemas)[C]>;
-
-export type Handlers = { [C in RequestChannel]: (payload: Payload<C>) => Promise<Response<C>> };
+/** One handler per channel; it receives the payload its schema let through (dispatch checks it first). */
+export type Handlers = { [C in RequestChannel]: (payload: ValidPayload<C>) => Promise<Response<C>> };
 
 /** Native file dialogs (Electron). Web mode has none: `file.open` without a path and `file.saveAs` without a name are refused there. */
 export interface Dialogs {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServices, dispatch, type Handlers } from '../../../app/services/index.js';
-import { parseRequest } from '../../../app/shared/api.js';
+import { parseRequest } from '../../../app/shared/request-schemas.js';
 import { EXAMPLES_DIR } from './helpers.js';
 import { electronServices, exampleGraph, tempFolder } from './helpers.js';
 
