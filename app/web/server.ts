@@ -99,7 +99,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     port = await listen(server, options.port, host);
   } catch (err) {
     socket.close();
-    await engine?.close();
+    await engine?.stop();
     throw err;
   }
 
@@ -114,7 +114,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
           server.close(() => ok());
           server.closeAllConnections();
         }),
-        engine?.close().catch((err: unknown) => console.error('web host: stopping the engine failed', err)),
+        engine?.stop().catch((err: unknown) => console.error('web host: stopping the engine failed', err)),
       ]).then(() => undefined),
   };
 }

@@ -8,7 +8,8 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createDesktopEngine, engineScriptPath, MAX_RESTARTS, type ForkUtility, type UtilityProcessLike } from '../../../app/main/engine.js';
+import { createDesktopEngine, engineScriptPath, type ForkUtility, type UtilityProcessLike } from '../../../app/main/engine.js';
+import { MAX_RESTARTS } from '../../../app/services/engine-supervisor.js';
 import { decode, type RunEvent } from '../../../engine/protocol/run.js';
 
 class FakeUtility implements UtilityProcessLike {
@@ -44,7 +45,7 @@ function setup(now = () => 0) {
     return p;
   };
   const sent: RunEvent[] = [];
-  const engine = createDesktopEngine({ fork, script: '/app/dist/engine-server.mjs', baseDir: '/home/ada/Documents', emit: (p) => sent.push(decode<RunEvent>(p.event)), env: {}, log: () => undefined, now });
+  const engine = createDesktopEngine({ fork, script: '/app/dist/engine-server.mjs', baseDir: '/home/ada/Documents', emit: (p) => sent.push(decode<RunEvent>(p.event)), log: () => undefined, now });
   return { procs, sent, engine };
 }
 

@@ -142,7 +142,7 @@ it('configure is refused while a run is in progress, remembered while no worker 
   expect(workers[0].terminated).toBe(true);
   expect(started).toEqual(['wasm', 'cpu']);
   expect(engine.backend).toBe('cpu');
-  await engine.close();
+  await engine.stop();
 });
 
 it('starts one worker lazily, forwards its events encoded, starts a new one after a crash, and terminates it on close', async () => {
@@ -159,7 +159,7 @@ it('starts one worker lazily, forwards its events encoded, starts a new one afte
   };
   const out: unknown[] = [];
   const engine = createHostEngine({ baseDir: '/ws', broadcast: (_e, p) => out.push(p.event), start: fake });
-  expect(engine.started).toBe(false);
+  expect(engine.running).toBe(false);
   engine.link.send({ type: 'engine.info' });
   engine.link.send({ type: 'engine.info', requestId: 'b' });
   expect(workers).toHaveLength(1);
@@ -173,7 +173,7 @@ it('starts one worker lazily, forwards its events encoded, starts a new one afte
   expect(workers[0].terminated).toBe(true);
   engine.link.send({ type: 'engine.info' });
   expect(workers).toHaveLength(2);
-  await engine.close();
+  await engine.stop();
   expect(workers[1].terminated).toBe(true);
   expect(() => engine.link.send({ type: 'engine.info' })).toThrow(/shutting down/);
 });
