@@ -59,7 +59,7 @@ export interface EngineSupervisorOptions {
 }
 
 export interface EngineSupervisor {
-  readonly link: Required<EngineLink>;
+  readonly link: EngineLink;
   /** True while a process runs. */
   readonly running: boolean;
   /** The backend the running process has, or the next one will have. */

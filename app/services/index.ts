@@ -68,8 +68,7 @@ export function createServices(options: ServiceOptions): Handlers {
     },
     'engine.configure': async ({ backend }) => {
       if (!options.engine) throw new Error('the engine is not running in this host');
-      if (!options.engine.configure) throw new Error('this host cannot change the engine backend');
-      await options.engine.configure(backend);
+      options.engine.configure(backend);
     },
   };
 }

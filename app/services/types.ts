@@ -31,9 +31,9 @@ export interface EngineLink {
   /**
    * Use this backend from now on: the engine process (worker thread or utility process)
    * is stopped if it is running and started again with it. Throws, with a message for the
-   * user, while a run is in progress. Absent: `engine.configure` is refused.
+   * user, while a run is in progress.
    */
-  configure?(backend: EngineBackend): void | Promise<void>;
+  configure(backend: EngineBackend): void;
 }
 
 export interface ServiceOptions {

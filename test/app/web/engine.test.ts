@@ -132,13 +132,13 @@ it('configure is refused while a run is in progress, remembered while no worker 
     return { send: () => undefined, on: (l) => (w.listeners.add(l), () => w.listeners.delete(l)), ready: new Promise(() => undefined), terminate: async () => void (w.terminated = true) };
   };
   const engine = createHostEngine({ baseDir: '/ws', broadcast: () => undefined, start: fake });
-  await engine.link.configure!('wasm');
+  await engine.link.configure('wasm');
   expect(workers).toHaveLength(0);
   engine.link.send({ type: 'settle.start', runId: 'r1', graphPath: 'g.attractor.json', examples: { count: 1 }, record: { activations: false, attention: false } });
   expect(started).toEqual(['wasm']);
-  expect(() => engine.link.configure!('cpu')).toThrow(/a run is in progress \(r1\)/);
+  expect(() => engine.link.configure('cpu')).toThrow(/a run is in progress \(r1\)/);
   workers[0].listeners.forEach((l) => l({ type: 'run.cancelled', runId: 'r1', at: 2 }));
-  await engine.link.configure!('cpu');
+  await engine.link.configure('cpu');
   expect(workers[0].terminated).toBe(true);
   expect(started).toEqual(['wasm', 'cpu']);
   expect(engine.backend).toBe('cpu');
