@@ -6,7 +6,8 @@
  * web mode's own rule: every path a command names lies in the workspace. The backend is
  * the host's, shared by every connected client, and its events go to all of them.
  */
-import { resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { startEngineWorker, type EngineWorker, type EngineWorkerOptions } from '../../engine/server/client.js';
 import type { RunEvent } from '../../engine/protocol/run.js';
 import type { EngineBackend, EventTypes } from '../shared/api.js';
@@ -17,17 +18,37 @@ import { isInside } from '../services/workspace.js';
 const PATH_FIELDS = ['graphPath', 'weights', 'resumeFrom', 'checkpointDir'] as const;
 
 /**
+ * Where `path` really is: its own real path when it exists, else its nearest existing
+ * folder's (a checkpoint folder is created later, and what does not exist yet is no link).
+ */
+function realLocation(path: string): string {
+  for (let at = path; ; at = dirname(at)) {
+    try {
+      return realpathSync(at);
+    } catch {
+      if (dirname(at) === at) return at;
+    }
+  }
+}
+
+/**
  * The web host may listen beyond loopback, and the engine writes checkpoints: every path a
- * command names must lie in the workspace, like the file service's paths. (Dataset files
- * named inside a graph are only read, and are not checked here.)
+ * command names must lie in the workspace, like the file service's paths, both as written
+ * (no `..` or absolute escape) and after following symbolic links (no link inside leading
+ * out). Synchronous, so commands reach the engine in the order they were sent. (Dataset
+ * files named inside a graph are only read, and are not checked here.)
  */
 export function refusePathsOutside(workspace: string, command: object): void {
   const root = resolve(workspace);
   for (const field of PATH_FIELDS) {
     const value = (command as Record<string, unknown>)[field];
     if (typeof value !== 'string') continue;
-    if (!isInside(root, resolve(root, value))) {
+    const path = resolve(root, value);
+    if (!isInside(root, path)) {
       throw new Error(`${field} "${value}" is outside the workspace (${root}); the web mode keeps the engine's files there`);
+    }
+    if (!isInside(realLocation(root), realLocation(path))) {
+      throw new Error(`${field} "${value}" leads outside the workspace (${root}) through a symbolic link; the web mode keeps the engine's files there`);
     }
   }
 }

@@ -4,12 +4,13 @@
  * on first use, and every RunEvent coming back to the client as `engine.event` in the
  * codec's form. Relative graph paths resolve against the workspace.
  */
-import { copyFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { WebSocket, RawData } from 'ws';
 import { decode, type EventOf, type RunEvent, type RunEventType } from '../../../engine/protocol/run.js';
-import { createHostEngine } from '../../../app/web/engine.js';
+import { createHostEngine, refusePathsOutside } from '../../../app/web/engine.js';
 import type { EngineWorker } from '../../../engine/server/client.js';
 import { REPO_ROOT, connect, rpc, startTestHost, type TestHost } from './helpers.js';
 
@@ -176,4 +177,31 @@ it('starts one worker lazily, forwards its events encoded, starts a new one afte
   await engine.stop();
   expect(workers[1].terminated).toBe(true);
   expect(() => engine.link.send({ type: 'engine.info' })).toThrow(/shutting down/);
+});
+
+it('refuses engine paths that leave the workspace through a symbolic link, and lets new folders and a linked workspace through', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'attractor-confine-'));
+  try {
+    const ws = join(dir, 'ws');
+    const elsewhere = join(dir, 'elsewhere');
+    await mkdir(ws);
+    await mkdir(elsewhere);
+    await writeFile(join(ws, 'g.attractor.json'), '{}');
+    await writeFile(join(elsewhere, 'x.attractor.json'), '{}');
+    await symlink(elsewhere, join(ws, 'out'));
+    await symlink(join(elsewhere, 'x.attractor.json'), join(ws, 'x.attractor.json'));
+    await symlink(ws, join(dir, 'ws-link'));
+
+    expect(() => refusePathsOutside(ws, { type: 'train.start', graphPath: 'g.attractor.json', checkpointDir: 'out/run1' })).toThrow(
+      /checkpointDir "out\/run1" leads outside the workspace .* through a symbolic link/,
+    );
+    expect(() => refusePathsOutside(ws, { type: 'checkpoint.list', graphPath: 'x.attractor.json' })).toThrow(/graphPath "x.attractor.json" leads outside/);
+    // Folders that do not exist yet are judged by the nearest one that does.
+    expect(() => refusePathsOutside(ws, { type: 'train.start', graphPath: 'g.attractor.json', checkpointDir: 'runs/a/b' })).not.toThrow();
+    // A workspace reached through a link is still the workspace.
+    expect(() => refusePathsOutside(join(dir, 'ws-link'), { type: 'train.start', graphPath: 'g.attractor.json', checkpointDir: 'runs' })).not.toThrow();
+    expect(() => refusePathsOutside(join(dir, 'ws-link'), { type: 'train.start', graphPath: 'g.attractor.json', checkpointDir: 'out' })).toThrow(/symbolic link/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
