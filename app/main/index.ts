@@ -191,7 +191,7 @@ function start(): void {
   void app.whenReady().then(() => {
     app.setAboutPanelOptions({ applicationName: APP_NAME, applicationVersion: app.getVersion() });
 
-    // The engine host in a utility process, started by the first engine.send; its events go to the window.
+    // The engine in a utility process, started by the first engine.send; its events go to the window.
     engine = createDesktopEngine({
       fork: (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
       script: engineScriptPath(packaged, process.resourcesPath, app.getAppPath()),

@@ -3,7 +3,7 @@
  * utilityProcess. The real one cannot run here: there is no Electron binary on the test
  * machines (electron's postinstall download fails, see STACK.md) and no display, so the
  * fake stands in for exactly the surface the module uses — fork(path, args, {env}),
- * postMessage, on('message' | 'exit'), kill — and the engine host's side of it
+ * postMessage, on('message' | 'exit'), kill — and the engine's side of it
  * (process.parentPort) is covered by test/engine/server/worker.test.ts's real bundle.
  */
 import { join } from 'node:path';
