@@ -15,7 +15,8 @@ import type { EventChannel, EventTypes, RecentFile, RequestChannel } from '../sh
 import { createServices, type Handlers, type WindowControl } from '../services/index.js';
 import { graphPathFromArgv } from './args.js';
 import { createDialogs } from './dialogs.js';
-import { createDesktopEngine, engineScriptPath, type DesktopEngine } from './engine.js';
+import type { EngineSupervisor } from '../services/engine-supervisor.js';
+import { createDesktopEngine, engineScriptPath } from './engine.js';
 import { registerIpc, sendEvent } from './ipc.js';
 import { menuTemplate, type NativeEdit } from './menu.js';
 import { appLocation, installSecurity } from './security.js';
@@ -125,8 +126,8 @@ function start(): void {
   };
 
   let handlers: Handlers | undefined;
-  let engine: DesktopEngine | undefined;
-  app.on('will-quit', () => engine?.stop());
+  let engine: EngineSupervisor | undefined;
+  app.on('will-quit', () => void engine?.stop());
 
   function openWindow(): void {
     const created = createMainWindow({
@@ -190,7 +191,7 @@ function start(): void {
   void app.whenReady().then(() => {
     app.setAboutPanelOptions({ applicationName: APP_NAME, applicationVersion: app.getVersion() });
 
-    // The engine host in a utility process, started by the first engine.send; its events go to the window.
+    // The engine in a utility process, started by the first engine.send; its events go to the window.
     engine = createDesktopEngine({
       fork: (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
       script: engineScriptPath(packaged, process.resourcesPath, app.getAppPath()),

@@ -17,7 +17,7 @@
  *
  * Types only from Electron (see security.ts): the tests drive this with fakes.
  */
-import { EVENT_CHANNELS, requestSchemas, type EventChannel, type EventTypes, type RequestChannel } from '../shared/api.js';
+import { isEventChannel, REQUEST_CHANNELS, type EventChannel, type EventTypes, type RequestChannel } from '../shared/api.js';
 import { dispatch, type DispatchResult, type Handlers } from '../services/index.js';
 import { isAppUrl, type AppLocation } from './security.js';
 
@@ -45,8 +45,6 @@ export interface EventSink {
   isDestroyed(): boolean;
 }
 
-export type WireResult = DispatchResult;
-
 export interface IpcOptions {
   readonly handlers: Handlers;
   readonly location: AppLocation;
@@ -56,8 +54,6 @@ export interface IpcOptions {
   readonly afterRequest?: (channel: RequestChannel, result: DispatchResult) => void;
   readonly log?: (message: string) => void;
 }
-
-export const REQUEST_CHANNELS = Object.keys(requestSchemas) as RequestChannel[];
 
 /** Why a sender may not call us, or null when it may. */
 export function senderProblem(event: InvokeEvent, options: Pick<IpcOptions, 'location' | 'isOurWebContents'>): string | null {
@@ -92,10 +88,6 @@ export function registerIpc(ipcMain: IpcMainLike, options: IpcOptions): () => vo
   return () => {
     for (const channel of REQUEST_CHANNELS) ipcMain.removeHandler(channel);
   };
-}
-
-export function isEventChannel(event: unknown): event is EventChannel {
-  return typeof event === 'string' && (EVENT_CHANNELS as readonly string[]).includes(event);
 }
 
 /**

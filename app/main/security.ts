@@ -46,9 +46,6 @@ export function secureWebPreferences(preloadPath: string, options: { devTools?: 
 
 // ---- Content-Security-Policy ---------------------------------------------------
 
-/** One policy for the page, the Electron session and the web host (app/shared/csp.ts). */
-export { CONTENT_SECURITY_POLICY };
-
 /** Response headers with our CSP replacing any the response carried (header names are case-insensitive). */
 export function withCspHeader(headers: Record<string, string | string[]> | undefined): Record<string, string[]> {
   const out: Record<string, string[]> = {};
@@ -74,7 +71,7 @@ export interface AppLocation {
  * Where this build's renderer lives: out/renderer/index.html next to
  * out/main/ (inside app.asar when packaged), or the dev server.
  */
-export function appLocation(env: NodeJS.ProcessEnv = process.env, packaged = false): AppLocation {
+export function appLocation(env: NodeJS.ProcessEnv, packaged: boolean): AppLocation {
   const rendererFile = fileURLToPath(new URL('../renderer/index.html', import.meta.url));
   const devServerUrl = env['ELECTRON_RENDERER_URL'];
   return !packaged && devServerUrl ? { rendererFile, devServerUrl } : { rendererFile };
@@ -89,13 +86,12 @@ function parseUrl(url: string): URL | null {
 }
 
 /**
- * True only for our own page: the file URL of out/renderer/index.html (any
- * query or hash), or, in development, a page of the dev server's origin. Other
- * files, other origins, `about:`, `data:`, `blob:` and `javascript:` URLs are
- * not ours. Without a location, only the built file counts (never a URL from
- * the environment): app/main passes the location it loaded the window from.
+ * True only for our own page (`location`, where the window was loaded from):
+ * the file URL of out/renderer/index.html (any query or hash), or, in
+ * development, a page of the dev server's origin. Other files, other origins,
+ * `about:`, `data:`, `blob:` and `javascript:` URLs are not ours.
  */
-export function isAppUrl(url: string, location: AppLocation = appLocation({}, true)): boolean {
+export function isAppUrl(url: string, location: AppLocation): boolean {
   const u = parseUrl(url);
   if (!u) return false;
   if (u.protocol === 'file:') {

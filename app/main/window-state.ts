@@ -56,10 +56,6 @@ export class CloseGuard {
 
   constructor(private readonly deps: CloseGuardDeps) {}
 
-  get state(): { readonly title: string; readonly dirty: boolean } {
-    return { title: this.title, dirty: this.dirty };
-  }
-
   setState(title: string, dirty: boolean): void {
     this.title = title;
     this.dirty = dirty;

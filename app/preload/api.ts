@@ -16,7 +16,7 @@
  * a recording fake; index.ts hands it the real ipcRenderer and webUtils.
  */
 import {
-  EVENT_CHANNELS,
+  isEventChannel,
   isRequestChannel,
   type AttractorApi,
   type EventChannel,
@@ -36,10 +36,6 @@ export interface IpcRendererLike {
 /** The part of Electron's webUtils used here. */
 export interface WebUtilsLike {
   getPathForFile(file: File): string;
-}
-
-export function isEventChannel(event: unknown): event is EventChannel {
-  return typeof event === 'string' && (EVENT_CHANNELS as readonly string[]).includes(event);
 }
 
 function shown(value: unknown): string {

@@ -4,7 +4,7 @@
  * channel's schema before any service sees it, and whatever goes wrong comes
  * back as a message, never as an exception (or a stack trace) crossing the API.
  */
-import { parseRequest } from '../shared/api.js';
+import { parseRequest } from '../shared/request-schemas.js';
 import type { Handlers } from './types.js';
 import { errorMessage } from './results.js';
 

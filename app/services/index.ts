@@ -14,7 +14,7 @@ import type { Handlers, ServiceOptions } from './types.js';
 import { isInside, Workspace } from './workspace.js';
 
 export { dispatch, type DispatchResult } from './dispatch.js';
-export type { Dialogs, EngineLink, Handlers, Payload, ServiceOptions, WindowControl } from './types.js';
+export type { Dialogs, EngineLink, Handlers, ServiceOptions, WindowControl } from './types.js';
 
 export function createServices(options: ServiceOptions): Handlers {
   if (options.mode === 'web' && !options.workspace) {
@@ -68,8 +68,7 @@ export function createServices(options: ServiceOptions): Handlers {
     },
     'engine.configure': async ({ backend }) => {
       if (!options.engine) throw new Error('the engine is not running in this host');
-      if (!options.engine.configure) throw new Error('this host cannot change the engine backend');
-      await options.engine.configure(backend);
+      options.engine.configure(backend);
     },
   };
 }

@@ -4,14 +4,12 @@
  * WebSocket. Nothing here imports Electron: what differs between the hosts
  * (native dialogs, the window) is passed in.
  */
-import type { z } from '../../nodes/schema.js';
-import type { EngineBackend, RequestChannel, Response, requestSchemas } from '../shared/api.js';
+import type { EngineBackend, RequestChannel, Response } from '../shared/api.js';
+import type { ValidPayload } from '../shared/request-schemas.js';
 import type { RunCommand } from '../../engine/protocol/run.js';
 
-/** A validated payload, as the schema outputs it. */
-export type Payload<C extends RequestChannel> = z.output<(typeof requestSchemas)[C]>;
-
-export type Handlers = { [C in RequestChannel]: (payload: Payload<C>) => Promise<Response<C>> };
+/** One handler per channel; it receives the payload its schema let through (dispatch checks it first). */
+export type Handlers = { [C in RequestChannel]: (payload: ValidPayload<C>) => Promise<Response<C>> };
 
 /** Native file dialogs (Electron). Web mode has none: `file.open` without a path and `file.saveAs` without a name are refused there. */
 export interface Dialogs {
@@ -33,9 +31,9 @@ export interface EngineLink {
   /**
    * Use this backend from now on: the engine process (worker thread or utility process)
    * is stopped if it is running and started again with it. Throws, with a message for the
-   * user, while a run is in progress. Absent: `engine.configure` is refused.
+   * user, while a run is in progress.
    */
-  configure?(backend: EngineBackend): void | Promise<void>;
+  configure(backend: EngineBackend): void;
 }
 
 export interface ServiceOptions {

@@ -1,27 +1,27 @@
 /**
  * The one API between the UI and the services behind it (the Electron main
  * process, or the web-mode Node host over a WebSocket): every request channel
- * with the schema of its payload, and every event the services may push.
+ * and the types of its payload and answer, and every event the services may push.
  *
- * Both hosts validate each payload with these schemas before a service sees it
- * (`parseRequest`), so a compromised or buggy renderer cannot send a service
- * anything it did not declare. Responses are typed but not re-validated: they
- * come from our own code.
+ * Names and types only, no schema code: the sandboxed preload imports this module
+ * and bundles whatever it pulls in. The payload schemas, and the check both hosts
+ * run with them before a service sees a request, are in ./request-schemas.ts; the
+ * payload types here are derived from those schemas (type-only imports, erased
+ * from the bundle), so each is written once. Responses are typed but not
+ * re-validated: they come from our own code.
  *
- * Graphs travel as plain JSON (`unknown` here): services validate them with the
- * node catalog, the same way a file is validated on load.
+ * Adding a channel: its name in REQUEST_CHANNELS, its schema in
+ * ./request-schemas.ts, its answer in ResponseTypes, its handler in
+ * app/services; the compiler points at each one still missing.
  */
-import { z } from '../../nodes/schema.js';
+import type { z } from '../../nodes/schema.js';
 import type { GraphDoc } from '../../nodes/graph.js';
 import type { Problem } from '../../nodes/problems.js';
 import type { CheckResult } from '../../engine/protocol/check.js';
-import { runCommandSchema, type Encoded } from '../../engine/protocol/run.js';
+import type { Encoded } from '../../engine/protocol/run.js';
+import type { requestSchemas } from './request-schemas.js';
 
-// ---- shared payload pieces -----------------------------------------------
-
-const filePath = z.string().min(1).max(4096);
-const graphJson = z.unknown().refine((v) => typeof v === 'object' && v !== null && !Array.isArray(v), { error: 'expected a graph object' });
-const sessionId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected a session id of letters, digits, _ or -' });
+// ---- answers and their parts --------------------------------------------
 
 /** A graph that is open: where it lives (null until first saved) and its name for the title bar. */
 export interface OpenedGraph {
@@ -87,45 +87,31 @@ export type EngineBackend = (typeof ENGINE_BACKENDS)[number];
 
 // ---- requests ------------------------------------------------------------
 
-/** Request channel → payload schema. Add a channel here, then in each host's service table. */
-export const requestSchemas = {
-  'app.info': z.object({}).strict(),
-  /** Schema + compiler: problems and the plan summary, for live validation. */
-  'graph.check': z.object({ graph: graphJson }).strict(),
-  /** With a path: open it. Without: the native Open dialog (Electron only). */
-  'file.open': z.object({ path: filePath.optional() }).strict(),
-  /** Text the user picked in the browser or dropped on the window; `name` is shown in messages. */
-  'file.openText': z.object({ name: z.string().min(1).max(260), text: z.string().max(50 * 1024 * 1024) }).strict(),
-  'file.save': z.object({ path: filePath, graph: graphJson }).strict(),
-  /** Electron: the native Save dialog (`suggestedName` prefilled). Web: `name` is a file name in the workspace. */
-  'file.saveAs': z.object({ graph: graphJson, suggestedName: z.string().max(260).optional(), name: z.string().min(1).max(260).optional() }).strict(),
-  'file.recent': z.object({}).strict(),
-  'file.clearRecent': z.object({}).strict(),
-  /** Web mode: the graph files in the workspace folder. */
-  'file.workspace': z.object({}).strict(),
-  'examples.list': z.object({}).strict(),
-  'examples.open': z.object({ id: z.string().regex(/^[a-z0-9-]{1,100}$/, { error: 'expected an example id' }) }).strict(),
-  /** Autosave of a session's unsaved graph (every 30 s while dirty). */
-  'recovery.save': z.object({ sessionId, name: z.string().max(200), path: filePath.nullable(), graph: graphJson }).strict(),
-  'recovery.list': z.object({}).strict(),
-  'recovery.restore': z.object({ sessionId }).strict(),
-  /** After a save or a clean close the session's recovery copy is dropped. */
-  'recovery.discard': z.object({ sessionId }).strict(),
-  /** Title bar and the unsaved marker; Electron asks before closing a dirty window. */
-  'window.setState': z.object({ title: z.string().max(300), dirty: z.boolean() }).strict(),
-  /** After the renderer has saved (or the user chose not to), close for real. */
-  'window.close': z.object({}).strict(),
-  /** A command for the engine host (settle, train, pause, step, cancel, ...; engine/protocol/run.ts). Its answers come back as `engine.event`s. */
-  'engine.send': z.object({ command: runCommandSchema }).strict(),
-  /**
-   * The engine's backend (Settings). The engine always runs in a Node process (the desktop
-   * app's utility process, the web host's worker thread), never in the renderer: the
-   * engine process is restarted with this backend, refused while a run is in progress.
-   */
-  'engine.configure': z.object({ backend: z.enum(ENGINE_BACKENDS, { error: `expected one of ${ENGINE_BACKENDS.join(', ')}` }) }).strict(),
-} as const;
+/** Every request channel; what each carries is documented with its schema (./request-schemas.ts). */
+export const REQUEST_CHANNELS = [
+  'app.info',
+  'graph.check',
+  'file.open',
+  'file.openText',
+  'file.save',
+  'file.saveAs',
+  'file.recent',
+  'file.clearRecent',
+  'file.workspace',
+  'examples.list',
+  'examples.open',
+  'recovery.save',
+  'recovery.list',
+  'recovery.restore',
+  'recovery.discard',
+  'window.setState',
+  'window.close',
+  'engine.send',
+  'engine.configure',
+] as const;
 
-export type RequestChannel = keyof typeof requestSchemas;
+export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
+/** What the UI sends on a channel, before validation (defaults not yet filled in). */
 export type RequestPayload<C extends RequestChannel> = z.input<(typeof requestSchemas)[C]>;
 
 export interface ResponseTypes {
@@ -188,33 +174,12 @@ export interface AttractorApi {
   pathForFile(file: File): string | null;
 }
 
-// ---- validation used by both hosts -----------------------------------------
-
-export type ParsedRequest =
-  | { ok: true; channel: RequestChannel; payload: unknown }
-  | { ok: false; error: string };
+// ---- run-time checks of channel names (the preload and main check every channel) ----
 
 export function isRequestChannel(channel: unknown): channel is RequestChannel {
-  return typeof channel === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, channel);
+  return typeof channel === 'string' && (REQUEST_CHANNELS as readonly string[]).includes(channel);
 }
 
-/** Checks the channel and the payload; the error names what was wrong, never echoes large input. */
-export function parseRequest(channel: unknown, payload: unknown): ParsedRequest {
-  if (!isRequestChannel(channel)) {
-    const shown = typeof channel === 'string' ? JSON.stringify(channel.slice(0, 60)) : typeof channel;
-    return { ok: false, error: `unknown channel ${shown}` };
-  }
-  const r = requestSchemas[channel].safeParse(payload ?? {});
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const at = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-    return { ok: false, error: `bad payload for "${channel}"${at}: ${issue?.message ?? 'invalid'}` };
-  }
-  return { ok: true, channel, payload: r.data };
-}
-
-/** An error that crossed the API: the message is for the user, `channel` for the log. */
-export interface ApiErrorShape {
-  readonly channel: string;
-  readonly message: string;
+export function isEventChannel(event: unknown): event is EventChannel {
+  return typeof event === 'string' && (EVENT_CHANNELS as readonly string[]).includes(event);
 }

@@ -1,43 +1,54 @@
 /**
- * The web host's engine: one engine worker thread per host process (the bundled
- * dist/engine-server.mjs), started lazily by the first `engine.send`, so a host that only
- * edits graphs never loads TensorFlow.js. Every RunEvent it says goes to every
- * connected client as `engine.event` in the codec's JSON-safe form.
- *
- * A worker that dies (an uncaught error, out of memory) is reported as a run.error by
- * the client wrapper; the next command starts a fresh one.
- *
- * `configure(backend)` (Settings, `engine.configure`) terminates the worker and starts the
- * next one with that backend, at once when one was running (so its engine.ready reports
- * the new backend), else with the next command; it is refused while a run is in progress.
- * The backend is the host's, shared by every connected client.
- *
- * Design note: the engine always runs in a Node process (this worker thread, or the desktop
- * app's utility process), never in a renderer Web Worker on WebGPU/WebGL: datasets,
- * checkpoints and tfjs-node-gpu live on the file-system side.
+ * The web host's engine: the bundled engine (dist/engine-server.mjs) on a worker thread
+ * of the host process, started through engine/server/client.ts. When it starts,
+ * restarts and takes another backend is the shared supervisor's
+ * (app/services/engine-supervisor.ts); this file is the worker-thread transport and the
+ * web mode's own rule: every path a command names lies in the workspace. The backend is
+ * the host's, shared by every connected client, and its events go to all of them.
  */
-import { resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { startEngineWorker, type EngineWorker, type EngineWorkerOptions } from '../../engine/server/client.js';
-import { encode, type RunEvent } from '../../engine/protocol/run.js';
+import type { RunEvent } from '../../engine/protocol/run.js';
 import type { EngineBackend, EventTypes } from '../shared/api.js';
-import type { EngineLink } from '../services/index.js';
+import { createEngineSupervisor, type EngineSupervisor, type EngineTransport } from '../services/engine-supervisor.js';
 import { isInside } from '../services/workspace.js';
 
 /** The path fields of a command: the engine reads graphs and checkpoints there and writes checkpoints. */
 const PATH_FIELDS = ['graphPath', 'weights', 'resumeFrom', 'checkpointDir'] as const;
 
 /**
+ * Where `path` really is: its own real path when it exists, else its nearest existing
+ * folder's (a checkpoint folder is created later, and what does not exist yet is no link).
+ */
+function realLocation(path: string): string {
+  for (let at = path; ; at = dirname(at)) {
+    try {
+      return realpathSync(at);
+    } catch {
+      if (dirname(at) === at) return at;
+    }
+  }
+}
+
+/**
  * The web host may listen beyond loopback, and the engine writes checkpoints: every path a
- * command names must lie in the workspace, like the file service's paths. (Dataset files
- * named inside a graph are only read, and are not checked here.)
+ * command names must lie in the workspace, like the file service's paths, both as written
+ * (no `..` or absolute escape) and after following symbolic links (no link inside leading
+ * out). Synchronous, so commands reach the engine in the order they were sent. (Dataset
+ * files named inside a graph are only read, and are not checked here.)
  */
 export function refusePathsOutside(workspace: string, command: object): void {
   const root = resolve(workspace);
   for (const field of PATH_FIELDS) {
     const value = (command as Record<string, unknown>)[field];
     if (typeof value !== 'string') continue;
-    if (!isInside(root, resolve(root, value))) {
+    const path = resolve(root, value);
+    if (!isInside(root, path)) {
       throw new Error(`${field} "${value}" is outside the workspace (${root}); the web mode keeps the engine's files there`);
+    }
+    if (!isInside(realLocation(root), realLocation(path))) {
+      throw new Error(`${field} "${value}" leads outside the workspace (${root}) through a symbolic link; the web mode keeps the engine's files there`);
     }
   }
 }
@@ -47,96 +58,42 @@ export interface HostEngineOptions {
   readonly baseDir: string;
   /** Where events go: the host's broadcast to every client. */
   readonly broadcast: (event: 'engine.event', payload: EventTypes['engine.event']) => void;
-  readonly backend?: EngineWorkerOptions['backend'];
+  readonly backend?: EngineBackend;
   /** For tests: how a worker is started (default startEngineWorker). */
   readonly start?: (options: EngineWorkerOptions) => EngineWorker;
 }
 
-export interface HostEngine {
-  readonly link: EngineLink;
-  /** True once a worker is running. */
-  readonly started: boolean;
-  /** The backend the next (or current) worker is started with. */
-  readonly backend: EngineBackend;
-  close(): Promise<void>;
+/**
+ * client.ts reports a worker that is gone (an uncaught error, out of memory, process.exit)
+ * as a run.error of no run and no command, in one of these two phrasings.
+ */
+const WORKER_GONE = /^the engine worker (crashed|exited)/;
+
+function isWorkerGone(ev: RunEvent): ev is Extract<RunEvent, { type: 'run.error' }> {
+  return ev.type === 'run.error' && ev.runId === undefined && ev.command === undefined && WORKER_GONE.test(ev.message);
 }
 
-export function createHostEngine(options: HostEngineOptions): HostEngine {
-  const start = options.start ?? startEngineWorker;
-  let worker: EngineWorker | null = null;
-  let off: (() => void) | null = null;
-  let closed = false;
-  let backend: EngineBackend = options.backend ?? 'auto';
-  /** Runs started (sent or reported) and not yet closed: configure is refused while there are any. */
-  const runs = new Set<string>();
-
-  const forward = (ev: RunEvent) => {
-    let event;
-    try {
-      event = encode(ev);
-    } catch (err) {
-      event = encode({ type: 'run.error', ended: false, message: `an engine event could not be sent: ${(err as Error).message}` } satisfies RunEvent);
-    }
-    options.broadcast('engine.event', { event });
-    if (ev.type === 'run.started') runs.add(ev.runId);
-    else if ((ev.type === 'run.done' || ev.type === 'run.cancelled' || (ev.type === 'run.error' && ev.ended)) && ev.runId !== undefined) runs.delete(ev.runId);
-    // The worker is gone (crashed or exited on its own): the next command starts another.
-    if (ev.type === 'run.error' && ev.runId === undefined && ev.command === undefined && /engine worker (crashed|exited)/.test(ev.message)) drop();
+/** The engine bundle on a worker thread per start. */
+export function workerThreadTransport(baseDir: string, startWorker: (options: EngineWorkerOptions) => EngineWorker = startEngineWorker): EngineTransport {
+  return (backend, listener) => {
+    const worker = startWorker({ baseDir, backend });
+    worker.on((ev) => {
+      if (isWorkerGone(ev)) {
+        // After an uncaught error the thread may still be winding down: end it, then report.
+        void worker.terminate().catch(() => undefined);
+        listener.exit(ev.message);
+      } else listener.event(ev);
+    });
+    return { post: (command) => worker.send(command), stop: () => worker.terminate() };
   };
+}
 
-  function drop(): void {
-    runs.clear();
-    off?.();
-    off = null;
-    const w = worker;
-    worker = null;
-    void w?.terminate().catch(() => undefined);
-  }
-
-  function ensure(): EngineWorker {
-    if (closed) throw new Error('the web host is shutting down');
-    if (worker) return worker;
-    const w = start({ baseDir: options.baseDir, backend });
-    worker = w;
-    off = w.on(forward);
-    return w;
-  }
-
-  return {
-    link: {
-      send(command) {
-        refusePathsOutside(options.baseDir, command);
-        const w = ensure();
-        if (command.type === 'settle.start' || command.type === 'train.start') runs.add(command.runId);
-        w.send(command);
-      },
-      configure(next) {
-        if (closed) throw new Error('the web host is shutting down');
-        if (runs.size > 0) {
-          throw new Error(`a run is in progress (${[...runs].join(', ')}): cancel it or wait for it to end before changing the engine backend`);
-        }
-        const running = worker !== null;
-        if (next === backend && running) return;
-        backend = next;
-        if (running) {
-          drop();
-          ensure();
-        }
-      },
-    },
-    get started() {
-      return worker !== null;
-    },
-    get backend() {
-      return backend;
-    },
-    async close() {
-      closed = true;
-      off?.();
-      off = null;
-      const w = worker;
-      worker = null;
-      await w?.terminate();
-    },
-  };
+export function createHostEngine(options: HostEngineOptions): EngineSupervisor {
+  return createEngineSupervisor({
+    transport: workerThreadTransport(options.baseDir, options.start),
+    emit: (payload) => options.broadcast('engine.event', payload),
+    stoppedMessage: 'the web host is shutting down',
+    backend: options.backend,
+    admit: (command) => refusePathsOutside(options.baseDir, command),
+  });
 }

@@ -1,8 +1,6 @@
 /** The headers every response of the web host carries; the CSP is the page's own (app/shared/csp.ts). */
 import { CONTENT_SECURITY_POLICY } from '../shared/csp.js';
 
-export { CONTENT_SECURITY_POLICY };
-
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': CONTENT_SECURITY_POLICY,
   'x-content-type-options': 'nosniff',

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ENGINE_BACKENDS } from '../shared/api.js';
 import { parseHostConfig, USAGE } from './config.js';
 import { startHost, type Host } from './server.js';
 
@@ -54,8 +55,8 @@ async function main(): Promise<number> {
   }
 
   // The engine worker (dist/engine-server.mjs, next to this bundle) starts with the first run; ATTRACTOR_BACKEND picks its backend.
-  const backend = process.env.ATTRACTOR_BACKEND;
-  const engine = backend === 'wasm' || backend === 'cpu' || backend === 'tensorflow' ? backend : 'auto';
+  const backend = process.env.ATTRACTOR_BACKEND ?? 'auto';
+  const engine = ENGINE_BACKENDS.find((b) => b === backend) ?? 'auto';
   const options = { ...config, rendererDir, examplesDir: join(root, 'examples'), version, engine } as const;
   let host: Host;
   try {

@@ -6,7 +6,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
-import type { EventChannel, EventTypes } from '../shared/api.js';
+import type { EngineBackend, EventChannel, EventTypes } from '../shared/api.js';
 import { createServices } from '../services/index.js';
 import { createHostEngine } from './engine.js';
 import { attachApi, type ApiSocket } from './socket.js';
@@ -25,8 +25,8 @@ export interface HostOptions {
   readonly examplesDir: string;
   /** Shown by app.info. */
   readonly version?: string;
-  /** The engine worker's backend (default auto); `false` runs no engine (engine.send is refused). */
-  readonly engine?: 'auto' | 'wasm' | 'cpu' | 'tensorflow' | false;
+  /** The engine worker's backend (default auto). */
+  readonly engine?: EngineBackend;
 }
 
 export interface Host {
@@ -74,15 +74,14 @@ export async function startHost(options: HostOptions): Promise<Host> {
   await folder(workspace, 'the workspace'); // kept as spelled: paths shown to the user start with it
   // The engine worker starts with the first engine.send; its events go to every client.
   const wired: { api?: ApiSocket } = {};
-  const engine =
-    options.engine === false ? undefined : createHostEngine({ baseDir: workspace, backend: options.engine, broadcast: (event, payload) => wired.api?.broadcast(event, payload) });
+  const engine = createHostEngine({ baseDir: workspace, backend: options.engine, broadcast: (event, payload) => wired.api?.broadcast(event, payload) });
   const handlers = createServices({
     mode: 'web',
     version: options.version ?? 'dev',
     dataDir: resolve(options.dataDir),
     examplesDir: resolve(options.examplesDir),
     workspace,
-    engine: engine?.link,
+    engine: engine.link,
   });
 
   const server = createServer((req, res) => {
@@ -99,7 +98,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     port = await listen(server, options.port, host);
   } catch (err) {
     socket.close();
-    await engine?.close();
+    await engine.stop();
     throw err;
   }
 
@@ -114,7 +113,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
           server.close(() => ok());
           server.closeAllConnections();
         }),
-        engine?.close().catch((err: unknown) => console.error('web host: stopping the engine failed', err)),
+        engine.stop().catch((err: unknown) => console.error('web host: stopping the engine failed', err)),
       ]).then(() => undefined),
   };
 }

@@ -3,12 +3,13 @@
  * utilityProcess. The real one cannot run here: there is no Electron binary on the test
  * machines (electron's postinstall download fails, see STACK.md) and no display, so the
  * fake stands in for exactly the surface the module uses — fork(path, args, {env}),
- * postMessage, on('message' | 'exit'), kill — and the engine host's side of it
+ * postMessage, on('message' | 'exit'), kill — and the engine's side of it
  * (process.parentPort) is covered by test/engine/server/worker.test.ts's real bundle.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createDesktopEngine, engineScriptPath, MAX_RESTARTS, type ForkUtility, type UtilityProcessLike } from '../../../app/main/engine.js';
+import { createDesktopEngine, engineScriptPath, type ForkUtility, type UtilityProcessLike } from '../../../app/main/engine.js';
+import { MAX_RESTARTS } from '../../../app/services/engine-supervisor.js';
 import { decode, type RunEvent } from '../../../engine/protocol/run.js';
 
 class FakeUtility implements UtilityProcessLike {
@@ -44,7 +45,7 @@ function setup(now = () => 0) {
     return p;
   };
   const sent: RunEvent[] = [];
-  const engine = createDesktopEngine({ fork, script: '/app/dist/engine-server.mjs', baseDir: '/home/ada/Documents', emit: (p) => sent.push(decode<RunEvent>(p.event)), env: {}, log: () => undefined, now });
+  const engine = createDesktopEngine({ fork, script: '/app/dist/engine-server.mjs', baseDir: '/home/ada/Documents', emit: (p) => sent.push(decode<RunEvent>(p.event)), log: () => undefined, now });
   return { procs, sent, engine };
 }
 
@@ -112,21 +113,21 @@ describe('the desktop engine (utility process)', () => {
   it('configure restarts a running process with the new ATTRACTOR_BACKEND, not as a crash; refused while a run is in progress', () => {
     const { procs, sent, engine } = setup();
     // Nothing running: remembered for the first fork.
-    engine.link.configure!('wasm');
+    engine.link.configure('wasm');
     expect(procs).toHaveLength(0);
     engine.link.send({ type: 'engine.info' });
     expect(procs[0].env.ATTRACTOR_BACKEND).toBe('wasm');
     // The same backend again: the process is left alone.
-    engine.link.configure!('wasm');
+    engine.link.configure('wasm');
     expect(procs).toHaveLength(1);
 
     engine.link.send({ type: 'settle.start', runId: 's1', graphPath: 'g.attractor.json', examples: [{ part: 'test', index: 0 }], record: { activations: false, attention: false } });
-    expect(() => engine.link.configure!('cpu')).toThrow(/a run is in progress \(s1\)/);
+    expect(() => engine.link.configure('cpu')).toThrow(/a run is in progress \(s1\)/);
     procs[0].emit('message', { type: 'run.started', runId: 's1', kind: 'settle' });
-    expect(() => engine.link.configure!('cpu')).toThrow(/run is in progress/);
+    expect(() => engine.link.configure('cpu')).toThrow(/run is in progress/);
     procs[0].emit('message', { type: 'run.done', runId: 's1', summary: { kind: 'settle', iterations: 1, converged: 1, cycling: 0, ms: 1 } });
 
-    engine.link.configure!('cpu');
+    engine.link.configure('cpu');
     expect(procs[0].killed).toBe(true);
     expect(procs).toHaveLength(2);
     expect(procs[1].env.ATTRACTOR_BACKEND).toBe('cpu');

@@ -11,8 +11,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CONTENT_SECURITY_POLICY } from '../../../app/shared/csp.js';
 import {
-  CONTENT_SECURITY_POLICY,
   appLocation,
   installSecurity,
   isAppUrl,
@@ -144,16 +144,10 @@ describe('what counts as our page', () => {
     expect(appLocation(env, true).devServerUrl).toBeUndefined();
     // Built layout: out/main/index.js loads out/renderer/index.html (here, next to app/main: app/renderer).
     expect(appLocation({}, true).rendererFile).toBe(join(root, 'app', 'renderer', 'index.html'));
-    // Without a location, the built file only, whatever the environment says.
-    expect(isAppUrl(pathToFileURL(join(root, 'app', 'renderer', 'index.html')).href)).toBe(true);
-    const saved = process.env['ELECTRON_RENDERER_URL'];
-    process.env['ELECTRON_RENDERER_URL'] = 'http://localhost:5173';
-    try {
-      expect(isAppUrl('http://localhost:5173/')).toBe(false);
-    } finally {
-      if (saved === undefined) delete process.env['ELECTRON_RENDERER_URL'];
-      else process.env['ELECTRON_RENDERER_URL'] = saved;
-    }
+    // A packaged app's location is its built file only, whatever the environment says.
+    const packaged = appLocation(env, true);
+    expect(isAppUrl(pathToFileURL(join(root, 'app', 'renderer', 'index.html')).href, packaged)).toBe(true);
+    expect(isAppUrl('http://localhost:5173/', packaged)).toBe(false);
   });
   it('opens only https links externally', () => {
     expect(isExternalLink('https://example.org/docs')).toBe(true);

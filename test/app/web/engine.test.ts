@@ -4,12 +4,13 @@
  * on first use, and every RunEvent coming back to the client as `engine.event` in the
  * codec's form. Relative graph paths resolve against the workspace.
  */
-import { copyFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { WebSocket, RawData } from 'ws';
 import { decode, type EventOf, type RunEvent, type RunEventType } from '../../../engine/protocol/run.js';
-import { createHostEngine } from '../../../app/web/engine.js';
+import { createHostEngine, refusePathsOutside } from '../../../app/web/engine.js';
 import type { EngineWorker } from '../../../engine/server/client.js';
 import { REPO_ROOT, connect, rpc, startTestHost, type TestHost } from './helpers.js';
 
@@ -132,17 +133,17 @@ it('configure is refused while a run is in progress, remembered while no worker 
     return { send: () => undefined, on: (l) => (w.listeners.add(l), () => w.listeners.delete(l)), ready: new Promise(() => undefined), terminate: async () => void (w.terminated = true) };
   };
   const engine = createHostEngine({ baseDir: '/ws', broadcast: () => undefined, start: fake });
-  await engine.link.configure!('wasm');
+  await engine.link.configure('wasm');
   expect(workers).toHaveLength(0);
   engine.link.send({ type: 'settle.start', runId: 'r1', graphPath: 'g.attractor.json', examples: { count: 1 }, record: { activations: false, attention: false } });
   expect(started).toEqual(['wasm']);
-  expect(() => engine.link.configure!('cpu')).toThrow(/a run is in progress \(r1\)/);
+  expect(() => engine.link.configure('cpu')).toThrow(/a run is in progress \(r1\)/);
   workers[0].listeners.forEach((l) => l({ type: 'run.cancelled', runId: 'r1', at: 2 }));
-  await engine.link.configure!('cpu');
+  await engine.link.configure('cpu');
   expect(workers[0].terminated).toBe(true);
   expect(started).toEqual(['wasm', 'cpu']);
   expect(engine.backend).toBe('cpu');
-  await engine.close();
+  await engine.stop();
 });
 
 it('starts one worker lazily, forwards its events encoded, starts a new one after a crash, and terminates it on close', async () => {
@@ -159,7 +160,7 @@ it('starts one worker lazily, forwards its events encoded, starts a new one afte
   };
   const out: unknown[] = [];
   const engine = createHostEngine({ baseDir: '/ws', broadcast: (_e, p) => out.push(p.event), start: fake });
-  expect(engine.started).toBe(false);
+  expect(engine.running).toBe(false);
   engine.link.send({ type: 'engine.info' });
   engine.link.send({ type: 'engine.info', requestId: 'b' });
   expect(workers).toHaveLength(1);
@@ -173,7 +174,34 @@ it('starts one worker lazily, forwards its events encoded, starts a new one afte
   expect(workers[0].terminated).toBe(true);
   engine.link.send({ type: 'engine.info' });
   expect(workers).toHaveLength(2);
-  await engine.close();
+  await engine.stop();
   expect(workers[1].terminated).toBe(true);
   expect(() => engine.link.send({ type: 'engine.info' })).toThrow(/shutting down/);
+});
+
+it('refuses engine paths that leave the workspace through a symbolic link, and lets new folders and a linked workspace through', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'attractor-confine-'));
+  try {
+    const ws = join(dir, 'ws');
+    const elsewhere = join(dir, 'elsewhere');
+    await mkdir(ws);
+    await mkdir(elsewhere);
+    await writeFile(join(ws, 'g.attractor.json'), '{}');
+    await writeFile(join(elsewhere, 'x.attractor.json'), '{}');
+    await symlink(elsewhere, join(ws, 'out'));
+    await symlink(join(elsewhere, 'x.attractor.json'), join(ws, 'x.attractor.json'));
+    await symlink(ws, join(dir, 'ws-link'));
+
+    expect(() => refusePathsOutside(ws, { type: 'train.start', graphPath: 'g.attractor.json', checkpointDir: 'out/run1' })).toThrow(
+      /checkpointDir "out\/run1" leads outside the workspace .* through a symbolic link/,
+    );
+    expect(() => refusePathsOutside(ws, { type: 'checkpoint.list', graphPath: 'x.attractor.json' })).toThrow(/graphPath "x.attractor.json" leads outside/);
+    // Folders that do not exist yet are judged by the nearest one that does.
+    expect(() => refusePathsOutside(ws, { type: 'train.start', graphPath: 'g.attractor.json', checkpointDir: 'runs/a/b' })).not.toThrow();
+    // A workspace reached through a link is still the workspace.
+    expect(() => refusePathsOutside(join(dir, 'ws-link'), { type: 'train.start', graphPath: 'g.attractor.json', checkpointDir: 'runs' })).not.toThrow();
+    expect(() => refusePathsOutside(join(dir, 'ws-link'), { type: 'train.start', graphPath: 'g.attractor.json', checkpointDir: 'out' })).toThrow(/symbolic link/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

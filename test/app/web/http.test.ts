@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CONTENT_SECURITY_POLICY } from '../../../app/web/headers.js';
+import { CONTENT_SECURITY_POLICY } from '../../../app/shared/csp.js';
 import { fileForUrl } from '../../../app/web/static.js';
 import { startHost } from '../../../app/web/server.js';
 import { INDEX_HTML, REPO_ROOT, WASM_BYTES, get, startTestHost, type TestHost } from './helpers.js';

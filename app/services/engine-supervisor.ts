@@ -1,0 +1,195 @@
+/**
+ * The engine's lifecycle, written once for both hosts: the engine bundle
+ * (dist/engine-server.mjs) runs in a process of its own — an Electron utility process
+ * for the desktop app (app/main/engine.ts), a worker thread for the web host
+ * (app/web/engine.ts) — and this module decides when it runs. How it is started and
+ * talked to is the transport, passed in, so nothing here imports Electron.
+ *
+ * - Lazy: the first command starts it, so a session that only edits graphs never
+ *   loads TensorFlow.js.
+ * - Every RunEvent goes to the UI as `engine.event` in the codec's JSON-safe form,
+ *   the one path the renderer has for both hosts.
+ * - A process that ends unasked (a crash, out of memory, a CUDA library that aborts)
+ *   ends the runs it had with a run.error and is started again, unless it keeps
+ *   failing (more than MAX_RESTARTS times within RESTART_WINDOW_MS): then the next
+ *   command tries again.
+ * - `configure(backend)` (Settings) restarts a running process with the new backend
+ *   (at once, so its engine.ready reports it), or remembers it for the first start;
+ *   it is refused while a run is in progress, which would be lost.
+ *
+ * Design note: the engine always runs in a Node process, never in a renderer Web
+ * Worker on WebGPU/WebGL: datasets, checkpoints and tfjs-node-gpu live on the
+ * file-system side.
+ */
+import { encode, type Encoded, type RunCommand, type RunEvent } from '../../engine/protocol/run.js';
+import type { EngineBackend, EventTypes } from '../shared/api.js';
+import { errorMessage } from './results.js';
+import type { EngineLink } from './types.js';
+
+/** What a transport tells the supervisor about the process it started. */
+export interface EngineProcessListener {
+  /** A RunEvent the engine said (structured clone: typed arrays intact). */
+  event(ev: RunEvent): void;
+  /** The process ended without being asked to; `reason` says so in words ("the engine process exited (code 134)"). */
+  exit(reason: string): void;
+}
+
+/** One running engine process, as the supervisor drives it. */
+export interface EngineProcess {
+  post(command: RunCommand): void;
+  /** Ends it on request: the transport reports no exit for this. */
+  stop(): Promise<void>;
+}
+
+/** Starts the engine bundle with `backend` (a utility process, a worker thread). */
+export type EngineTransport = (backend: EngineBackend, listener: EngineProcessListener) => EngineProcess;
+
+export interface EngineSupervisorOptions {
+  readonly transport: EngineTransport;
+  /** Every RunEvent, encoded for the renderer: the host's `engine.event`. */
+  readonly emit: (payload: EventTypes['engine.event']) => void;
+  /** Why commands are refused after stop(), in the host's words ("the app is quitting"). */
+  readonly stoppedMessage: string;
+  /** The backend of the first start (default auto). */
+  readonly backend?: EngineBackend;
+  /** Throws to refuse a command before it reaches (or starts) the engine: the web host confines paths to its workspace. */
+  readonly admit?: (command: RunCommand) => void;
+  readonly log?: (message: string) => void;
+  readonly now?: () => number;
+}
+
+export interface EngineSupervisor {
+  readonly link: EngineLink;
+  /** True while a process runs. */
+  readonly running: boolean;
+  /** The backend the running process has, or the next one will have. */
+  readonly backend: EngineBackend;
+  /** Ends the process for good (the app quits, the host shuts down); commands are refused afterwards. */
+  stop(): Promise<void>;
+}
+
+export const MAX_RESTARTS = 3;
+export const RESTART_WINDOW_MS = 60_000;
+
+function isStart(command: RunCommand): command is Extract<RunCommand, { type: 'settle.start' | 'train.start' }> {
+  return command.type === 'settle.start' || command.type === 'train.start';
+}
+
+function closesRun(ev: RunEvent): boolean {
+  return ev.type === 'run.done' || ev.type === 'run.cancelled' || (ev.type === 'run.error' && ev.ended);
+}
+
+export function createEngineSupervisor(options: EngineSupervisorOptions): EngineSupervisor {
+  const log = options.log ?? ((message: string) => console.warn(`[engine] ${message}`));
+  const now = options.now ?? Date.now;
+  let backend: EngineBackend = options.backend ?? 'auto';
+  let child: EngineProcess | null = null;
+  /** Which start the running process came from: a replaced or stopped process's events and exit are ignored. */
+  let generation = 0;
+  let stopped = false;
+  let failures: number[] = [];
+  /** Runs asked for or reported started and not yet closed: configure waits for none, a crash ends them all. */
+  const runs = new Set<string>();
+
+  function emit(ev: RunEvent): void {
+    let event: Encoded;
+    try {
+      event = encode(ev);
+    } catch (err) {
+      event = encode({ type: 'run.error', ended: false, message: `an engine event could not be sent: ${errorMessage(err)}` } satisfies RunEvent);
+    }
+    try {
+      options.emit({ event });
+    } catch (err) {
+      log(`an event could not be sent: ${errorMessage(err)}`);
+    }
+  }
+
+  function track(ev: RunEvent): void {
+    if (ev.type === 'run.started') runs.add(ev.runId);
+    else if (closesRun(ev) && 'runId' in ev && ev.runId !== undefined) runs.delete(ev.runId);
+  }
+
+  function start(): EngineProcess {
+    const mine = ++generation;
+    const proc = options.transport(backend, {
+      event(ev) {
+        if (mine !== generation) return;
+        track(ev);
+        emit(ev);
+      },
+      exit(reason) {
+        if (mine === generation) failed(reason);
+      },
+    });
+    child = proc;
+    return proc;
+  }
+
+  /** Stops listening to the running process (its exit is no crash) and hands it back to be stopped. */
+  function detach(): EngineProcess | null {
+    const proc = child;
+    child = null;
+    generation++;
+    return proc;
+  }
+
+  function failed(reason: string): void {
+    child = null;
+    generation++;
+    const ended = [...runs];
+    runs.clear();
+    const t = now();
+    failures = [...failures.filter((f) => t - f < RESTART_WINDOW_MS), t];
+    const again = failures.length <= MAX_RESTARTS;
+    const message = `${reason}${again ? '; it has been restarted' : `; it failed ${failures.length} times within a minute and is not restarted until the next command`}`;
+    log(message);
+    // The UI waits for a closing event of each run it started: without one it would show it running forever.
+    if (ended.length === 0) emit({ type: 'run.error', ended: true, message });
+    for (const runId of ended) emit({ type: 'run.error', runId, ended: true, message });
+    if (!again) return;
+    try {
+      start();
+    } catch (err) {
+      log(`the engine could not be restarted: ${errorMessage(err)}`);
+    }
+  }
+
+  function refuseWhenStopped(): void {
+    if (stopped) throw new Error(options.stoppedMessage);
+  }
+
+  return {
+    link: {
+      send(command) {
+        options.admit?.(command);
+        refuseWhenStopped();
+        const proc = child ?? start();
+        if (isStart(command)) runs.add(command.runId);
+        proc.post(command);
+      },
+      configure(next) {
+        refuseWhenStopped();
+        if (runs.size > 0) {
+          throw new Error(`a run is in progress (${[...runs].join(', ')}): cancel it or wait for it to end before changing the engine backend`);
+        }
+        if (next === backend) return;
+        backend = next;
+        const old = detach();
+        if (!old) return;
+        void old.stop().catch((err: unknown) => log(`the engine process did not stop cleanly: ${errorMessage(err)}`));
+        start();
+      },
+    },
+    get running() {
+      return child !== null;
+    },
+    get backend() {
+      return backend;
+    },
+    async stop() {
+      stopped = true;
+      await detach()?.stop();
+    },
+  };
+}
