@@ -76,10 +76,18 @@ await describeWebGpu('a process that used webgpu', (detail) => {
     });
   }
 
-  it('a worker thread that closes webgpu before it is terminated ends cleanly', () => {
-    const r = run(bundle, 'worker');
+  // worker.terminate() while GPU reads are in flight can abort the whole process (napi_throw
+  // in dawn.node): a worker must end itself, or close webgpu before it is terminated.
+  it('a worker thread that calls process.exit(0) mid-loop ends cleanly (the exit hook closes webgpu)', () => {
+    const r = run(bundle, 'worker-exit');
     expectCleanExit(r);
-    expect(output<{ terminated: number }>(r)).toEqual({ terminated: 1 });
+    expect(output<{ workerExit: number }>(r)).toEqual({ workerExit: 0 });
+  });
+
+  it('a worker thread that calls closeWebGpu() before it is terminated ends cleanly', () => {
+    const r = run(bundle, 'worker-close');
+    expectCleanExit(r);
+    expect(output<{ workerExit: number }>(r)).toEqual({ workerExit: 1 });
   });
 });
 
