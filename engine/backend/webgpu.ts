@@ -54,7 +54,8 @@ export async function prepareWebGpu(request: WebGpuRequest): Promise<string> {
     void opened.device.lost.then((info) => {
       if (info.reason !== 'destroyed') process.stderr.write(`webgpu: the device was lost: ${info.message}\n`);
     });
-    // Dawn can crash while Node tears down if its device is still alive.
+    // A live device at exit: a worker thread ending with GPU reads in flight leaves dawn.node
+    // reporting unsettled mapAsync promises (tested), and STACK.md saw crashes at process exit.
     process.once('exit', closeWebGpu);
   } else if (request === 'auto') {
     refuseSoftware(dawn.adapter);
