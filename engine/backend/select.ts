@@ -1,24 +1,27 @@
 /**
  * Chooses and starts the tfjs backend the engine computes on.
  *
- * Order for 'auto': tensorflow (tfjs-node-gpu, CUDA) where it loads, else wasm,
- * else cpu. A backend that cannot start is never skipped silently: its reason
- * goes into `skipped`, which the CLI and the UI show. An explicitly requested
- * backend that cannot start is an error, not a fallback.
+ * Order for 'auto': tensorflow (tfjs-node-gpu, CUDA) where it loads, else
+ * webgpu on a hardware adapter, else wasm, else cpu. A software WebGPU adapter
+ * (lavapipe, SwiftShader) is slower than wasm, so 'auto' skips it; asked for by
+ * name it runs. A backend that cannot start is never skipped silently: its
+ * reason goes into `skipped`, which the CLI and the UI show. An explicitly
+ * requested backend that cannot start is an error, not a fallback.
  */
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { tf } from '../tf.js';
 import { bridgeMissingWasmKernels, cpuBackend } from './cpu-bridge.js';
+import { prepareWebGpu } from './webgpu.js';
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 
 /** In 'auto' preference order. */
-export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 export interface BackendInfo {
   name: BackendName;
-  /** e.g. "wasm (SIMD, 1 thread)" or "tensorflow (CUDA, tfjs-node-gpu 4.22.0)" */
+  /** e.g. "wasm (SIMD, 1 thread)", "webgpu (Vulkan, mesa llvmpipe, software)" or "tensorflow (CUDA, tfjs-node-gpu 4.22.0)" */
   detail: string;
   /** Backends tried before this one, each with a one-line reason. */
   skipped: { name: BackendName; reason: string }[];
@@ -40,7 +43,7 @@ export function parseBackendName(s: string): BackendName | 'auto' {
 export async function startBackend(prefer: BackendName | 'auto' = 'auto'): Promise<BackendInfo> {
   if (prefer !== 'auto') {
     try {
-      return { name: prefer, detail: await STARTERS[prefer](), skipped: [] };
+      return { name: prefer, detail: await STARTERS[prefer]('named'), skipped: [] };
     } catch (err) {
       throw new Error(`backend "${prefer}" unavailable: ${reasonOf(err)}`);
     }
@@ -48,7 +51,7 @@ export async function startBackend(prefer: BackendName | 'auto' = 'auto'): Promi
   const skipped: BackendInfo['skipped'] = [];
   for (const name of BACKEND_NAMES) {
     try {
-      return { name, detail: await STARTERS[name](), skipped };
+      return { name, detail: await STARTERS[name]('auto'), skipped };
     } catch (err) {
       skipped.push({ name, reason: reasonOf(err) });
     }
@@ -65,8 +68,12 @@ export function describeBackend(info: BackendInfo): string {
     : `backend: ${info.detail} (${skipped})`;
 }
 
-const STARTERS: Record<BackendName, () => Promise<string>> = {
+/** 'auto' when trying backends in order, 'named' when the user asked for this one. */
+type Request = 'auto' | 'named';
+
+const STARTERS: Record<BackendName, (request: Request) => Promise<string>> = {
   tensorflow: startTensorflow,
+  webgpu: startWebGpu,
   wasm: startWasm,
   cpu: startCpu,
 };
@@ -93,6 +100,12 @@ async function startTensorflow(): Promise<string> {
   }
   const version = (nodeRequire(`${pkg}/package.json`) as { version: string }).version;
   return `tensorflow (CUDA, tfjs-node-gpu ${version})`;
+}
+
+async function startWebGpu(request: Request): Promise<string> {
+  const detail = await prepareWebGpu(request);
+  await activate('webgpu');
+  return detail;
 }
 
 let wasmPathsSet = false;

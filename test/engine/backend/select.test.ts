@@ -7,6 +7,8 @@ import {
   type BackendName,
 } from '../../../engine/backend/select.js';
 import { bridgeMissingWasmKernels, missingWasmKernels } from '../../../engine/backend/cpu-bridge.js';
+import { webGpuAdapter } from '../../../engine/backend/webgpu.js';
+import { describeWebGpu, webGpuAvailability } from '../../helpers/backends.js';
 
 /** Deterministic data so the two backends see identical inputs. */
 function ramp(shape: number[], scale: number): tf.Tensor {
@@ -55,17 +57,40 @@ describe('startBackend', () => {
     );
   });
 
-  it('auto picks wasm here and says why tensorflow was skipped', async () => {
+  it('auto takes webgpu only on a hardware adapter, else wasm, and says why it skipped the others', async () => {
+    // What webgpu by name finds here decides what auto must do.
+    const gpu = await webGpuAvailability();
+    const adapter = webGpuAdapter();
     const info = await startBackend('auto');
+    expect(await startBackend()).toEqual(info);
+    const tensorflow = { name: 'tensorflow', reason: 'GPU unavailable: @tensorflow/tfjs-node-gpu is not installed' };
+    if (gpu.available && adapter?.software === false) {
+      expect(info).toEqual({ name: 'webgpu', detail: gpu.detail, skipped: [tensorflow] });
+      return;
+    }
+    const webgpu = gpu.available
+      ? `software adapter (${adapter?.name}, ${adapter?.api}): slower than wasm, never chosen automatically; ask for webgpu by name to use it`
+      : gpu.reason.replace('backend "webgpu" unavailable: ', '');
     expect(info.name).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
-    expect(info.skipped).toEqual([
-      { name: 'tensorflow', reason: 'GPU unavailable: @tensorflow/tfjs-node-gpu is not installed' },
-    ]);
-    expect(describeBackend(info)).toMatch(
-      /^backend: wasm \((no )?SIMD, 1 thread; skipped tensorflow: GPU unavailable: @tensorflow\/tfjs-node-gpu is not installed\)$/,
+    expect(info.skipped).toEqual([tensorflow, { name: 'webgpu', reason: webgpu }]);
+    expect(describeBackend(info)).toBe(
+      `backend: ${info.detail.slice(0, -1)}; skipped tensorflow: ${tensorflow.reason}; skipped webgpu: ${webgpu})`,
     );
-    expect(await startBackend()).toEqual(info);
+  });
+});
+
+await describeWebGpu('startBackend webgpu', () => {
+  it('runs when asked for by name, on a software adapter too, and names the adapter', async () => {
+    const info = await startBackend('webgpu');
+    expect(info.name).toBe('webgpu');
+    expect(info.skipped).toEqual([]);
+    expect(tf.getBackend()).toBe('webgpu');
+    expect(info.detail).toMatch(/^webgpu \((Vulkan|Metal|D3D12), [^,]+, [^,]+\)$/);
+    // CI's device is Mesa's lavapipe (.ci/run installs it).
+    if (process.env.CI) expect(info.detail).toBe('webgpu (Vulkan, mesa llvmpipe, software)');
+    const sum = await tf.sum(tf.matMul(tf.ones([2, 3]), tf.ones([3, 4]))).data();
+    expect(sum[0]).toBe(24);
   });
 });
 
@@ -74,12 +99,13 @@ describe('parseBackendName', () => {
     expect(parseBackendName('auto')).toBe('auto');
     expect(parseBackendName(' WASM ')).toBe('wasm');
     expect(parseBackendName('tensorflow')).toBe('tensorflow');
+    expect(parseBackendName('WebGPU')).toBe('webgpu');
     expect(parseBackendName('cpu')).toBe('cpu');
   });
 
   it('lists the valid names when the name is unknown', () => {
     expect(() => parseBackendName('webgl')).toThrow(
-      'unknown backend "webgl": expected one of auto, tensorflow, wasm, cpu',
+      'unknown backend "webgl": expected one of auto, tensorflow, webgpu, wasm, cpu',
     );
   });
 });
