@@ -157,6 +157,11 @@ const rendererLayer = rule([
 
 const preloadLayer = rule([
   {
+    regex: '(?:^|/)request-schemas(?:\\.js)?$',
+    message:
+      'app/preload/ imports app/shared/api.ts (channel names and types) only: app/shared/request-schemas.ts pulls Zod and the engine command schemas into the sandboxed bundle (192 kB instead of 4 kB). Main checks every payload against them.',
+  },
+  {
     regex: up('nodes|engine|main|renderer'),
     message:
       'app/preload/ may import only `electron` and app/shared/: it is the one narrow, hand-checked bridge between the renderer and the main process. Put shared channel names and payload types in app/shared/.',

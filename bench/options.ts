@@ -15,7 +15,7 @@ export const USAGE = `usage: npm run bench -- [options]     (or: node dist/bench
                       trains as many batches as we did)
   --only dense|conv   one example only
   --no-reference      do not run the PyTorch reference side by side
-  --backend NAME      auto (default), tensorflow, wasm or cpu
+  --backend NAME      auto (default), tensorflow, webgpu, wasm or cpu
   --json              print one JSON object with everything instead of tables
   --help              this text
 environment: ATTRACTOR_REF_PYTHON (default /usr/bin/python3), ATTRACTOR_REF_DIR (default ../shared/reference),

@@ -80,9 +80,10 @@ export interface AppInfo {
 
 /**
  * The backends the engine can be asked for (engine/backend/select.ts): `auto` tries
- * tensorflow (tfjs-node-gpu, CUDA), then wasm, then cpu, and says why it skipped one.
+ * tensorflow (tfjs-node-gpu, CUDA), then webgpu on a hardware adapter, then wasm, then cpu,
+ * and says why it skipped one.
  */
-export const ENGINE_BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export const ENGINE_BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type EngineBackend = (typeof ENGINE_BACKENDS)[number];
 
 // ---- requests ------------------------------------------------------------

@@ -8,8 +8,8 @@
  */
 import { realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { startEngineWorker, type EngineWorker, type EngineWorkerOptions } from '../../engine/server/client.js';
-import type { RunEvent } from '../../engine/protocol/run.js';
+import { isWorkerGone, startEngineWorker, type EngineWorker, type EngineWorkerOptions } from '../../engine/server/client.js';
+
 import type { EngineBackend, EventTypes } from '../shared/api.js';
 import { createEngineSupervisor, type EngineSupervisor, type EngineTransport } from '../services/engine-supervisor.js';
 import { isInside } from '../services/workspace.js';
@@ -61,16 +61,6 @@ export interface HostEngineOptions {
   readonly backend?: EngineBackend;
   /** For tests: how a worker is started (default startEngineWorker). */
   readonly start?: (options: EngineWorkerOptions) => EngineWorker;
-}
-
-/**
- * client.ts reports a worker that is gone (an uncaught error, out of memory, process.exit)
- * as a run.error of no run and no command, in one of these two phrasings.
- */
-const WORKER_GONE = /^the engine worker (crashed|exited)/;
-
-function isWorkerGone(ev: RunEvent): ev is Extract<RunEvent, { type: 'run.error' }> {
-  return ev.type === 'run.error' && ev.runId === undefined && ev.command === undefined && WORKER_GONE.test(ev.message);
 }
 
 /** The engine bundle on a worker thread per start. */

@@ -38,6 +38,12 @@ export interface Dawn {
   /** GPUAdapterInfo as Dawn gave it, for tfjs-backend-webgpu (it tunes kernels by vendor). */
   adapterInfo: GPUAdapterInfo;
   device: GPUDevice;
+  /**
+   * The first error the device reported since the last call (a pipeline or a command it
+   * refused), if any. Dawn reports them asynchronously and carries on: the results of the
+   * refused work are zeros, so a caller that reads results must ask.
+   */
+  takeFailure(): string | undefined;
   /** Destroys the device and removes `navigator.gpu`. Idempotent. */
   close(): void;
 }
@@ -132,6 +138,8 @@ function deviceDescriptor(adapter: GPUAdapter): GPUDeviceDescriptor {
       maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
       maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
       maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+      // tfjs binds one storage buffer per input of a kernel; the default of 8 is too few for wide kernels (AddN).
+      maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
       maxBufferSize: l.maxBufferSize,
       maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
       maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
@@ -239,7 +247,16 @@ export async function openDawn(options: OpenOptions = {}): Promise<Dawn> {
     } catch (err) {
       throw new Error(`the adapter (${summary.name}) refused a device: ${firstLine(err)}`);
     }
-    return { adapter: summary, adapterInfo: info, device, close };
+    let failure: string | undefined;
+    device.onuncapturederror = (ev) => {
+      failure ??= firstLine(ev.error.message);
+    };
+    const takeFailure = () => {
+      const f = failure;
+      failure = undefined;
+      return f;
+    };
+    return { adapter: summary, adapterInfo: info, device, takeFailure, close };
   } catch (err) {
     close();
     throw err;

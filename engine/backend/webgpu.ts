@@ -10,6 +10,8 @@
 import { tf } from '../tf.js';
 import { describeAdapter, type AdapterSummary } from './adapter.js';
 import { openDawn, probeDawn, type Dawn } from './dawn.js';
+import { patchWebGpuKernels } from './webgpu-kernels.js';
+import { checkEachRead } from '../runtime/readback.js';
 
 /** 'auto': only a hardware adapter will do; 'named': the user asked for webgpu, any adapter. */
 export type WebGpuRequest = 'auto' | 'named';
@@ -51,6 +53,12 @@ export async function prepareWebGpu(request: WebGpuRequest): Promise<string> {
     if (tf.findBackendFactory('webgpu') != null) tf.removeBackend('webgpu');
     // Priority 0: the engine always sets its backend by name; this must never win tfjs's own pick.
     tf.registerBackend('webgpu', () => new WebGPUBackend(opened.device, opened.adapterInfo), 0);
+    patchWebGpuKernels(opened.device.limits.maxStorageBuffersPerShaderStage);
+    // Work the device refused has left zeros behind: the next read says so instead of using them.
+    checkEachRead(() => {
+      const failure = tf.getBackend() === 'webgpu' ? dawn?.takeFailure() : undefined;
+      if (failure) throw new Error(`the GPU refused work, so the values just read are not valid: ${failure}`);
+    });
     void opened.device.lost.then((info) => {
       if (info.reason !== 'destroyed') process.stderr.write(`webgpu: the device was lost: ${info.message}\n`);
     });

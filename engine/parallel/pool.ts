@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { tf } from '../tf.js';
 import { readValues } from '../runtime/readback.js';
+import { endWorker } from '../worker-exit.js';
 import type { FromWorker, InitMessage, ShardResult, ToWorker } from './messages.js';
 
 /** The bundled worker: next to the CLI bundle, or in dist/ when running from source (tests). */
@@ -63,7 +64,7 @@ export class GradientPool {
         ),
       );
     } catch (err) {
-      await Promise.all(workers.map((w) => w.terminate()));
+      await Promise.all(workers.map((w) => endWorker(w, { type: 'close' } satisfies ToWorker)));
       throw err;
     }
     return new GradientPool(workers);
@@ -93,7 +94,7 @@ export class GradientPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await Promise.all(this.workers.map((w) => endWorker(w, { type: 'close' } satisfies ToWorker)));
   }
 
   private failAll(err: Error): void {

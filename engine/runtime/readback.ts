@@ -6,12 +6,23 @@
 import { tf } from '../tf.js';
 
 let reads = 0;
+let afterRead: (() => void) | undefined;
+
+/**
+ * A check run after every read, installed by a backend that can fail without throwing
+ * (webgpu: a refused pipeline leaves zeros behind and carries on); it throws to stop the
+ * loop that would use the wrong numbers.
+ */
+export function checkEachRead(check: () => void): void {
+  afterRead = check;
+}
 
 /** The values of `t` (a fresh copy the caller owns); `t` is disposed when `dispose` is set. */
 export async function readValues(t: tf.Tensor, dispose = false): Promise<Float32Array> {
   reads++;
   const values = (await t.data()) as Float32Array;
   if (dispose) t.dispose();
+  afterRead?.();
   return values;
 }
 

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BackendName } from '../backend/select.js';
+import { endWorker } from '../worker-exit.js';
 import type { EngineReady, RunCommand, RunEvent } from '../protocol/run.js';
 
 export interface EngineWorkerOptions {
@@ -34,6 +35,14 @@ export function engineHostScript(): string | undefined {
   }
   return undefined;
 }
+
+/** What client.ts says when the thread is gone (an uncaught error, or an exit nobody asked for): a run.error of no run and no command. */
+export function isWorkerGone(ev: RunEvent): ev is Extract<RunEvent, { type: 'run.error' }> {
+  return ev.type === 'run.error' && ev.runId === undefined && ev.command === undefined && /^the engine worker (crashed|exited)/.test(ev.message);
+}
+
+/** Posted to the worker thread (not a run-protocol command): exit now, closing the GPU device on the way out. */
+export const SHUTDOWN = { shutdown: true } as const;
 
 export function startEngineWorker(options: EngineWorkerOptions = {}): EngineWorker {
   const script = options.script ?? engineHostScript();
@@ -69,7 +78,7 @@ export function startEngineWorker(options: EngineWorkerOptions = {}): EngineWork
     ready,
     async terminate() {
       terminated = true;
-      await worker.terminate();
+      await endWorker(worker, SHUTDOWN);
     },
   };
 }

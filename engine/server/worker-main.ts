@@ -16,6 +16,7 @@ import { parseBackendName, startBackend, type BackendInfo } from '../backend/sel
 import { decode, encode, type RunEvent } from '../protocol/run.js';
 import { backendSummary } from '../run/context.js';
 import { EngineHost } from './host.js';
+import { SHUTDOWN } from './client.js';
 
 interface Channel {
   post(ev: RunEvent, transfer: ArrayBuffer[]): void;
@@ -31,7 +32,9 @@ interface ElectronParentPort {
 function channel(): Channel {
   if (parentPort) {
     const port = parentPort;
-    return { post: (ev, transfer) => port.postMessage(ev, transfer), listen: (f) => port.on('message', f) };
+    // The thread's owner asks it to exit (client.ts endWorker): the exit hook closes a GPU device on the way.
+    const listen = (f: (msg: unknown) => void) => port.on('message', (m: unknown) => (isShutdown(m) ? process.exit(0) : f(m)));
+    return { post: (ev, transfer) => port.postMessage(ev, transfer), listen };
   }
   const electron = (process as unknown as { parentPort?: ElectronParentPort }).parentPort;
   if (electron) return { post: (ev) => electron.postMessage(ev), listen: (f) => electron.on('message', (e) => f(e.data)) };
@@ -94,3 +97,7 @@ function refuse(ch: Channel, msg: unknown, why: string): void {
 }
 
 void main();
+
+function isShutdown(msg: unknown): boolean {
+  return msg !== null && typeof msg === 'object' && (msg as Record<string, unknown>).shutdown === SHUTDOWN.shutdown;
+}

@@ -12,7 +12,7 @@ import { SettleTrace, attentionJson, bodyLines, headerLines, riseWarning } from 
 import type { Io } from '../io.js';
 
 const USAGE =
-  'attractor settle FILE [--steps N] [--theta X] [--schedule S] [--order fixed|shuffled] [--seed K] [--batch B] [--backend auto|tensorflow|wasm|cpu] [--weights DIR] [--record attention] [--json]';
+  'attractor settle FILE [--steps N] [--theta X] [--schedule S] [--order fixed|shuffled] [--seed K] [--batch B] [--backend auto|tensorflow|webgpu|wasm|cpu] [--weights DIR] [--record attention] [--json]';
 
 export interface SettleDeps {
   /** Ctrl-C: the first stops the settle before its next iteration (the report shows what was done, exit 130). */

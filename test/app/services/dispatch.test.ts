@@ -90,8 +90,8 @@ describe('dispatch', () => {
 
   it('engine.configure: the backend is checked by the schema, then goes to the engine link', async () => {
     expect(parseRequest('engine.configure', { backend: 'cpu' })).toEqual({ ok: true, channel: 'engine.configure', payload: { backend: 'cpu' } });
-    for (const backend of ['auto', 'tensorflow', 'wasm', 'cpu']) expect(parseRequest('engine.configure', { backend }).ok).toBe(true);
-    expect(parseRequest('engine.configure', { backend: 'webgpu' })).toMatchObject({ ok: false, error: expect.stringMatching(/at backend: expected one of auto, tensorflow, wasm, cpu/) });
+    for (const backend of ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']) expect(parseRequest('engine.configure', { backend }).ok).toBe(true);
+    expect(parseRequest('engine.configure', { backend: 'webgl' })).toMatchObject({ ok: false, error: expect.stringMatching(/at backend: expected one of auto, tensorflow, webgpu, wasm, cpu/) });
     expect(parseRequest('engine.configure', {})).toMatchObject({ ok: false, error: expect.stringContaining('at backend') });
     expect(parseRequest('engine.configure', { backend: 'cpu', extra: 1 })).toMatchObject({ ok: false });
 

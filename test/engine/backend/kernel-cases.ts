@@ -277,6 +277,15 @@ export const KERNEL_CASES: KernelCase[] = [
     ],
   },
   {
+    // every-step training sums one loss per iteration (T = 20): wider than one shader's storage buffers.
+    name: 'addN of 20 and of 40 scalars and tensors (every-step losses), and gradient',
+    inputs: { a: { shape: [B, 256] }, s: { shape: [40] } },
+    run: ({ a, s }) => {
+      const scalars = tf.unstack(s);
+      return [tf.addN(scalars.slice(0, 20)), tf.addN(scalars), tf.addN(Array.from({ length: 20 }, (_, i) => tf.mul(a, i + 1))), ...vjp((x) => tf.addN(Array.from({ length: 20 }, () => x)), [a])];
+    },
+  },
+  {
     name: 'maximum, minimum and their gradients',
     inputs: { a: { shape: [B, 256] }, b: { shape: [B, 256] } },
     run: ({ a, b }) => [...vjp((x, y) => tf.maximum(x, y), [a, b]), ...vjp((x, y) => tf.minimum(x, y), [a, b])],

@@ -6,6 +6,7 @@
 import { expect, it } from 'vitest';
 import { tf } from '../../../engine/tf.js';
 import { describeWebGpu } from '../../helpers/backends.js';
+import { readValues } from '../../../engine/runtime/readback.js';
 import { compareOutputs, KERNEL_CASES, runCase, type KernelCase, type Output } from './kernel-cases.js';
 
 async function on(backend: 'cpu' | 'webgpu', c: KernelCase): Promise<Output[]> {
@@ -49,6 +50,16 @@ await describeWebGpu('webgpu kernels match cpu', () => {
     const got = await trainVariables();
     const asOutputs = (vs: Float32Array[]) => vs.map((values) => ({ shape: [values.length], dtype: 'float32', values }));
     expect(compareOutputs(asOutputs(got), asOutputs(want), 1e-4)).toBeUndefined();
+  });
+
+  it('work the device refuses fails the next read instead of leaving zeros behind', async () => {
+    await tf.setBackend('webgpu');
+    const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+    device.createShaderModule({ code: 'not a shader' });
+    const t = tf.ones([4]);
+    await expect(readValues(t, true)).rejects.toThrow(/the GPU refused work/);
+    // The failure is reported once: the next read goes through.
+    expect(Array.from(await readValues(tf.ones([2]), true))).toEqual([1, 1]);
   });
 
   it('keeps tf.memory().numTensors flat over repeated loops', async () => {

@@ -16,6 +16,7 @@ export const BACKEND_KEY = 'attractor.engine.backend';
 export const BACKEND_LABELS: Record<EngineBackend, string> = {
   auto: 'Automatic (GPU if available, else WebAssembly, else CPU)',
   tensorflow: 'TensorFlow native (tfjs-node-gpu, CUDA)',
+  webgpu: 'WebGPU (Dawn: Vulkan, Metal or D3D12)',
   wasm: 'WebAssembly (SIMD)',
   cpu: 'Plain JavaScript CPU',
 };
