@@ -9,7 +9,6 @@
 import { realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isWorkerGone, startEngineWorker, type EngineWorker, type EngineWorkerOptions } from '../../engine/server/client.js';
-
 import type { EngineBackend, EventTypes } from '../shared/api.js';
 import { createEngineSupervisor, type EngineSupervisor, type EngineTransport } from '../services/engine-supervisor.js';
 import { isInside } from '../services/workspace.js';
