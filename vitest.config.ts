@@ -57,8 +57,9 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // The JSON report lets .ci/run print a plain "N passed, N failed" line at the end.
-    reporters: ['default', 'json'],
+    // The JSON report lets .ci/run print a plain "N passed, N failed" line at the end;
+    // the durations reporter writes per-file and per-tier times next to it.
+    reporters: ['default', 'json', ['./test/helpers/durations-reporter.ts', { tiers: TIERS }]],
     outputFile: { json: 'test-artifacts/vitest.json' },
     projects: [
       {
