@@ -8,6 +8,8 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
+import { KINDS, defaultParams, findKind, type KindId } from '../../nodes/catalog.js';
+import { NODE_WIDTH, nodeSize, portCentreY } from '../../app/renderer/src/editor/layout.js';
 import type { StudioSession } from '../helpers/browser.js';
 import { between, graphOf, layer, vector } from '../helpers/graphs.js';
 import { e2eTest } from './fixtures.js';
@@ -75,6 +77,37 @@ describe('editor (web mode, Chromium)', { timeout: 120_000 }, () => {
     expect((await ui.doc()).dirty).toBe(true);
     expect(await ui.page.title()).toBe('untitled • — Attractor Studio');
     await ui.shot('built-graph');
+  });
+
+  test('every kind is drawn at the size layout.ts gives, its sockets where auto-arrange puts its ports', async ({ ui, studio }) => {
+    // One node of each kind, unconnected (the problems that brings do not matter here).
+    const nodes = KINDS.map((k, i) => ({ id: `n${i}`, kind: k.id, params: defaultParams(k.id), position: { x: (i % 5) * 260, y: Math.floor(i / 5) * 200 } }));
+    await writeFile(join(studio.workspace, 'kinds.attractor.json'), JSON.stringify({ format: 'attractor-graph', version: 1, name: 'kinds', nodes }));
+    await ui.openFromWorkspace('kinds');
+    const drawn = await ui.page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('[data-testid^="node-"]')].map((node) => {
+        const box = node.getBoundingClientRect();
+        const sockets = [...node.querySelectorAll('[data-testid^="socket-"]')].map((s) => {
+          const b = s.getBoundingClientRect();
+          return { id: s.getAttribute('data-testid')!, y: b.top + b.height / 2 - box.top };
+        });
+        return { id: node.getAttribute('data-testid')!.slice('node-'.length), kind: node.getAttribute('data-kind') as string, width: box.width, height: box.height, sockets };
+      }),
+    );
+    expect(drawn.map((n) => n.id).sort()).toEqual(nodes.map((n) => n.id).sort());
+    for (const node of drawn) {
+      const kind = node.kind as KindId;
+      const spec = findKind(kind)!;
+      const scale = node.width / NODE_WIDTH; // the canvas is zoomed to fit
+      expect(node.height / scale, kind).toBeCloseTo(nodeSize(kind).height, 0);
+      expect(node.sockets).toHaveLength(spec.inputs.length + spec.outputs.length);
+      for (const socket of node.sockets) {
+        const [, side, port] = /-(in|out)-(.+)$/.exec(socket.id)!;
+        const row = (side === 'in' ? spec.inputs : spec.outputs).findIndex((p) => p.name === port);
+        // Within a pixel: layout.ts leaves out the node's 1 px top border.
+        expect(Math.abs(socket.y / scale - portCentreY(row)), socket.id).toBeLessThanOrEqual(1.01);
+      }
+    }
   });
 
   test('refuses a data output wired into a layer input, and says why', async ({ ui }) => {
