@@ -326,8 +326,10 @@ describe('editor (web mode, Chromium)', { timeout: 120_000 }, () => {
   test('every example opens from the gallery with no errors', async ({ ui }) => {
     await ui.byTestId('tool-examples').click();
     await ui.byTestId('examples-dialog').waitFor();
-    const ids = await ui.page.locator('[data-testid^="example-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice('example-'.length)));
-    expect(ids.length).toBeGreaterThanOrEqual(10);
+    // The gallery asks the host for the list when it opens: wait for the entries.
+    const entries = ui.page.locator('[data-testid^="example-"]');
+    await expect.poll(() => entries.count()).toBeGreaterThanOrEqual(10);
+    const ids = await entries.evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice('example-'.length)));
     await ui.shot('examples');
     await ui.page.keyboard.press('Escape');
 
