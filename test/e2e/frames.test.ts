@@ -10,24 +10,13 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startStudio, type StudioSession } from '../helpers/browser.js';
+import { expect } from 'vitest';
 import { between, graphOf, layer, vector } from '../helpers/graphs.js';
-import { UI, eventually } from './ui.js';
+import { e2eTest } from './fixtures.js';
+import { eventually, type UI } from './ui.js';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
-let s: StudioSession;
-let ui: UI;
-
-beforeAll(async () => {
-  s = await startStudio();
-  ui = new UI(s.page);
-  await ui.open(s.url);
-}, 120_000);
-
-afterAll(async () => {
-  await s?.close();
-});
+const test = e2eTest();
 
 /** 100 layers on a ring (an even ring is bipartite: a 2-colour schedule), each pair joined by a dense coupling. */
 function bigGraph() {
@@ -55,11 +44,11 @@ interface FrameStats {
   fps: number;
 }
 
-async function measurePan(seconds: number, area: { x0: number; x1: number }): Promise<FrameStats> {
+async function measurePan(ui: UI, seconds: number, area: { x0: number; x1: number }): Promise<FrameStats> {
   const canvas = await ui.byTestId('canvas').boundingBox();
   if (!canvas) throw new Error('no canvas');
   // A point on the canvas background (dragging a node would move it instead of panning).
-  const start = await s.page.evaluate(
+  const start = await ui.page.evaluate(
     ({ box, area }) => {
       for (let y = box.y + 40; y < box.y + box.height - 40; y += 17) {
         for (let x = Math.max(box.x + 40, area.x0); x < Math.min(box.x + box.width - 40, area.x1); x += 23) {
@@ -72,7 +61,7 @@ async function measurePan(seconds: number, area: { x0: number; x1: number }): Pr
     { box: canvas, area },
   );
   if (!start) throw new Error('no empty spot on the canvas to drag from');
-  await s.page.evaluate(() => {
+  await ui.page.evaluate(() => {
     const w = window as unknown as { __frames: number[]; __recording: boolean };
     w.__frames = [];
     w.__recording = true;
@@ -83,17 +72,18 @@ async function measurePan(seconds: number, area: { x0: number; x1: number }): Pr
     };
     requestAnimationFrame(tick);
   });
-  await s.page.mouse.move(start.x, start.y);
-  await s.page.mouse.down();
+  await ui.page.mouse.move(start.x, start.y);
+  await ui.page.mouse.down();
   const t0 = Date.now();
   let k = 0;
   while (Date.now() - t0 < seconds * 1000) {
     const a = (k++ / 30) * Math.PI;
-    await s.page.mouse.move(start.x + 120 * Math.sin(a), start.y + 60 * Math.sin(2 * a));
-    await s.page.waitForTimeout(8);
+    await ui.page.mouse.move(start.x + 120 * Math.sin(a), start.y + 60 * Math.sin(2 * a));
+    // Paces the drag (about a move a frame) for the measurement; it waits for nothing.
+    await ui.page.waitForTimeout(8);
   }
-  await s.page.mouse.up();
-  const times = await s.page.evaluate(() => {
+  await ui.page.mouse.up();
+  const times = await ui.page.evaluate(() => {
     const w = window as unknown as { __frames: number[]; __recording: boolean };
     w.__recording = false;
     return w.__frames;
@@ -104,44 +94,36 @@ async function measurePan(seconds: number, area: { x0: number; x1: number }): Pr
   return { frames: dts.length, medianMs: +q(0.5).toFixed(2), p95Ms: +q(0.95).toFixed(2), maxMs: +(dts.at(-1) ?? NaN).toFixed(2), fps: +(dts.length / total).toFixed(1) };
 }
 
-test('pans a 200-node graph while a training run streams, and reports frame times', { timeout: 180_000 }, async () => {
+test('pans a 200-node graph while a training run streams, and reports frame times', { timeout: 180_000 }, async ({ ui, studio }) => {
   // Background work: MNIST training, saved into the workspace, many batches.
-  await ui.byTestId('tool-examples').click();
-  await ui.byTestId('example-mnist-completion').click();
-  await ui.byTestId('examples-dialog').waitFor({ state: 'detached' });
-  await ui.settled();
-  await ui.menu('file', 'saveAs');
-  await ui.byTestId('saveas-name').fill('background');
-  await ui.byTestId('saveas-save').click();
-  await expect.poll(async () => (await ui.doc()).path ?? '').toMatch(/background\.attractor\.json$/);
-  await ui.byTestId('run-open').click();
+  await ui.openExample('mnist-completion');
+  await ui.saveAs('background');
+  await ui.openRunDock();
   await ui.byTestId('run-tab-train').click();
   await ui.byTestId('train-batches').fill('5000');
-  await ui.byTestId('run-train').click();
-  await expect.poll(() => ui.byTestId('run-status').getAttribute('data-status'), { timeout: 30_000 }).toBe('running');
+  const training = await ui.startRun('run-train');
   await expect.poll(async () => Number(((await ui.byTestId('train-step').textContent()) ?? '0').split('/')[0]), { timeout: 30_000 }).toBeGreaterThan(3);
 
   // The big graph, generated and opened from the workspace.
-  const path = join(s.workspace, 'ring.attractor.json');
+  const path = join(studio.workspace, 'ring.attractor.json');
   await writeFile(path, `${JSON.stringify(bigGraph(), null, 2)}\n`);
-  await s.page.evaluate((p) => (window as unknown as { studio: { openPath(p: string): Promise<boolean> } }).studio.openPath(p), path);
+  await ui.page.evaluate((p) => (window as unknown as { studio: { openPath(p: string): Promise<boolean> } }).studio.openPath(p), path);
   await eventually(async () => expect((await ui.doc()).graph.nodes).toHaveLength(200), 30_000);
   await ui.settled();
-  await ui.byTestId('tool-zoomToFit').click();
-  await s.page.waitForTimeout(500);
+  await ui.zoomToFit();
 
   // With the run panel open (charts streaming), pan in the part of the canvas it leaves visible.
   const dock = await ui.byTestId('run-dock').boundingBox();
-  const withPanel = await measurePan(3, { x0: 0, x1: (dock?.x ?? 1400) - 10 });
+  const withPanel = await measurePan(ui, 3, { x0: 0, x1: (dock?.x ?? 1400) - 10 });
   // Panel hidden (the run goes on): the whole canvas.
   await ui.byTestId('run-close').click();
-  const withoutPanel = await measurePan(3, { x0: 0, x1: 1400 });
-  const trainedTo = await s.page.evaluate(() => document.querySelector('[data-testid="train-step"]')?.textContent ?? '');
+  const withoutPanel = await measurePan(ui, 3, { x0: 0, x1: 1400 });
+  const trainedTo = await ui.page.evaluate(() => document.querySelector('[data-testid="train-step"]')?.textContent ?? '');
 
   const report = {
     graph: { nodes: 200, layers: 100, couplings: 100 },
     background: `MNIST completion training (batch 64, BPTT), at batch ${trainedTo}`,
-    viewport: s.page.viewportSize(),
+    viewport: ui.page.viewportSize(),
     runPanelOpen: withPanel,
     runPanelHidden: withoutPanel,
     measuredAt: new Date().toISOString(),
@@ -154,7 +136,7 @@ test('pans a 200-node graph while a training run streams, and reports frame time
   expect(withPanel.frames).toBeGreaterThan(10);
   expect(withoutPanel.frames).toBeGreaterThan(10);
 
-  await ui.byTestId('run-open').click();
+  await ui.openRunDock();
   await ui.byTestId('run-cancel').click();
-  await expect.poll(() => ui.byTestId('run-status').getAttribute('data-status'), { timeout: 30_000 }).toBe('cancelled');
+  expect(await ui.runEnded(training, 30_000)).toBe('cancelled');
 });

@@ -3,10 +3,15 @@
  * app (palette, menus, dragging wires, typing in the inspector), so the tests
  * read as steps. Reading state a person sees only indirectly (how many nodes
  * the document has) goes through the `?e2e` handle on window.
+ *
+ * Nothing here sleeps for a fixed time: every wait is for a condition.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { GraphDoc } from '../../nodes/graph.js';
+import { EXAMPLES_DIR, SCREENSHOTS } from '../helpers/browser.js';
 
 export interface DocSnapshot {
   readonly graph: GraphDoc;
@@ -14,6 +19,9 @@ export interface DocSnapshot {
   readonly name: string;
   readonly path: string | null;
 }
+
+/** How a run ended, as the run panel's status badge says. */
+export type RunEnd = 'done' | 'failed' | 'cancelled';
 
 /** Polls until `check` passes (or throws its last failure after `timeout` ms). */
 export async function eventually<T>(check: () => Promise<T>, timeout = 10_000): Promise<T> {
@@ -35,6 +43,20 @@ export class UI {
     return this.page.getByTestId(id);
   }
 
+  /** An attribute of the element with this test id ('' when absent). */
+  async attr(testId: string, name: string): Promise<string> {
+    return (await this.byTestId(testId).getAttribute(name)) ?? '';
+  }
+
+  async num(testId: string, name: string): Promise<number> {
+    return Number(await this.attr(testId, name));
+  }
+
+  /** A screenshot into test-artifacts/screenshots/. */
+  async shot(name: string): Promise<void> {
+    await this.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  }
+
   async open(url: string): Promise<void> {
     await this.page.goto(url);
     await this.byTestId('app').waitFor();
@@ -54,15 +76,27 @@ export class UI {
     return (await this.doc()).graph.nodes.map((n) => n.id).sort();
   }
 
-  /** The engine has answered for the latest change (no check debouncing or in flight). */
+  /**
+   * The problems and plan on screen are the engine's verdict on the graph as it is now.
+   * Checks are debounced and may still be on their way, so instead of guessing how long
+   * that takes, ask for a verdict on the current graph and wait until the shown one
+   * equals it with no check pending.
+   */
   async settled(): Promise<void> {
-    await this.page.waitForFunction(() => {
-      const studio = (window as unknown as { studio?: { editor: unknown; ui: { get(): { check: { pending: boolean } } } } }).studio;
-      return !!studio?.editor && !studio.ui.get().check.pending;
-    });
-    // One more tick: a change made just now schedules its check after this frame.
-    await this.page.waitForTimeout(250);
-    await this.page.waitForFunction(() => !(window as unknown as { studio: { ui: { get(): { check: { pending: boolean } } } } }).studio.ui.get().check.pending);
+    await expect
+      .poll(
+        () =>
+          this.page.evaluate(async () => {
+            type Check = { problems: unknown; plan?: unknown; pending?: boolean };
+            const studio = (window as unknown as { studio?: { editor: unknown; graph(): unknown; ui: { get(): { check: Check } }; api: { call(c: string, p: unknown): Promise<Check> } } }).studio;
+            if (!studio?.editor || studio.ui.get().check.pending) return false;
+            const fresh = await studio.api.call('graph.check', { graph: studio.graph() });
+            const shown = studio.ui.get().check;
+            return !shown.pending && JSON.stringify([shown.problems, shown.plan]) === JSON.stringify([fresh.problems, fresh.plan]);
+          }),
+        { timeout: 15_000, interval: 50 },
+      )
+      .toBe(true);
   }
 
   /** Click a palette entry: the node appears at the canvas centre, selected. Returns its id. */
@@ -145,5 +179,95 @@ export class UI {
   /** A shortcut with the platform's modifier (Ctrl on the Linux test machine). */
   async shortcut(keys: string): Promise<void> {
     await this.page.keyboard.press(keys.replace('Mod', 'Control'));
+  }
+
+  // ---- files ---------------------------------------------------------------
+
+  /** An example from the gallery (with no unsaved work: the app would ask first). */
+  async openExample(id: string): Promise<void> {
+    await this.byTestId('tool-examples').click();
+    await this.byTestId(`example-${id}`).click();
+    await this.byTestId('examples-dialog').waitFor({ state: 'detached' });
+    await this.showsExample(id);
+  }
+
+  /** Waits until the canvas holds example `id` (its nodes, from the file), checked. */
+  async showsExample(id: string): Promise<void> {
+    const file = JSON.parse(readFileSync(join(EXAMPLES_DIR, `${id}.attractor.json`), 'utf8')) as GraphDoc;
+    await eventually(async () => expect(await this.nodeIds()).toEqual(file.nodes.map((n) => n.id).sort()));
+    await this.settled();
+  }
+
+  /** File › Open, and `name`.attractor.json from the workspace's list. */
+  async openFromWorkspace(name: string): Promise<void> {
+    await this.shortcut('Mod+O');
+    await this.byTestId('open-dialog').waitFor();
+    await this.page.locator('[data-testid="open-file"]', { hasText: name }).click();
+    await this.byTestId('open-dialog').waitFor({ state: 'detached' });
+    await expect.poll(async () => (await this.doc()).path ?? '').toMatch(new RegExp(`/${name}\\.attractor\\.json$`));
+    await this.settled();
+  }
+
+  /** File › Save As into the workspace as `name`.attractor.json. */
+  async saveAs(name: string): Promise<void> {
+    await this.menu('file', 'saveAs');
+    await this.byTestId('saveas-name').fill(name);
+    await this.byTestId('saveas-save').click();
+    await this.byTestId('saveas-dialog').waitFor({ state: 'detached' });
+    await expect.poll(async () => (await this.doc()).path ?? '').toMatch(new RegExp(`/${name}\\.attractor\\.json$`));
+  }
+
+  // ---- the canvas ------------------------------------------------------------
+
+  /** Zoom to fit, and wait until every node lies inside the canvas. */
+  async zoomToFit(): Promise<void> {
+    await this.byTestId('tool-zoomToFit').click();
+    await expect
+      .poll(() =>
+        this.page.evaluate(() => {
+          const canvas = document.querySelector('[data-testid="canvas"]')!.getBoundingClientRect();
+          const nodes = [...document.querySelectorAll('[data-testid^="node-"]')].map((n) => n.getBoundingClientRect());
+          return nodes.length > 0 && nodes.every((n) => n.left >= canvas.left && n.right <= canvas.right && n.top >= canvas.top && n.bottom <= canvas.bottom);
+        }),
+      )
+      .toBe(true);
+  }
+
+  // ---- runs ------------------------------------------------------------------
+
+  /** Opens the run panel if it is closed. */
+  async openRunDock(): Promise<void> {
+    if (await this.byTestId('run-open').isVisible()) await this.byTestId('run-open').click();
+    await this.byTestId('run-dock').waitFor();
+  }
+
+  /** The id of the run the panel shows ('' before the first). */
+  private shownRun(): Promise<string> {
+    return this.page.evaluate(() => document.querySelector('[data-testid="run-status"]')?.getAttribute('data-run') ?? '');
+  }
+
+  /**
+   * Clicks a button that starts a run (run-settle, run-train, run-resume-checkpoint) and
+   * returns the new run's id once the panel shows it. The status badge keeps showing the
+   * previous run until then: waiting on the status alone could see that run's "done".
+   */
+  async startRun(button: string): Promise<string> {
+    const previous = await this.shownRun();
+    await this.byTestId(button).click();
+    let id = '';
+    await expect.poll(async () => (id = await this.shownRun()), { timeout: 15_000 }).not.toBe(previous);
+    return id;
+  }
+
+  /** Waits for run `id` to end (generously: settles and trainings on a shared 2-core machine). */
+  async runEnded(id: string, timeout = 90_000): Promise<RunEnd> {
+    const badge = this.page.locator(`[data-testid="run-status"][data-run="${id}"]`);
+    await expect.poll(async () => badge.getAttribute('data-status'), { timeout, interval: 200 }).toMatch(/^(done|failed|cancelled)$/);
+    return (await badge.getAttribute('data-status')) as RunEnd;
+  }
+
+  /** Starts a run with `button` and waits for it to end. */
+  async run(button: string, timeout?: number): Promise<RunEnd> {
+    return this.runEnded(await this.startRun(button), timeout);
   }
 }

@@ -1,11 +1,16 @@
 /**
- * End-to-end harness: the real web-mode host (app/web) in this process,
- * serving the built renderer (out/renderer) and the real services over a
- * temporary workspace and data folder, driven by Debian's Chromium through
- * playwright-core. One `startStudio()` per test file: a browser, a host, a page.
+ * End-to-end harness: the real web-mode host (app/web) in this process, serving the
+ * built renderer (out/renderer) and the real services over a temporary workspace and
+ * data folder, driven by Debian's Chromium through playwright-core.
  *
- * The renderer must be built first (`npx electron-vite build`; `npm test` does
- * it through `npm run build`).
+ * Chromium is launched once per test file (`launchChromium`); every test opens a studio
+ * of its own (`openStudio`): a new host with an empty workspace, data folder and engine,
+ * and a new browser context (empty localStorage), so no test sees files, checkpoints,
+ * autosaves or settings another test left behind. test/e2e/fixtures.ts wires both into
+ * Vitest fixtures.
+ *
+ * The renderer and the engine bundle are built by test/global-setup.ts before the
+ * browser tier runs.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -32,7 +37,6 @@ export const CHROMIUM_ARGS = [
 ];
 
 export interface StudioSession {
-  readonly browser: Browser;
   readonly context: BrowserContext;
   readonly page: Page;
   readonly host: Host;
@@ -57,7 +61,7 @@ export function assertRendererBuilt(): void {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
     throw new Error(
       `The renderer is not built: ${join(RENDERER_DIR, 'index.html')} is missing. ` +
-        'Run `npx electron-vite build` (or `npm run build`) before the end-to-end tests.',
+        'Run the browser tests through Vitest (its global setup builds it), or `npm run build:app`.',
     );
   }
   if (!existsSync(CHROMIUM)) {
@@ -70,8 +74,13 @@ function describe(msg: ConsoleMessage): string {
   return `console.${msg.type()}: ${msg.text()}${at.url ? ` (${at.url}:${at.lineNumber})` : ''}`;
 }
 
-export async function startStudio(options: StudioOptions = {}): Promise<StudioSession> {
+export async function launchChromium(): Promise<Browser> {
   assertRendererBuilt();
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** A host over a fresh workspace and data folder, and a fresh context and page in `browser`. */
+export async function openStudio(browser: Browser, options: StudioOptions = {}): Promise<StudioSession> {
   const temp = await mkdtemp(join(tmpdir(), 'attractor-e2e-'));
   const workspace = join(temp, 'workspace');
   const dataDir = join(temp, 'data');
@@ -80,11 +89,14 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioSe
   await mkdir(SCREENSHOTS, { recursive: true });
 
   const host = await startHost({ port: 0, host: '127.0.0.1', workspace, dataDir, rendererDir: RENDERER_DIR, examplesDir: EXAMPLES_DIR, version: 'e2e' });
-  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  const close = async () => {
+    await context?.close().catch(() => {});
+    await host.close();
+    await rm(temp, { recursive: true, force: true });
+  };
   try {
-    // launch() gives every run a fresh temporary profile: no state leaks between runs.
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: options.viewport ?? { width: 1400, height: 900 }, acceptDownloads: true });
+    context = await browser.newContext({ viewport: options.viewport ?? { width: 1400, height: 900 }, acceptDownloads: true });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('console', (msg) => {
@@ -96,27 +108,9 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioSe
 
     const query = new URLSearchParams({ e2e: '1' });
     if (options.autosaveMs) query.set('autosaveMs', String(options.autosaveMs));
-    const url = `${host.url}?${query}`;
-    const opened = browser;
-    return {
-      browser: opened,
-      context,
-      page,
-      host,
-      workspace,
-      dataDir,
-      url,
-      errors,
-      async close() {
-        await opened.close().catch(() => {});
-        await host.close();
-        await rm(temp, { recursive: true, force: true });
-      },
-    };
+    return { context, page, host, workspace, dataDir, url: `${host.url}?${query}`, errors, close };
   } catch (err) {
-    await browser?.close().catch(() => {});
-    await host.close();
-    await rm(temp, { recursive: true, force: true });
+    await close();
     throw err;
   }
 }

@@ -15,15 +15,12 @@ export async function cli(...argv: string[]): Promise<CliResult> {
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-let built = false;
-
-/** The built command, as a user runs it; bundled once per test process so it is never stale. */
+/**
+ * The built command, as a user runs it: bin/attractor.mjs on dist/attractor.mjs. The
+ * bundle is built once per test run by test/global-setup.ts, never here: test files run
+ * in parallel, and rebuilding would rewrite a bundle another test is loading.
+ */
 export function cliProcess(...argv: string[]): CliResult {
-  if (!built) {
-    built = true;
-    const b = spawnSync(process.execPath, ['scripts/build-cli.mjs'], { encoding: 'utf8' });
-    if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
-  }
   const r = spawnSync(process.execPath, ['bin/attractor.mjs', ...argv], { encoding: 'utf8', timeout: 120_000 });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }

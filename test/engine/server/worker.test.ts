@@ -3,8 +3,6 @@
  * and events cross the thread, typed arrays arrive as typed arrays, and a cancel sent
  * from this thread reaches the engine mid-settle and frees its tensors there.
  */
-import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { engineHostScript, startEngineWorker, type EngineWorker } from '../../../engine/server/client.js';
@@ -15,24 +13,8 @@ const root = join(__dirname, '..', '..', '..');
 let engine: EngineWorker;
 const rec = new Recorder();
 
-/** Newest modification time of the sources the bundle is built from. */
-function newestSource(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
-    const p = join(dir, e.name);
-    return Math.max(t, e.isDirectory() ? newestSource(p) : e.name.endsWith('.ts') ? statSync(p).mtimeMs : 0);
-  }, 0);
-}
-
 beforeAll(() => {
-  // Rebuild only a missing or stale bundle (`npm test` builds first): the CLI tests run
-  // dist/ bundles in parallel, and rewriting them under their feet would be a race.
-  const bundle = join(root, 'dist', 'engine-server.mjs');
-  const built = engineHostScript() ? statSync(bundle).mtimeMs : 0;
-  if (built < Math.max(newestSource(join(root, 'engine')), newestSource(join(root, 'nodes')))) {
-    const b = spawnSync(process.execPath, ['scripts/build-cli.mjs'], { cwd: root, encoding: 'utf8' });
-    // Other entries of the build belong to other parts of the app; only ours must have built.
-    if (b.status !== 0 && /engine server worker|engine\/server\//.test(b.stderr)) throw new Error(`building dist/engine-server.mjs failed:\n${b.stderr}`);
-  }
+  // Built once per test run by test/global-setup.ts (this file is in a tier that builds first).
   expect(engineHostScript()).toBe(join(root, 'dist', 'engine-server.mjs'));
   engine = startEngineWorker({ backend: 'wasm', baseDir: root });
   engine.on(rec.send);
