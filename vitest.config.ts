@@ -24,12 +24,20 @@ const SLOW = [
   'test/engine/train/associative-recall.test.ts',
   // Reads all 10,000 digits several ways and converts the cache in a child process.
   'test/engine/data/mnist.test.ts',
+  // Every example on cpu, wasm and webgpu (lavapipe is ~10× slower than wasm): ~40 s.
+  'test/engine/conformance/**/*.test.ts',
+  // 40 tfjs kernels on webgpu against cpu, conv gradients at the engine's shapes: ~45 s.
+  'test/engine/backend/webgpu-kernels.test.ts',
+  // Two MNIST-sized gradient checks in float32: ~15 s.
+  'test/engine/train/gradcheck-float32.test.ts',
 ];
 
 const INTEGRATION = [
   // Tensors on the wasm and cpu backends.
   'test/engine/runtime/**/*.test.ts',
   'test/engine/train/**/*.test.ts',
+  // The run driver on real graphs.
+  'test/engine/run/**/*.test.ts',
   'test/engine/backend/**/*.test.ts',
   'test/engine/catalog.test.ts',
   // The run-protocol server in-process and on its worker thread.

@@ -89,14 +89,20 @@ export function sinusoidalTable(tokens: number, width: number): Float32Array {
   return out;
 }
 
-/** n in the bound above: the largest number of tokens i with j ∈ N(i), over j. */
+/**
+ * n in the bound above: the largest number of tokens i with j ∈ N(i), over j. In closed
+ * form, so a long sequence costs nothing to check (a T×T matrix of 10⁹ tokens cannot be built):
+ * every token sees token 0 under full and causal masks, and under local-global ones when
+ * there is a global token; a local window is seen from at most 2r + 1 places.
+ */
 export function maxAttendedBy(mask: AttentionMask, tokens: number): number {
-  const m = maskMatrix(mask, tokens);
-  let most = 0;
-  for (let j = 0; j < tokens; j++) {
-    let c = 0;
-    for (let i = 0; i < tokens; i++) c += m[i * tokens + j];
-    most = Math.max(most, c);
+  switch (mask.kind) {
+    case 'full':
+    case 'causal':
+      return tokens;
+    case 'local':
+      return Math.min(tokens, 2 * mask.radius + 1);
+    case 'local-global':
+      return mask.global > 0 ? tokens : Math.min(tokens, 2 * mask.radius + 1);
   }
-  return most;
 }

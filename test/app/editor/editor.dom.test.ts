@@ -201,7 +201,8 @@ describe('wires drawn by the user', () => {
     m.changes.length = 0;
     await drawWire(m.container, 'socket-visible-out-state', `socket-${id}-in-lower`);
     expect(edgeText(m.editor.toGraph())).toContain(`visible.state->${id}.lower`);
-    expect(m.changes).toEqual(['structure']);
+    // The change event follows the drop the connection plugin schedules: wait for it, not for a fixed time.
+    await waitFor(() => expect(m.changes).toEqual(['structure']));
     expect(m.refused).toEqual([]);
     await m.editor.undo();
     expect(edgeText(m.editor.toGraph())).not.toContain(`visible.state->${id}.lower`);

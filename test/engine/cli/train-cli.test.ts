@@ -119,7 +119,6 @@ describe('attractor train / eval / gradcheck', () => {
   });
 
   it('Ctrl-C finishes the batch, writes a checkpoint and exits 130; --resume goes on', async () => {
-    cliProcess('kinds'); // builds the bundle once
     const file = smallGraph('interrupt');
     const out = join(tmp, 'interrupt');
     const run = spawnCli('train', file, '--batches', '100000', '--out', out, '--json');
@@ -139,7 +138,6 @@ describe('attractor train / eval / gradcheck', () => {
 
 describe('training on two cores', () => {
   it('a gradient worker gives the same losses as one thread (shards weighted by scored units)', async () => {
-    cliProcess('kinds'); // builds dist/train-worker.mjs
     const file = smallGraph('two-cores');
     const one = jsonLines((await cli('train', file, '--batches', '4', '--workers', '0', '--out', join(tmp, 'one-core'))).out);
     const two = jsonLines((await cli('train', file, '--batches', '4', '--workers', '1', '--out', join(tmp, 'two-cores'))).out);

@@ -113,6 +113,29 @@ describeEachBackend('attention', () => {
     expect(MASKS.map(({ mask }) => maxAttendedBy(mask, T))).toEqual([9, 1, 3, 7, 9, 9]);
   });
 
+  it('maxAttendedBy, in closed form, is the largest column count of the mask matrix; and costs nothing at 10⁹ tokens', () => {
+    const counted = (mask: AttentionMask, tokens: number) => {
+      const m = maskMatrix(mask, tokens);
+      let most = 0;
+      for (let j = 0; j < tokens; j++) {
+        let c = 0;
+        for (let i = 0; i < tokens; i++) c += m[i * tokens + j];
+        most = Math.max(most, c);
+      }
+      return most;
+    };
+    for (let tokens = 1; tokens <= 12; tokens++) {
+      for (let radius = 0; radius <= 6; radius++) {
+        for (let global = 0; global <= 3 && global <= tokens; global++) {
+          for (const mask of [{ kind: 'full' }, { kind: 'causal' }, { kind: 'local', radius }, { kind: 'local-global', radius, global }] as AttentionMask[]) {
+            expect(maxAttendedBy(mask, tokens), `${JSON.stringify(mask)} over ${tokens}`).toBe(counted(mask, tokens));
+          }
+        }
+      }
+    }
+    expect(maxAttendedBy({ kind: 'local', radius: 3 }, 1e9)).toBe(7);
+  });
+
   it('memoryNetInput = −∂(memoryEnergy)/∂ξ by autodiff', () => {
     tf.tidy(() => {
       const rng = makeRng(30);

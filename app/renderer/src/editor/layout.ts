@@ -12,9 +12,12 @@ import { compactShape, layerShapeSchema } from '../../../../nodes/shapes.js';
 export const NODE_WIDTH = 200;
 export const HEADER_HEIGHT = 26;
 export const LINE_HEIGHT = 18;
-export const PORTS_TOP = HEADER_HEIGHT + 2 * LINE_HEIGHT + 8;
+/** The node's 1 px top border and the ports area's 6 px top padding (styles.css), around the header and the two summary lines. */
+const TOP_BORDER = 1;
+const PORTS_PADDING = 6;
+export const PORTS_TOP = TOP_BORDER + HEADER_HEIGHT + 2 * LINE_HEIGHT + PORTS_PADDING;
 export const PORT_ROW = 22;
-const BOTTOM_PADDING = 8;
+const BOTTOM_PADDING = 9;
 
 export interface Size {
   width: number;
