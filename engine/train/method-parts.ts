@@ -13,6 +13,8 @@ export interface MethodOptions {
   readonly adjoint: { readonly tolerance: number; readonly maxSteps: number };
   /** Unrolled methods: freeze each example at its t* and end when all have (default), or run all T. */
   readonly stopAtTStar?: boolean;
+  /** bptt and every-step on the tape even where the explicit backward pass applies (tests compare the two). */
+  readonly taped?: boolean;
 }
 
 export interface GradientResult {

@@ -15,7 +15,7 @@ import { runPhase, runUnitwise, unitOrder } from '../runtime/step.js';
 import { readValues } from '../runtime/readback.js';
 import { makeRng } from '../data/rng.js';
 import { batchLoss } from './loss.js';
-import { FixedPointJacobian, type AdjointOperator } from './adjoint.js';
+import { IterationJacobian, type AdjointOperator } from './adjoint.js';
 import { UnitwiseJacobian } from './unitwise-adjoint.js';
 import { neumannAdjoint } from './adjoint-solve.js';
 import { byParamName, context, trainable, type GradientResult, type MethodOptions } from './method-parts.js';
@@ -49,7 +49,7 @@ export async function recurrentBackpropGradients(network: Network, batch: Batch,
   // The map that ran: on an asynchronous plan, unit steps in one seeded order (the fixed point is every order's).
   const [unitPhase] = plan.phases;
   const order = plan.unitwise && unitPhase ? unitOrder(unitPhase, bound, (a) => makeRng(opts.seed + 2).shuffle(a)) : undefined;
-  const J: AdjointOperator = order ? new UnitwiseJacobian(bound, ctx, xStar, unitPhase, order) : new FixedPointJacobian(bound, ctx, xStar);
+  const J: AdjointOperator = order ? new UnitwiseJacobian(bound, ctx, xStar, unitPhase, order) : IterationJacobian.atFixedPoint(bound, ctx, xStar);
   const solved = await neumannAdjoint(J, g0, opts.adjoint);
   J.dispose();
   disposeState(g0);
