@@ -26,23 +26,17 @@ import type { Batch } from '../runtime/batch.js';
 import { disposeState, settle, tidyState } from '../runtime/settle.js';
 import { mixExamples, rowSelector, takeRows } from '../runtime/state-ops.js';
 import { readValues } from '../runtime/readback.js';
-import { weightGradientsOnly } from '../runtime/products.js';
 import { batchLoss } from './loss.js';
 import { IterationJacobian } from './adjoint.js';
 import { couplingKind } from '../couplings/registry.js';
-import { byParamName, trainable, type GradientResult, type MethodOptions } from './method-parts.js';
+import type { GradientResult, MethodOptions } from './method-parts.js';
+import { weightGradients, type NetInputCotangents } from './weight-gradient.js';
 
 /** Whether explicit BPTT can replay this plan's iterations from the states alone. */
 export function replayable(plan: Plan, batch: Batch): boolean {
   return !plan.unitwise && plan.order === 'fixed' && [...batch.dropout.values()].every((p) => p === 0);
 }
 
-/** One update's share of the weight gradient: its net-input cotangents and the states it read, rows of moving examples only. */
-interface UpdateRecord {
-  readonly update: LayerUpdate;
-  readonly gz: tf.Tensor[];
-  readonly inputs: State[];
-}
 
 /** Loss at the end (bptt), or the mean over iterations of the loss of the examples still moving (every-step). */
 export type LossAt = 'final' | 'every';
@@ -51,7 +45,7 @@ export async function explicitGradients(network: Network, batch: Batch, opts: Me
   const plan = network.plan;
   const bound = network.bind();
   const kept: State[] = [];
-  const records = new Map<string, UpdateRecord>();
+  const records = new Map<string, NetInputCotangents>();
   try {
     const r = await settle(
       { net: bound, initial: batch.initial, clamps: batch.clamps, dropout: batch.dropout },
@@ -143,7 +137,7 @@ function zerosLike(s: State): State {
   return tidyState(() => new Map([...s].map(([id, x]) => [id, tf.zerosLike(x)])));
 }
 
-function record(records: Map<string, UpdateRecord>, update: LayerUpdate, gz: tf.Tensor, input: State): void {
+function record(records: Map<string, NetInputCotangents>, update: LayerUpdate, gz: tf.Tensor, input: State): void {
   const key = update.layer;
   const rec = records.get(key) ?? { update, gz: [], inputs: [] };
   rec.gz.push(gz);
@@ -171,27 +165,4 @@ function lossAndCotangent(states: State[], scored: readonly string[], at: number
     total = sum;
   }
   return { value: total, g };
-}
-
-/** ∂L/∂θ from every update's stacked cotangents and inputs: one gradient call, one product per term. */
-function weightGradients(network: Network, records: UpdateRecord[]): Map<string, tf.Tensor> {
-  // Nothing moved (every example settled at once): the loss does not depend on θ through the dynamics.
-  if (records.every((r) => r.gz.length === 0)) return new Map([...network.params].map(([name, v]) => [name, tf.zerosLike(v)]));
-  let binding: ReturnType<Network['bind']> | undefined;
-  const { value, grads } = weightGradientsOnly(() =>
-    tf.variableGrads(() => {
-      binding = network.bind();
-      let total: tf.Tensor = tf.scalar(0);
-      for (const rec of records) {
-        if (rec.gz.length === 0) continue;
-        const gz = tf.concat(rec.gz, 0);
-        const input: State = new Map([...rec.inputs[0].keys()].map((id) => [id, tf.concat(rec.inputs.map((s) => s.get(id)!), 0)]));
-        total = tf.add(total, tf.sum(tf.mul(gz, binding.netInput(rec.update, input))));
-      }
-      return total as tf.Scalar;
-    }, trainable(network)),
-  );
-  value.dispose();
-  binding?.dispose();
-  return byParamName(network, grads);
 }
