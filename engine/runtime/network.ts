@@ -161,16 +161,24 @@ export class BoundNet {
   /** E's parts per example: each coupling's energy, each layer's bias term and its barrier. */
   private energyParts(state: ReadonlyMap<string, tf.Tensor>): tf.Tensor1D[] {
     const batch = state.values().next().value!.shape[0];
-    const parts: tf.Tensor1D[] = [tf.zeros([batch])];
-    for (const c of this.couplings.values()) parts.push(c.energy(state) as tf.Tensor1D);
+    return [tf.zeros([batch]), ...this.energyTerms(state).map((t) => t.energy)];
+  }
+
+  /**
+   * E's terms per example, named: each coupling's energy (`coupling` = its node id), each
+   * layer's bias term −b·x and its barrier (entropy, or ½x² for linear units). They sum to E.
+   */
+  energyTerms(state: ReadonlyMap<string, tf.Tensor>): { readonly term: string; readonly kind: 'coupling' | 'bias' | 'barrier'; readonly energy: tf.Tensor1D }[] {
+    const terms: { term: string; kind: 'coupling' | 'bias' | 'barrier'; energy: tf.Tensor1D }[] = [];
+    for (const [id, c] of this.couplings) terms.push({ term: id, kind: 'coupling', energy: c.energy(state) as tf.Tensor1D });
     for (const layer of this.plan.layers) {
       const x = state.get(layer.id)!;
       const b = this.biases.get(layer.id);
-      if (b) parts.push(tf.neg(perExample(tf.mul(x, b))));
+      if (b) terms.push({ term: layer.id, kind: 'bias', energy: tf.neg(perExample(tf.mul(x, b))) });
       const barrier = barrierTerms(layer, x);
-      if (barrier) parts.push(perExample(barrier));
+      if (barrier) terms.push({ term: layer.id, kind: 'barrier', energy: perExample(barrier) });
     }
-    return parts;
+    return terms;
   }
 
   dispose(): void {

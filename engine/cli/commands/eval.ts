@@ -18,7 +18,12 @@ export function formatEval(r: EvalReport): string {
     `unsettled ${r.unsettled}`,
     `2-cycles ${r.cycle2}`,
   ];
-  return parts.join(', ');
+  const lines = [parts.join(', ')];
+  for (const m of r.metrics ?? []) {
+    const signed = m.bitError !== undefined ? `, bit error ${(100 * m.bitError).toFixed(2)}%, overlap ${m.overlap!.toFixed(4)}` : '';
+    lines.push(`  target "${m.target}" (${m.layer}): masked MSE ${m.mse.toFixed(4)}${signed}`);
+  }
+  return lines.join('\n');
 }
 
 export async function evalCommand(argv: string[], io: Io): Promise<number> {
@@ -35,7 +40,7 @@ export async function evalCommand(argv: string[], io: Io): Promise<number> {
   const { network, from } = await openNetwork(opened, weights ? { dir: weights, option: '--weights' } : undefined, opened.plan.settle.seed);
   try {
     const { steps, theta, seed } = opened.plan.settle;
-    const r = await evaluate(opened.plan, network, opened.datasets, { batch: intOption(values, 'batch', 1) ?? 100, steps, theta, seed, limit: intOption(values, 'limit', 1) });
+    const r = await evaluate(opened.plan, network, opened.datasets, { batch: intOption(values, 'batch', 1) ?? 100, steps, theta, seed, limit: intOption(values, 'limit', 1), perExample: true });
     if (values.json) io.out(JSON.stringify({ file, backend: backend.name, weights: from, ...r }));
     else {
       io.out(describeBackend(backend));
