@@ -5,12 +5,12 @@
  * engine reports are the ones NumPy and PyTorch compute from the exported weights and states.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../../helpers/cli.js';
-import { between, clamp, dataset, graphOf, layer, target, vector, within } from '../../helpers/graphs.js';
+import { bipartiteFile, hopfieldFile } from './science-graphs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'attractor-numpy-'));
 const at = (name: string) => join(dir, name);
@@ -28,28 +28,9 @@ async function ok(...argv: string[]): Promise<string> {
   return r.out;
 }
 
-/** 16 tanh units ↔ 6 tanh units with a symmetric coupling inside the hidden layer: every kind of parameter the export names. */
-const bipartite = at('bipartite.attractor.json');
-writeFileSync(
-  bipartite,
-  JSON.stringify(
-    graphOf(
-      [
-        layer('v', vector(16), { role: 'visible' }),
-        layer('h', vector(6)),
-        between('dense', 'W', 'v', 'h', { init: { gain: 0.8 } }),
-        within('dense-within', 'R', 'h', { init: { gain: 0.5 } }),
-        dataset('bars', { kind: 'bars-and-stripes', size: 4 }),
-        clamp('given', 'v', 'bars', { kind: 'top-half' }),
-        target('rest', 'v', 'bars'),
-      ],
-      { steps: 60, batch: 4, schedule: 'chromatic' },
-    ),
-  ),
-);
-// The classic Hopfield net: 100 sign units, no biases, zero self-connections.
-const hopfield = at('hopfield.attractor.json');
-copyFileSync('examples/hopfield.attractor.json', hopfield);
+/** Every kind of parameter the export names: a dense W, a symmetrised R, biases. */
+const bipartite = bipartiteFile(dir, true);
+const hopfield = hopfieldFile(dir);
 
 describe('attractor weights export', () => {
   it('writes every parameter, and R.symmetric as the net uses it, for NumPy to load', async () => {
@@ -91,7 +72,7 @@ print('{}')`);
     expect(imported.energyPerExample).toEqual(fresh.energyPerExample);
   });
 
-  it('a Hebbian matrix from NumPy recalls, and NumPy and PyTorch compute the energies the engine reports', async () => {
+  it('for a Hebbian matrix from NumPy, NumPy and PyTorch compute the energies the engine reports', async () => {
     python(`
 import numpy as np
 rng = np.random.default_rng(1)
