@@ -44,7 +44,7 @@ export async function weightsCommand(argv: string[], io: Io): Promise<number> {
     io.out(HELP);
     return 0;
   }
-  throw new InputError(`${sub === undefined ? 'missing' : `unknown subcommand "${sub}":`} expected export or import\n${HELP}`);
+  throw new InputError(`${sub === undefined ? 'missing subcommand:' : `unknown subcommand "${sub}":`} expected export or import\n${HELP}`);
 }
 
 async function exportCommand(argv: string[], io: Io): Promise<number> {

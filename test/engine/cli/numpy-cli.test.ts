@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../../helpers/cli.js';
-import { bipartiteFile, hopfieldFile } from './science-graphs.js';
+import { bipartiteFile, convWithinFile, hopfieldFile } from './science-graphs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'attractor-numpy-'));
 const at = (name: string) => join(dir, name);
@@ -59,6 +59,21 @@ print(json.dumps({'names': sorted(b.keys()), 'same': all(np.array_equal(a[k], b[
 });
 
 describe('weights written by NumPy, settled by the engine', () => {
+  it("a conv-within's symmetrised kernel alone stands in for its free parameter", async () => {
+    const conv = convWithinFile(dir);
+    await ok('weights', 'export', conv, '--npz', at('conv.npz'));
+    python(`
+import numpy as np
+z = np.load('conv.npz')
+np.savez('conv-sym.npz', K=z['K'], **{'S.symmetric': z['S.symmetric']}, **{k: z[k] for k in z if k.endswith('.b')})
+print('{}')`);
+    await ok('weights', 'import', at('conv-sym.npz'), '--graph', conv, '--into', at('conv-ck'));
+    const fresh = JSON.parse(await ok('settle', conv, '--json')) as { energyPerExample: number[][] };
+    const imported = JSON.parse(await ok('settle', conv, '--json', '--weights', at('conv-ck'))) as { energyPerExample: number[][] };
+    expect(imported.energyPerExample.length).toBe(fresh.energyPerExample.length);
+    imported.energyPerExample.forEach((row, i) => row.forEach((e, b) => expect(Math.abs(e - fresh.energyPerExample[i][b])).toBeLessThan(1e-5 * Math.max(1, Math.abs(e)))));
+  });
+
   it('float64 arrays re-saved by np.savez settle exactly as the weights they came from', async () => {
     python(`
 import json, numpy as np
@@ -146,6 +161,16 @@ describe('attractor weights import refuses what does not fit, naming it', () => 
       '  missing "h.b" (shape [6])',
       '  "extra" is not a parameter of this graph (it has "W", "R", "R.symmetric", "v.b", "h.b")',
     ]);
+  });
+
+  it('says how to use it: attractor weights --help, and the command list names it', async () => {
+    const help = await ok('weights', '--help');
+    expect(help).toMatch(/attractor weights export CHECKPOINT_DIR\|GRAPH_FILE --npz OUT\.npz/);
+    expect(help).toMatch(/attractor weights import FILE\.npz --graph GRAPH_FILE/);
+    expect(await ok('--help')).toMatch(/weights {4}export weights to NumPy \.npz/);
+    const bare = await cli('weights');
+    expect(bare.code).toBe(2);
+    expect(bare.err).toMatch(/missing subcommand: expected export or import/);
   });
 
   it('a file that is not an .npz, and a folder that holds a checkpoint already', async () => {

@@ -1,7 +1,7 @@
 /** Small graphs the NumPy and JSON-output tests share, written into a test's folder. */
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { between, clamp, dataset, graphOf, layer, target, vector, within } from '../../helpers/graphs.js';
+import { between, clamp, dataset, graphOf, grid, layer, target, vector, within } from '../../helpers/graphs.js';
 
 /**
  * 16 tanh units ↔ 6 tanh units, completing bars and stripes from their top half, on the
@@ -26,5 +26,20 @@ export function bipartiteFile(dir: string, recurrent: boolean): string {
 export function hopfieldFile(dir: string): string {
   const file = join(dir, 'hopfield.attractor.json');
   copyFileSync('examples/hopfield.attractor.json', file);
+  return file;
+}
+
+/** A 1×4×4 visible grid under a 2×4×4 grid with a symmetrised 3×3 convolution inside it. */
+export function convWithinFile(dir: string): string {
+  const file = join(dir, 'conv-within.attractor.json');
+  const parts = [
+    layer('v', grid(1, 4, 4), { role: 'visible' }),
+    layer('g', grid(2, 4, 4)),
+    between('conv', 'K', 'v', 'g', { kernel: 3, init: { gain: 0.8 } }),
+    within('conv-within', 'S', 'g', { kernel: 3, init: { gain: 0.4 } }),
+    dataset('bars', { kind: 'bars-and-stripes', size: 4 }),
+    clamp('given', 'v', 'bars', { kind: 'top-half' }),
+  ];
+  writeFileSync(file, JSON.stringify(graphOf(parts, { steps: 40, batch: 2 })));
   return file;
 }
