@@ -63,6 +63,9 @@ export default defineConfig({
   test: {
     // tfjs backends are process-global: one test file per worker process.
     pool: 'forks',
+    // Runs write run folders beside their graph (engine/experiments/records.ts): not beside
+    // the repository's examples. Tests of the records turn them on for what they run.
+    env: { ATTRACTOR_RUNS: 'off' },
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // The JSON report lets .ci/run print a plain "N passed, N failed" line at the end;
