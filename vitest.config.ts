@@ -44,6 +44,8 @@ const INTEGRATION = [
   'test/engine/server/**/*.test.ts',
   // The CLI in-process on tensors and as bin/attractor.mjs.
   'test/engine/cli/**/*.test.ts',
+  // Run records, sweeps: the CLI as processes, a local Slurm, a local sshd.
+  'test/engine/experiments/**/*.test.ts',
   // The web host: HTTP and WebSocket servers, its engine worker.
   'test/app/web/**/*.test.ts',
   // Child processes: a write under `ulimit -f`, a stand-in python.

@@ -15,7 +15,7 @@ function table(head: string[], rows: string[][]): string[] {
 }
 
 function value(v: SweepValue | undefined): string {
-  return v === undefined ? '' : typeof v === 'number' ? num(v, 6) : String(v);
+  return v === undefined ? '' : String(v);
 }
 
 /** The sweep's configurations, best (lowest held-out loss) first, the best marked. */

@@ -27,6 +27,8 @@ export interface DriveOptions {
   readonly pollMs?: number;
   /** After each change seen (a task ended, a poll). */
   readonly onProgress?: (info: SweepInfo) => void;
+  /** Slurm: submit and return; `done` is the state right after submitting (nothing follows the jobs). */
+  readonly detach?: boolean;
 }
 
 export interface SweepHandle {
@@ -76,6 +78,10 @@ export async function driveSweep(dir: string, options: DriveOptions): Promise<Sw
       await remote.close();
       throw err;
     }
+    if (options.detach) {
+      await remote.close();
+      return { dir, done: sweepInfo(dir, null), cancel: () => cancelSweep(dir) };
+    }
     const done = follow(dir, options, async () => {
       const active = await activeJobs(remote.shell, jobIdsOf(dir));
       // After the last task, once more with the checkpoints.
@@ -88,6 +94,7 @@ export async function driveSweep(dir: string, options: DriveOptions): Promise<Sw
   const attractor = slurm.attractor ?? cliCommandLine(options.cli);
   const jobId = await submitArray(localShell, sweep, dir, indices, slurm, attractor);
   writeState(dir, { runner: 'slurm', host: hostname(), pid: process.pid, cancelled: false, jobs: [...(readState(dir)?.jobs ?? []), { jobId, indices, submitted: new Date().toISOString() }] });
+  if (options.detach) return { dir, done: sweepInfo(dir, null), cancel: () => cancelSweep(dir) };
   const done = follow(dir, options, () => activeJobs(localShell, jobIdsOf(dir)));
   return { dir, done, cancel: () => cancelSweep(dir) };
 }

@@ -133,6 +133,7 @@ async function drive(dir: string, values: Record<string, unknown>, io: Io, deps:
   const handle = await driveSweep(dir, {
     cli: selfCli(),
     jobs: intOption(values, 'jobs', 1),
+    detach: Boolean(values.detach),
     onProgress: (info) => {
       const line = progressLine(info);
       if (line !== lastLine) say((lastLine = line));
