@@ -39,7 +39,8 @@ export async function openSsh(options: SshOptions, expectedHostKey?: string): Pr
   await new Promise<void>((resolve, reject) => {
     client.on('ready', () => resolve());
     client.on('error', (err) => reject(new SshError(`ssh ${where}: ${err.message}${seen && expected && seen !== expected ? ` (host key ${seen}, expected ${expected})` : ''}`)));
-    client.connect({
+    try {
+      client.connect({
       host: options.host,
       port: options.port,
       username: options.user,
@@ -49,7 +50,10 @@ export async function openSsh(options: SshOptions, expectedHostKey?: string): Pr
         seen = `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
         return expected === undefined || seen === expected.replace(/=+$/, '');
       },
-    });
+      });
+    } catch (err) {
+      reject(new SshError(`ssh ${where}: ${(err as Error).message} (the key ${options.key})`));
+    }
   });
 
   const execRaw = (command: string, input?: Uint8Array) =>

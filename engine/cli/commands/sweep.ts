@@ -15,6 +15,8 @@ import { assignment, OverrideError, splitAssignment } from '../../experiments/ov
 import { runsDirFor, sweepRunId } from '../../experiments/paths.js';
 import { listRuns } from '../../experiments/run-folders.js';
 import { selfCli } from '../../experiments/local-runner.js';
+import { SlurmError } from '../../experiments/slurm.js';
+import { SshError } from '../../experiments/ssh-shell.js';
 import { cancelSweep, driveSweep } from '../../experiments/sweep-driver.js';
 import { createSweep, readState, readSweep, runsByConfig, sweepDir, SweepError } from '../../experiments/sweep-folder.js';
 import { intOption, onePositional, parse, type Options } from '../args.js';
@@ -63,7 +65,8 @@ export async function sweepCommand(argv: string[], io: Io, deps: SweepDeps = {})
     const dir = typeof values.resume === 'string' ? sweepDir(file, values.resume) : await create(file, values);
     return await drive(dir, values, io, deps);
   } catch (err) {
-    if (err instanceof SweepError || err instanceof OverrideError) throw new InputError(err.message);
+    // Said in the user's terms (a path, a value, a host, a Slurm that answered no): not an engine bug.
+    if (err instanceof SweepError || err instanceof OverrideError || err instanceof SshError || err instanceof SlurmError) throw new InputError(err.message);
     throw err;
   }
 }
