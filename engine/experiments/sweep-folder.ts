@@ -18,6 +18,8 @@ import {
   SWEEP_STATE_FILE,
   SWEEP_VERSION,
   expandSweep,
+  resultsCsv,
+  resultsJson,
   sweepSpecSchema,
   type ConfigStatus,
   type SweepFile,
@@ -193,25 +195,10 @@ export async function listSweeps(graphFile: string, activeJobs: ReadonlySet<stri
   return infos.filter((i): i is SweepInfo => i !== null).sort((a, b) => b.created.localeCompare(a.created));
 }
 
-/** CSV: one row per configuration, the parameters as columns. */
-export function resultsCsv(info: SweepInfo): string {
-  const paths = info.spec.params.map((p) => p.path);
-  const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-  };
-  const head = ['index', 'seed', ...paths, 'status', 'held_out_loss', 'last_loss', 'accuracy', 'batches', 'ms', 'best', 'run'];
-  const lines = info.rows.map((r) =>
-    [r.index, r.seed, ...paths.map((p) => r.set[p]), r.status, r.heldOutLoss, r.lastLoss, r.accuracy, r.steps, r.ms, r.index === info.best ? 1 : 0, r.runId].map(cell).join(','),
-  );
-  return `${[head.join(','), ...lines].join('\n')}\n`;
-}
-
 /** results.csv and results.json in the sweep folder. */
 export function writeResults(info: SweepInfo): void {
   writeFileSync(join(info.dir, RESULTS_CSV), resultsCsv(info));
-  const { rows, best, status, counts, id, spec } = info;
-  writeFileSync(join(info.dir, RESULTS_JSON), `${JSON.stringify({ id, status, counts, best, params: spec.params.map((p) => p.path), rows }, null, 2)}\n`);
+  writeFileSync(join(info.dir, RESULTS_JSON), resultsJson(info));
 }
 
 /**

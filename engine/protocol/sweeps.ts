@@ -198,3 +198,23 @@ export function expandSweep(spec: Pick<SweepSpec, 'params' | 'seeds'>, baseSeed:
   for (const set of combos) for (let s = 0; s < spec.seeds; s++) out.push({ index: out.length, set, seed: baseSeed + s });
   return out;
 }
+
+/** CSV: one row per configuration, the parameters as columns (results.csv, and the Sweep view's export). */
+export function resultsCsv(info: SweepInfo): string {
+  const paths = info.spec.params.map((p) => p.path);
+  const cell = (v: unknown) => {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  };
+  const head = ['index', 'seed', ...paths, 'status', 'held_out_loss', 'last_loss', 'accuracy', 'batches', 'ms', 'best', 'run'];
+  const lines = info.rows.map((r) =>
+    [r.index, r.seed, ...paths.map((p) => r.set[p]), r.status, r.heldOutLoss, r.lastLoss, r.accuracy, r.steps, r.ms, r.index === info.best ? 1 : 0, r.runId].map(cell).join(','),
+  );
+  return `${[head.join(','), ...lines].join('\n')}\n`;
+}
+
+/** results.json */
+export function resultsJson(info: SweepInfo): string {
+  const { rows, best, status, counts, id, spec } = info;
+  return `${JSON.stringify({ id, status, counts, best, params: spec.params.map((p) => p.path), rows }, null, 2)}\n`;
+}
