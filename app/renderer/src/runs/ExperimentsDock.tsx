@@ -3,9 +3,9 @@
  * saved graph's run records and sweeps. Mounted once by the app shell; everything comes
  * from the services over the API (runs.*, sweep.*), polled while it is open.
  */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { RunHost } from '../run/common.js';
-import { useRunsList, useSweepParamRequests } from './requests.js';
+import { useRunsList, useSweepParamRequests, type SweepParamRequest } from './requests.js';
 import { RunsView } from './RunsView.js';
 import { SweepView } from './SweepView.js';
 import './runs.css';
@@ -17,11 +17,16 @@ export function ExperimentsDock({ host }: { host: RunHost }) {
   useEffect(() => host.doc.subscribe(() => setDoc(host.doc.get())), [host]);
   const path = doc.path;
   const { data, error, refresh } = useRunsList(host.api, open ? path : null);
-  // The inspector's ⤳ opens the sweep builder with that parameter.
-  useSweepParamRequests(() => {
-    setOpen(true);
-    setTab('sweep');
-  });
+  // The inspector's ⤳ opens the sweep builder with that parameter (kept until the builder takes it).
+  const [incoming, setIncoming] = useState<SweepParamRequest[]>([]);
+  const consume = useCallback(() => setIncoming([]), []);
+  useSweepParamRequests(
+    useCallback((r: SweepParamRequest) => {
+      setIncoming((list) => [...list, r]);
+      setOpen(true);
+      setTab('sweep');
+    }, []),
+  );
   return (
     <>
       {!open && (
@@ -54,7 +59,7 @@ export function ExperimentsDock({ host }: { host: RunHost }) {
             </div>
           )}
           {path && data && tab === 'runs' && <RunsView api={host.api} graphPath={path} runs={data.runs} />}
-          {path && data && tab === 'sweep' && <SweepView api={host.api} graphPath={path} sweeps={data.sweeps} refresh={refresh} />}
+          {path && data && tab === 'sweep' && <SweepView api={host.api} graphPath={path} sweeps={data.sweeps} refresh={refresh} incoming={incoming} consume={consume} />}
         </div>
       </aside>
     </>

@@ -5,12 +5,12 @@
  * scatter with the best run highlighted, the results as CSV or JSON, a task's log, and
  * cancel and resume.
  */
-import { useCallback, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { parseSweepValues, resultsCsv, resultsJson, sweepSize, type SweepInfo, type SweepSpecInput } from '../../../../engine/protocol/sweeps.js';
 import type { AttractorApi } from '../../../shared/api.js';
 import { fmt } from '../run/common.js';
 import { downloadBlob } from '../run/exports.js';
-import { useSweepParamRequests, type SweepParamRequest } from './requests.js';
+import type { SweepParamRequest } from './requests.js';
 import { SweepScatter } from './SweepScatter.js';
 import { SweepLog } from './SweepLog.js';
 
@@ -27,7 +27,15 @@ function valuesOf(text: string): { values: (number | string | boolean)[] | null;
   }
 }
 
-export function SweepView({ api, graphPath, sweeps, refresh }: { api: AttractorApi; graphPath: string; sweeps: readonly SweepInfo[]; refresh: () => void }) {
+export function SweepView({ api, graphPath, sweeps, refresh, incoming, consume }: {
+  api: AttractorApi;
+  graphPath: string;
+  sweeps: readonly SweepInfo[];
+  refresh: () => void;
+  /** Parameters sent from the inspector since the view last took them. */
+  incoming: readonly SweepParamRequest[];
+  consume: () => void;
+}) {
   const [params, setParams] = useState<ParamRow[]>([{ path: 'training.optimizer.lr', values: '0.001:0.03:4:log' }]);
   const [seeds, setSeeds] = useState(1);
   const [runner, setRunner] = useState<'local' | 'slurm'>('local');
@@ -35,10 +43,11 @@ export function SweepView({ api, graphPath, sweeps, refresh }: { api: AttractorA
   const [slurm, setSlurm] = useState({ partition: '', time: '', gres: '', account: '' });
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
-  const onParam = useCallback((r: SweepParamRequest) => {
-    setParams((ps) => [...ps.filter((p) => p.path !== r.path && p.path !== ''), { path: r.path, values: String(r.value ?? '') }]);
-  }, []);
-  useSweepParamRequests(onParam);
+  useEffect(() => {
+    if (incoming.length === 0) return;
+    setParams((ps) => incoming.reduce((acc, r) => [...acc.filter((p) => p.path !== r.path && p.path !== ''), { path: r.path, values: String(r.value ?? '') }], ps));
+    consume();
+  }, [incoming, consume]);
 
   const parsed = params.map((p) => ({ path: p.path.trim(), ...valuesOf(p.values) }));
   const valid = parsed.every((p) => p.values && p.path !== '');
