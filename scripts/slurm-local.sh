@@ -85,7 +85,7 @@ start_daemons() {
   $SUDO chown munge:munge /run/munge /var/log/munge /var/lib/munge
   if ! running munged; then
     # -u: munged refuses to start as root; --force: a stale socket from an earlier start is fine.
-    $SUDO -u munge /usr/sbin/munged --force 2>/dev/null || $SUDO runuser -u munge -- /usr/sbin/munged --force
+    if [ -z "$SUDO" ]; then runuser -u munge -- /usr/sbin/munged --force; else sudo -u munge /usr/sbin/munged --force; fi
   fi
   running slurmctld || $SUDO /usr/sbin/slurmctld
   running slurmd || $SUDO /usr/sbin/slurmd
