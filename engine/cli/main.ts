@@ -3,6 +3,7 @@
  * Bad input of any kind ends with one clear line (or one per problem) and exit 2;
  * only a bug in the engine prints a stack trace (exit 1).
  */
+import { HelpRequested } from './args.js';
 import { compileCommand } from './commands/compile.js';
 import { settleCommand } from './commands/settle.js';
 import { validateCommand } from './commands/validate.js';
@@ -47,6 +48,10 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (err) {
+    if (err instanceof HelpRequested) {
+      io.out(`usage: ${err.usage}`);
+      return EXIT.ok;
+    }
     if (err instanceof InputError) {
       io.err(`attractor ${name}: ${err.message}`);
       err.details.forEach((l) => io.err(l));
