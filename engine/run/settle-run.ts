@@ -26,6 +26,7 @@ import { summarizeLayers, type LayerSummary } from './layer-summary.js';
 import type { OpenedRun } from './open.js';
 import { openNetwork, type WeightsChoice } from './weights.js';
 import { energyTerms, finalStates, phaseEnergies, type EnergyTerm, type LayerState, type PhaseEnergies } from './settle-details.js';
+import { recorded, RunRecorder, type RecordOptions } from '../experiments/records.js';
 
 /** Which frames (layer states, attention weights) go out while settling. */
 export interface FrameRecording {
@@ -52,6 +53,8 @@ export interface SettleRequest {
   readonly stability?: boolean;
   /** Energies after every phase and the final energy's terms (the CLI's --json); final states too when `states`. */
   readonly details?: { readonly states: boolean };
+  /** Write a run folder (engine/experiments/records.ts) for a graph with a file. */
+  readonly runRecord?: RecordOptions;
 }
 
 export interface SettleOutcome {
@@ -79,6 +82,13 @@ export interface SettleDetails {
 }
 
 export async function settleRun(opened: OpenedRun, request: SettleRequest, ctx: RunContext): Promise<SettleOutcome> {
+  if (!request.runRecord || opened.graphPath === null) return settleUnrecorded(opened, request, ctx);
+  const settings = { settle: opened.plan.settle, weights: request.weights?.dir ?? opened.graph.weights ?? null, drawn: request.input?.layer ?? null };
+  const recorder = new RunRecorder(request.runRecord, { kind: 'settle', graphFile: opened.graphPath, graph: opened.graph, seed: opened.plan.settle.seed, settings });
+  return recorded(recorder, ctx, (c) => settleUnrecorded(opened, request, c), (o) => ({ status: o.cancelled ? 'cancelled' : 'done' }));
+}
+
+async function settleUnrecorded(opened: OpenedRun, request: SettleRequest, ctx: RunContext): Promise<SettleOutcome> {
   const { plan, datasets } = opened;
   const { steps, theta, seed } = plan.settle;
   const drawn = request.input ? drawnInput(plan, request.input) : undefined;
