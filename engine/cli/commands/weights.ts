@@ -23,7 +23,7 @@ import type { Io } from '../io.js';
 
 const EXPORT_USAGE = 'attractor weights export CHECKPOINT_DIR|GRAPH_FILE --npz OUT.npz [--weights DIR] [--seed K] [--backend B] [--json]';
 const IMPORT_USAGE = 'attractor weights import FILE.npz --graph GRAPH_FILE [--into DIR] [--overwrite] [--backend B] [--json]';
-const HELP = `usage:
+const HELP = `usage: attractor weights export|import …
   ${EXPORT_USAGE}
   ${IMPORT_USAGE}
 
