@@ -5,7 +5,7 @@
  * engine reports are the ones NumPy and PyTorch compute from the exported weights and states.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -117,6 +117,23 @@ print(json.dumps({'torch': E.tolist(), 'numpy': [float(-0.5 * v @ z @ v) for v i
     }
     // No bias, no barrier on sign units: the coupling is the whole energy.
     expect(settled.energyTerms).toEqual([{ term: 'W', kind: 'coupling', energy: engine }]);
+  });
+});
+
+describe('a graph that starts from a NumPy file', () => {
+  it('settles and exports the array np.save wrote, as float32', async () => {
+    python(`
+import numpy as np
+np.save('start.npy', np.linspace(-1, 1, 96).reshape(16, 6))
+print('{}')`);
+    const graph = JSON.parse(readFileSync(bipartite, 'utf8')) as { nodes: { id: string; params: Record<string, unknown> }[] };
+    graph.nodes.find((n) => n.id === 'W')!.params.init = { kind: 'file', path: 'start.npy' };
+    const file = at('from-file.attractor.json');
+    writeFileSync(file, JSON.stringify(graph));
+    expect(JSON.parse(await ok('weights', 'export', file, '--npz', at('from-file.npz'), '--json'))).toMatchObject({ weights: 'fresh weights (seed 0; "W" from its file)' });
+    expect(python(`
+import json, numpy as np
+print(json.dumps(bool(np.array_equal(np.load('from-file.npz')['W'], np.load('start.npy').astype(np.float32)))))`)).toBe(true);
   });
 });
 
