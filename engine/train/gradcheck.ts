@@ -1,6 +1,7 @@
 /**
- * Gradient checks: BPTT with a long T, recurrent backprop, and central finite
- * differences of the settled loss L(x*(θ)), compared on a sample of parameter entries.
+ * Gradient checks: BPTT with a long T, recurrent backprop, equilibrium propagation at a
+ * small β (where it applies), and central finite differences of the settled loss
+ * L(x*(θ)), compared on a sample of parameter entries.
  */
 import { tf } from '../tf.js';
 import type { Network } from '../runtime/network.js';
@@ -9,7 +10,8 @@ import { disposeState, settle } from '../runtime/settle.js';
 import { makeRng } from '../data/rng.js';
 import { batchLoss } from './loss.js';
 import { readValues } from '../runtime/readback.js';
-import { bpttGradients, recurrentBackpropGradients, type MethodOptions } from './methods.js';
+import { bpttGradients, eqpropGradients, recurrentBackpropGradients, type GradientResult, type MethodOptions } from './methods.js';
+import { eqpropRefusal } from './eqprop-nudge.js';
 
 export interface Coordinate {
   readonly param: string;
@@ -30,6 +32,11 @@ export interface GradcheckReport {
   readonly bpttVsFd: Agreement;
   readonly rbpVsFd: Agreement;
   readonly bpttVsRbp: Agreement;
+  /** Equilibrium propagation at β (symmetric), or null with the reason in `notes` where it does not apply. */
+  readonly eqprop: number[] | null;
+  readonly eqpropVsFd: Agreement | null;
+  readonly eqpropVsRbp: Agreement | null;
+  readonly beta: number;
   readonly tossed: number;
   /** Why recurrent backprop tossed examples: not settled within the steps, or its adjoint did not converge. */
   readonly tossedWhy: { readonly notSettled: number; readonly diverged: number };
@@ -45,8 +52,10 @@ export interface GradcheckReport {
  * Defaults that fit float32. A state of order 1 moves in steps of ≈ 6e-8 (one ulp), and
  * products over hundreds of units round more coarsely, so a settle asked for changes below
  * 1e-7 can circle a fixed point forever and every example is tossed: 1e-6 is about 16 ulps.
+ * Equilibrium propagation's β = 0.01: its symmetric bias (∝ β²) and its settling error
+ * (∝ θ/β) are both near 1e-4 of the gradient there.
  */
-export const GRADCHECK_DEFAULTS = { theta: 1e-6, adjointTolerance: 1e-6, epsilon: 1e-3, longSteps: 2000, coordinates: 24 } as const;
+export const GRADCHECK_DEFAULTS = { theta: 1e-6, adjointTolerance: 1e-6, epsilon: 1e-3, longSteps: 2000, coordinates: 24, beta: 1e-2 } as const;
 
 export function agreement(a: readonly number[], b: readonly number[]): Agreement {
   let dot = 0;
@@ -115,6 +124,8 @@ export interface GradcheckOptions {
   readonly seed?: number;
   /** The adjoint's tolerance (relative to ‖∂L/∂x*‖) and step budget. */
   readonly adjoint?: Partial<MethodOptions['adjoint']>;
+  /** Equilibrium propagation's nudge (symmetric ±β). */
+  readonly beta?: number;
 }
 
 export async function gradcheck(network: Network, batch: Batch, opts: GradcheckOptions = {}): Promise<GradcheckReport> {
@@ -128,6 +139,10 @@ export async function gradcheck(network: Network, batch: Batch, opts: GradcheckO
   const bptt = await pick(bpttResult.grads, coords);
   const rbpResult = await recurrentBackpropGradients(network, batch, method);
   const rbp = await pick(rbpResult.grads, coords);
+  const beta = opts.beta ?? GRADCHECK_DEFAULTS.beta;
+  const eqpropSkipped = eqpropRefusal(network.plan, beta);
+  const eqpropResult = eqpropSkipped ? undefined : await eqpropGradients(network, batch, { ...method, eqprop: { beta, symmetric: true } });
+  const eqprop = eqpropResult ? await pick(eqpropResult.grads, coords) : null;
   const fd: number[] = [];
   for (const c of coords) {
     nudge(network, c, epsilon);
@@ -145,13 +160,17 @@ export async function gradcheck(network: Network, batch: Batch, opts: GradcheckO
     bpttVsFd: agreement(bptt, fd),
     rbpVsFd: agreement(rbp, fd),
     bpttVsRbp: agreement(bptt, rbp),
+    eqprop,
+    eqpropVsFd: eqprop ? agreement(eqprop, fd) : null,
+    eqpropVsRbp: eqprop ? agreement(eqprop, rbp) : null,
+    beta,
     tossed: rbpResult.tossed,
     tossedWhy: rbpResult.tossedWhy,
     tStar: rbpResult.tStar,
     epsilon,
     theta,
     adjointTolerance: adjoint.tolerance,
-    notes: tossedNotes(rbpResult.tossedWhy, rbpResult.tStar.length, longSteps, theta, adjoint),
+    notes: [...tossedNotes(rbpResult.tossedWhy, rbpResult.tStar.length, longSteps, theta, adjoint), ...eqpropNotes(eqpropSkipped, eqpropResult)],
   };
 }
 
@@ -166,5 +185,14 @@ function tossedNotes(why: GradcheckReport['tossedWhy'], batch: number, steps: nu
     notes.push(`${why.diverged} of ${batch} examples: the adjoint did not converge to ${adjoint.tolerance} within ${adjoint.maxSteps} steps; recurrent backprop tossed them`);
   }
   if (why.notSettled + why.diverged === batch) notes.push('every example was tossed: the recurrent-backprop gradient is 0 and its agreement says nothing');
+  return notes;
+}
+
+/** Where equilibrium propagation was not compared, or did not use every example, and why. */
+function eqpropNotes(skipped: string | undefined, r: GradientResult | undefined): string[] {
+  if (skipped) return [`equilibrium propagation not compared: ${skipped}`];
+  const notes: string[] = [];
+  if (r && r.tossed > 0) notes.push(`equilibrium propagation tossed ${r.tossed} of ${r.tStar.length} examples (a free or nudged phase did not settle)`);
+  if (r?.nudged && r.nudged.oneSided > 0) notes.push(`equilibrium propagation: ${r.nudged.oneSided} examples took the one-sided estimate (their −β phase did not settle or has no minimum)`);
   return notes;
 }

@@ -9,12 +9,12 @@ import { openCommandRun, printWarnings } from '../open.js';
 import type { Io } from '../io.js';
 
 const USAGE =
-  'attractor gradcheck FILE [--batch B] [--coordinates N] [--steps T] [--epsilon X] [--theta X] [--adjoint-tolerance X] [--seed K] [--weights DIR] [--backend B] [--json]';
+  'attractor gradcheck FILE [--batch B] [--coordinates N] [--steps T] [--epsilon X] [--theta X] [--adjoint-tolerance X] [--beta X] [--seed K] [--weights DIR] [--backend B] [--json]';
 
 const fmt = (a: Agreement) => `cosine ${a.cosine.toFixed(6)}, max relative error ${a.maxRelError.toExponential(2)}`;
 
 export async function gradcheckCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, options(['batch', 'coordinates', 'steps', 'epsilon', 'theta', 'adjoint-tolerance', 'seed', 'weights', 'backend'], ['json']), USAGE);
+  const { values, positionals } = parse(argv, options(['batch', 'coordinates', 'steps', 'epsilon', 'theta', 'adjoint-tolerance', 'beta', 'seed', 'weights', 'backend'], ['json']), USAGE);
   const file = onePositional(positionals, 'graph file', USAGE);
   const { opened, backend } = await openCommandRun(file, {}, values.backend);
   if (!values.json) printWarnings(io, file, opened.warnings);
@@ -33,6 +33,7 @@ export async function gradcheckCommand(argv: string[], io: Io): Promise<number> 
       longSteps: intOption(values, 'steps', 1) ?? GRADCHECK_DEFAULTS.longSteps,
       epsilon: positive('epsilon') ?? GRADCHECK_DEFAULTS.epsilon,
       theta: positive('theta') ?? GRADCHECK_DEFAULTS.theta,
+      beta: positive('beta') ?? GRADCHECK_DEFAULTS.beta,
       ...(tolerance !== undefined ? { adjoint: { tolerance } } : {}),
       seed,
     });
@@ -45,6 +46,10 @@ export async function gradcheckCommand(argv: string[], io: Io): Promise<number> 
     io.out(`  bptt (long T)      vs finite differences: ${fmt(r.bpttVsFd)}`);
     io.out(`  recurrent backprop vs finite differences: ${fmt(r.rbpVsFd)}`);
     io.out(`  bptt               vs recurrent backprop: ${fmt(r.bpttVsRbp)}`);
+    if (r.eqpropVsFd && r.eqpropVsRbp) {
+      io.out(`  eqprop (β = ${r.beta})${' '.repeat(Math.max(0, 6 - String(r.beta).length))}vs finite differences: ${fmt(r.eqpropVsFd)}`);
+      io.out(`  eqprop             vs recurrent backprop: ${fmt(r.eqpropVsRbp)}`);
+    }
     io.out(`  t*: ${r.tStar.map((t) => (t < 0 ? '–' : t)).join(' ')}; tossed ${r.tossed}${r.tossed > 0 ? ` (${r.tossedWhy.notSettled} not settled, ${r.tossedWhy.diverged} adjoint not converged)` : ''}`);
     r.notes.forEach((n) => io.out(`  note: ${n}`));
     return 0;

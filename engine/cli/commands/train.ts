@@ -14,8 +14,7 @@ import { openCommandRun, printWarnings } from '../open.js';
 import { TrainReport } from '../train-report.js';
 import type { Io } from '../io.js';
 
-const USAGE =
-  'attractor train FILE [--method bptt|recurrent-backprop|every-step|hebbian] [--epochs N | --batches N] [--batch B] [--lr X] [--steps T] [--seed K] [--backend B] [--out DIR] [--resume] [--workers N|auto] [--json]';
+const USAGE = `attractor train FILE [--method ${METHODS.join('|')}] [--epochs N | --batches N] [--batch B] [--lr X] [--steps T] [--beta X] [--seed K] [--backend B] [--out DIR] [--resume] [--workers N|auto] [--json]`;
 
 /** Held-out examples scored after training (all of MNIST's 1,000; fewer keeps the summary quick elsewhere), 100 at a time. */
 const HELD_OUT = { limit: 1000, chunk: 100 } as const;
@@ -32,7 +31,7 @@ export interface TrainDeps {
 }
 
 export async function trainCommand(argv: string[], io: Io, deps: TrainDeps = {}): Promise<number> {
-  const { values, positionals } = parse(argv, options(['method', 'epochs', 'batches', 'batch', 'lr', 'steps', 'seed', 'backend', 'out', 'workers'], ['resume', 'json']), USAGE);
+  const { values, positionals } = parse(argv, options(['method', 'epochs', 'batches', 'batch', 'lr', 'steps', 'beta', 'seed', 'backend', 'out', 'workers'], ['resume', 'json']), USAGE);
   const file = onePositional(positionals, 'graph file', USAGE);
   if (values.epochs !== undefined && values.batches !== undefined) throw new InputError(`give --epochs or --batches, not both\nusage: ${USAGE}`);
   const overrides: TrainOverrides = {
@@ -43,6 +42,7 @@ export async function trainCommand(argv: string[], io: Io, deps: TrainDeps = {})
     epochs: intOption(values, 'epochs', 1),
     batches: intOption(values, 'batches', 1),
     lr: numberOption(values, 'lr', (n) => n > 0, 'a number > 0'),
+    beta: numberOption(values, 'beta', (n) => n > 0, 'a number > 0'),
   };
   const workers = workersOption(values.workers);
   const out = typeof values.out === 'string' ? values.out : sidecarDirFor(file);
