@@ -106,11 +106,18 @@ describe('attractor train / eval / gradcheck', () => {
     expect(j.rbpVsFd.maxRelError).toBeLessThan(1e-2);
     expect(j.bpttVsFd.maxRelError).toBeLessThan(1e-2);
     expect(j.bpttVsRbp.cosine).toBeGreaterThan(0.9999);
-    expect(j.beta).toBe(0.01);
-    expect(j.eqpropVsFd.maxRelError).toBeLessThan(1e-2);
-    expect(j.eqpropVsRbp.cosine).toBeGreaterThan(0.9999);
+    expect(j.eqprop.beta).toBe(0.01);
+    expect(j.eqprop.vsFd.maxRelError).toBeLessThan(1e-2);
+    expect(j.eqprop.vsRbp.cosine).toBeGreaterThan(0.9999);
     const text = await cli('gradcheck', smallGraph('grad-text'), '--coordinates', '4', '--beta', '0.02', '--backend', 'cpu');
     expect(text.out).toMatch(/eqprop \(β = 0.02\) {2}vs finite differences: cosine/);
+    // --per-param K: K entries of every trainable parameter, each reported on its own line.
+    const each = await cli('gradcheck', smallGraph('grad-each'), '--per-param', '2', '--backend', 'cpu');
+    expect(each.code, each.err).toBe(0);
+    const rows = each.out.split('\n').filter((l) => / 2 entries /.test(l));
+    expect(rows.length).toBe(j.perParam.length);
+    expect(each.out).toMatch(/finite differences resolve gradients down to ≈ \d/);
+    expect((await cli('gradcheck', smallGraph('grad-both'), '--per-param', '2', '--coordinates', '4')).err).toMatch(/--per-param and --coordinates: give one of them/);
   });
 
   it('bad options: exit 2 with the reason', async () => {
