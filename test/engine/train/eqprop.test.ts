@@ -15,6 +15,7 @@ import { eqpropGradients, recurrentBackpropGradients, type MethodOptions } from 
 import { NudgedNet, eqpropRefusal, nudgeScale } from '../../../engine/train/eqprop-nudge.js';
 import { softmaxCrossEntropyNudge } from '../../../engine/train/eqprop-softmax.js';
 import { describeEachBackend } from '../../helpers/backends.js';
+import { flattenGrads, gradientGap } from '../../helpers/grad-compare.js';
 import { compileOrThrow, randomNetwork } from '../../helpers/nets.js';
 import { between, clamp, dataset, grid, layer, target, vector, within, type Parts } from '../../helpers/graphs.js';
 
@@ -53,29 +54,6 @@ const classifier: Parts[] = [
 /** Settled tightly: θ and the adjoint tolerance near float32 resolution, so the reference is exact to ≈1e−6. */
 const TIGHT: MethodOptions = { steps: 5000, theta: 1e-6, seed: 0, adjoint: { tolerance: 1e-7, maxSteps: 5000 } };
 
-async function flatten(grads: Map<string, tf.Tensor>): Promise<Float32Array> {
-  const all = tf.tidy(() => tf.concat([...grads.values()].map((g) => tf.reshape(g, [-1]))));
-  grads.forEach((g) => g.dispose());
-  const values = (await all.data()) as Float32Array;
-  all.dispose();
-  return values;
-}
-
-/** ‖a − b‖/‖b‖ and the cosine of a and b. */
-function compare(a: Float32Array, b: Float32Array): { error: number; cosine: number } {
-  let diff = 0;
-  let aa = 0;
-  let bb = 0;
-  let ab = 0;
-  a.forEach((x, i) => {
-    diff += (x - b[i]) ** 2;
-    aa += x * x;
-    bb += b[i] * b[i];
-    ab += x * b[i];
-  });
-  return { error: Math.sqrt(diff / bb), cosine: ab / Math.sqrt(aa * bb) };
-}
-
 async function setUp(parts: Parts[], examples: number, settle: Record<string, unknown> = { schedule: 'sequential' }): Promise<{ plan: Plan; net: Network; batch: Batch }> {
   const plan = compileOrThrow(parts, settle);
   const datasets = await loadPlanDatasets(plan, '.');
@@ -87,7 +65,7 @@ async function errorsByBeta(net: Network, batch: Batch, betas: readonly number[]
   const out: { beta: number; error: number; cosine: number; tossed: number; oneSided: number }[] = [];
   for (const beta of betas) {
     const r = await eqpropGradients(net, batch, { ...TIGHT, eqprop: { beta, symmetric } });
-    out.push({ beta, ...compare(await flatten(r.grads), exact), tossed: r.tossed, oneSided: r.nudged?.oneSided ?? 0 });
+    out.push({ beta, ...gradientGap(await flattenGrads(r.grads), exact), tossed: r.tossed, oneSided: r.nudged?.oneSided ?? 0 });
   }
   return out;
 }
@@ -97,7 +75,7 @@ describeEachBackend('equilibrium propagation', () => {
     it(`${name}, squared error: approaches recurrent backprop as β → 0, symmetric as β², one-sided as β`, async () => {
       const { net, batch } = await setUp(parts, 4);
       const before = tf.memory().numTensors;
-      const exact = await flatten((await recurrentBackpropGradients(net, batch, TIGHT)).grads);
+      const exact = await flattenGrads((await recurrentBackpropGradients(net, batch, TIGHT)).grads);
       const betas = [0.1, 0.01, 0.001];
       const sym = await errorsByBeta(net, batch, betas, true, exact);
       const one = await errorsByBeta(net, batch, betas, false, exact);
@@ -121,7 +99,7 @@ describeEachBackend('equilibrium propagation', () => {
 
   it('softmax cross-entropy: approaches recurrent backprop as β → 0; a −β phase with no minimum falls back to one-sided', async () => {
     const { net, batch } = await setUp(classifier, 8, {});
-    const exact = await flatten((await recurrentBackpropGradients(net, batch, TIGHT)).grads);
+    const exact = await flattenGrads((await recurrentBackpropGradients(net, batch, TIGHT)).grads);
     const sym = await errorsByBeta(net, batch, [0.1, 0.01, 0.001, 0.0001], true, exact);
     console.log('softmax', JSON.stringify(sym));
     sym.forEach((r) => expect(r.tossed).toBe(0));
@@ -249,7 +227,7 @@ describeEachBackend('equilibrium propagation', () => {
     expect(r.tossed).toBe(unsettled);
     expect(r.tStar.filter((t) => t < 0).length).toBe(unsettled);
     expect(r.tossedWhy.notSettled).toBe(r.tossed);
-    const g = await flatten(r.grads);
+    const g = await flattenGrads(r.grads);
     expect(g.every(Number.isFinite)).toBe(true);
     expect(g.some((v) => v !== 0)).toBe(true);
     disposeBatch(batch);
