@@ -32,6 +32,16 @@ export function RunDock({ host, client: given, defaultOpen = false }: { host: Ru
     }
   }, [open, asked, state.backend, client]);
 
+  // Another graph opened: what the panel shows of the last one goes (issue 15: stale layers, guarantee, attention).
+  useEffect(() => {
+    let seen = host.doc.get().openings;
+    return host.doc.subscribe(() => {
+      const now = host.doc.get().openings;
+      if (now !== seen) client.forget();
+      seen = now;
+    });
+  }, [host, client]);
+
   // A run that started shows its own tab.
   const kind = state.run?.kind;
   const runId = state.run?.runId;

@@ -1,0 +1,121 @@
+/**
+ * What a new user tripped over in the run panel (issue 15), end to end in Chromium on the
+ * web host's real engine: the example settled shown beside its target with its class,
+ * galleries of several digit classes, settings changed while paused, the warning when
+ * most examples do not settle, one "Resume" while paused, a backend that cannot start
+ * refused in Settings, and nothing left over from the previous graph.
+ */
+import { describe, expect } from 'vitest';
+import { e2eTest } from './fixtures.js';
+import type { UI } from './ui.js';
+
+const test = e2eTest();
+
+async function savedDigits(ui: UI, name: string): Promise<void> {
+  await ui.openExample('mnist-completion');
+  await ui.saveAs(name);
+  await ui.openRunDock();
+}
+
+/** Buttons in the run panel whose text is exactly `text`. */
+const buttonsNamed = (ui: UI, text: string) => ui.page.locator('[data-testid="run-dock"] button:visible', { hasText: new RegExp(`^\\s*${text}\\s*$`) }).count();
+
+describe('run panel feedback (issue 15)', { timeout: 180_000 }, () => {
+  test('settle shows the example beside its start, clamp and target, with its class; held-out positions are different digits', async ({ ui }) => {
+    await ui.openExample('mnist-completion');
+    await ui.openRunDock();
+    const labels: string[] = [];
+    for (const index of ['0', '1', '2']) {
+      await ui.byTestId('settle-index').fill(index);
+      expect(await ui.run('run-settle')).toBe('done');
+      await ui.byTestId('example-card').waitFor();
+      for (const part of ['start', 'clamp', 'now', 'target']) await ui.byTestId(`example-${part}-visible`).waitFor();
+      labels.push(await ui.attr('example-card', 'data-label'));
+      // Every iteration is recorded: the scrubber's last frame is the last iteration (none skipped).
+      expect(await ui.attr('iteration-scrubber', 'max')).toBe(await ui.attr('iteration-label', 'data-iter'));
+    }
+    expect(labels.every((l) => /^\d$/.test(l))).toBe(true);
+    // MNIST is stored class by class; positions 0, 1, 2 of the held-out part are three different digits.
+    expect(new Set(labels).size).toBe(3);
+    // Settled within T: no warning.
+    expect(await ui.byTestId('unsettled-advice').count()).toBe(0);
+    await ui.shot('settle-side-by-side');
+  });
+
+  test('training: the gallery spans several classes; while paused one Resume, settings change and hold from the next batch, and the unsettled warning says what to change', async ({ ui }) => {
+    await savedDigits(ui, 'live');
+    await ui.byTestId('run-tab-train').click();
+    await ui.byTestId('train-batches').fill('400');
+    const id = await ui.startRun('run-train');
+    // The first gallery comes at batch 25: six held-out digits of six different classes.
+    await ui.byTestId('gallery-result').waitFor({ timeout: 120_000 });
+    const classes = await ui.page.locator('[data-testid="gallery-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-label')));
+    expect(classes).toHaveLength(6);
+    expect(new Set(classes).size).toBe(6);
+
+    await ui.byTestId('run-pause').click();
+    await expect.poll(() => ui.page.locator(`[data-testid="run-status"][data-run="${id}"]`).getAttribute('data-status')).toBe('paused');
+    // One way to continue this run, and the checkpoint button named for what it does.
+    expect(await buttonsNamed(ui, '▶ Resume')).toBe(1);
+    expect(await ui.byTestId('run-resume-checkpoint').textContent()).toBe('⟲ From checkpoint');
+
+    // The engine's settings as they start: lr 3e-3, T 20, θ 1e-3; T = 1 leaves every example unsettled.
+    await ui.byTestId('live-settings').waitFor();
+    expect(await ui.attr('live-settings', 'data-steps')).toBe('20');
+    await ui.byTestId('live-steps').fill('1');
+    await ui.byTestId('live-lr').fill('0.01');
+    await ui.byTestId('live-apply').click();
+    await expect.poll(() => ui.attr('live-settings', 'data-steps')).toBe('1');
+    expect(await ui.attr('live-settings', 'data-lr')).toBe('0.01');
+    expect(await ui.byTestId('unsettled-advice').count()).toBe(0);
+    await ui.byTestId('run-step').click();
+    const advice = ui.byTestId('unsettled-advice');
+    await advice.waitFor({ timeout: 30_000 });
+    expect(await advice.textContent()).toMatch(/^(\d+) of \1 examples did not settle within T = 1 iterations \(θ = 0\.001\): raise T \(settle steps in Graph settings, or T in the paused run’s settings\), lower the couplings' initial gain/);
+
+    await ui.byTestId('run-cancel').click();
+    expect(await ui.runEnded(id, 30_000)).toBe('cancelled');
+  });
+
+  test('Settings refuses a backend that cannot start here, with the reason, and keeps the one in use', async ({ ui }) => {
+    await ui.openExample('mnist-completion');
+    await ui.openRunDock();
+    await expect.poll(() => ui.attr('status-backend', 'data-name'), { timeout: 30_000 }).toBe('wasm');
+    await ui.menu('file', 'settings');
+    await ui.byTestId('settings-dialog').waitFor();
+    // tfjs-node-gpu never installs here.
+    await ui.byTestId('settings-backend').selectOption('tensorflow');
+    await expect.poll(async () => (await ui.byTestId('settings-status').textContent()) ?? '', { timeout: 60_000 }).toMatch(/^tensorflow cannot be used here: .*tfjs-node-gpu/);
+    expect(await ui.attr('settings-status', 'role')).toBe('alert');
+    expect(await ui.byTestId('settings-backend').inputValue()).not.toBe('tensorflow');
+    expect(await ui.page.evaluate(() => localStorage.getItem('attractor.engine.backend'))).not.toBe('tensorflow');
+    await ui.byTestId('settings-close').click();
+    // The next settle runs, on the backend that was in use.
+    expect(await ui.run('run-settle')).toBe('done');
+    expect(await ui.attr('status-backend', 'data-name')).toBe('wasm');
+    expect(await ui.byTestId('engine-error').count()).toBe(0);
+  });
+
+  test('opening another graph drops the last one’s settle results; Settle says why it is off while training runs', async ({ ui }) => {
+    await savedDigits(ui, 'first');
+    expect(await ui.run('run-settle')).toBe('done');
+    expect(await ui.attr('guarantee-chip', 'data-kind')).toBe('descent');
+    await ui.byTestId('layer-image-visible').waitFor();
+
+    await ui.openExample('conv-completion');
+    await expect.poll(() => ui.byTestId('tstar').count()).toBe(0);
+    expect(await ui.byTestId('layer-image-visible').count()).toBe(0);
+    expect(await ui.byTestId('example-card').count()).toBe(0);
+
+    await ui.openFromWorkspace('first');
+    await ui.byTestId('run-tab-train').click();
+    await ui.byTestId('train-batches').fill('400');
+    const id = await ui.startRun('run-train');
+    await ui.byTestId('run-tab-settle').click();
+    expect(await ui.byTestId('settle-blocked').textContent()).toMatch(/^Training is running: the engine runs one thing at a time/);
+    expect(await ui.byTestId('run-settle').isDisabled()).toBe(true);
+    await ui.byTestId('run-cancel').click();
+    expect(await ui.runEnded(id, 30_000)).toBe('cancelled');
+    expect(await ui.byTestId('settle-blocked').count()).toBe(0);
+  });
+});
