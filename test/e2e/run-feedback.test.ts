@@ -1,7 +1,7 @@
 /**
  * What a new user tripped over in the run panel (issue 15), end to end in Chromium on the
  * web host's real engine: the example settled shown beside its target with its class,
- * galleries of several digit classes, settings changed while paused, the warning when
+ * a unit's activation and net input plotted, a start state edited, galleries of several digit classes, settings changed while paused, the warning when
  * most examples do not settle, one "Resume" while paused, a backend that cannot start
  * refused in Settings, and nothing left over from the previous graph.
  */
@@ -21,7 +21,7 @@ async function savedDigits(ui: UI, name: string): Promise<void> {
 const buttonsNamed = (ui: UI, text: string) => ui.page.locator('[data-testid="run-dock"] button:visible', { hasText: new RegExp(`^\\s*${text}\\s*$`) }).count();
 
 describe('run panel feedback (issue 15)', { timeout: 180_000 }, () => {
-  test('settle shows the example beside its start, clamp and target, with its class; held-out positions are different digits', async ({ ui }) => {
+  test('settle shows the example beside its start, clamp and target, with its class; held-out positions are different digits; a clicked unit is plotted; an edited start is settled from', async ({ ui }) => {
     await ui.openExample('mnist-completion');
     await ui.openRunDock();
     const labels: string[] = [];
@@ -39,7 +39,36 @@ describe('run panel feedback (issue 15)', { timeout: 180_000 }, () => {
     expect(new Set(labels).size).toBe(3);
     // Settled within T: no warning.
     expect(await ui.byTestId('unsettled-advice').count()).toBe(0);
+
+    // Plot a unit: a click on a free pixel of the visible layer (bottom half, row 20, column 14).
+    const image = (await ui.byTestId('layer-image-visible').boundingBox())!;
+    await ui.page.mouse.click(image.x + (14.5 / 28) * image.width, image.y + (20.5 / 28) * image.height);
+    await ui.byTestId('unit-plot').waitFor();
+    expect(await ui.attr('unit-plot', 'data-layer')).toBe('visible');
+    expect(await ui.num('unit-plot', 'data-unit')).toBe(20 * 28 + 14);
+    // One point per recorded iteration, activation = tanh(net input) at the end (a free unit follows its net input).
+    expect(await ui.num('unit-plot', 'data-points')).toBe(Number(await ui.attr('iteration-scrubber', 'max')) + 1);
+    const activation = await ui.num('unit-plot', 'data-last-activation');
+    expect(activation).toBeCloseTo(Math.tanh(await ui.num('unit-plot', 'data-last-net')), 4);
     await ui.shot('settle-side-by-side');
+
+    // Edit the start: flip a held pixel (row 5, column 14) of the visible layer, settle from it; it stays flipped.
+    // The image moves down once the unit plot shows: measured at each click.
+    const at = async (row: number, col: number) => {
+      const b = (await ui.byTestId('layer-image-visible').boundingBox())!;
+      await ui.page.mouse.click(b.x + ((col + 0.5) / 28) * b.width, b.y + ((row + 0.5) / 28) * b.height);
+    };
+    await at(5, 14);
+    await expect.poll(() => ui.num('unit-plot', 'data-unit')).toBe(5 * 28 + 14);
+    const held = await ui.num('unit-plot', 'data-last-activation');
+    await ui.byTestId('settle-edit').check();
+    await at(5, 14);
+    expect(await ui.attr('settle-edits', 'data-layers')).toBe('visible');
+    await ui.byTestId('settle-edit').uncheck();
+    expect(await ui.run('run-settle')).toBe('done');
+    await at(5, 14);
+    await expect.poll(() => ui.num('unit-plot', 'data-first-activation')).toBe(held === 0 ? 1 : -held);
+    expect(await ui.num('unit-plot', 'data-last-activation')).toBe(held === 0 ? 1 : -held);
   });
 
   test('training: the gallery spans several classes; while paused one Resume, settings change and hold from the next batch, and the unsettled warning says what to change', async ({ ui }) => {

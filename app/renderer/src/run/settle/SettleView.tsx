@@ -14,6 +14,8 @@ import { SettleCharts } from './SettleCharts.js';
 import { FramesView, useFrameCursor } from './FramesView.js';
 import { usePaintInput } from './PaintInput.js';
 import { ExampleCard } from './ExampleCard.js';
+import { UnitPlot, type PickedUnit } from './UnitPlot.js';
+import { useStartEdits } from './start-edits.js';
 import { UnsettledBanner } from '../advice.js';
 
 export function SettleView({ host, client, state }: ViewProps) {
@@ -33,6 +35,7 @@ export function SettleView({ host, client, state }: ViewProps) {
   // Draw: a painted input for the clamped visible layer instead of the dataset example.
   const paint = usePaintInput({ host, run, disabled: busy });
   const graphKey = path ?? `unsaved:${doc.name}`;
+  const edits = useStartEdits(run, graphKey);
 
   useEffect(() => {
     if (!path || busy) return;
@@ -60,9 +63,10 @@ export function SettleView({ host, client, state }: ViewProps) {
       ...(chosen !== '' ? { weights: chosen } : {}),
       examples: [{ part, index }],
       ...paint.command,
+      ...edits.command,
       // Every iteration's frame: any rate limit skips some (a small net settles an iteration in
       // well under a millisecond), and the scrubber promises them all.
-      record: { activations: true, attention, every: 1, maxFps: UNLIMITED_FPS },
+      record: { activations: true, attention, every: 1, maxFps: UNLIMITED_FPS, netInput: true },
     });
     if (client.state.run) startedFor.set(client.state.run.runId, graphKey);
   };
@@ -104,6 +108,7 @@ export function SettleView({ host, client, state }: ViewProps) {
         <label className="run-check" title="Keep the attention weights of every iteration (Attention tab)">
           <input type="checkbox" checked={attention} onChange={(e) => setAttention(e.target.checked)} data-testid="settle-attention" /> attention
         </label>
+        {edits.toggle}
         <span className="run-toolbar__sep" />
         <button className="primary" data-testid="run-settle" disabled={busy} title={busy ? 'A run is in progress: one at a time per engine' : undefined} onClick={start}>
           ▶ Settle
@@ -120,7 +125,7 @@ export function SettleView({ host, client, state }: ViewProps) {
         </div>
       )}
       <ErrorBanner message={run?.error ?? null} />
-      {run ? <SettleBody run={run} version={state.version} /> : <p className="muted pad">Settle one example of the graph on the canvas (unsaved edits included). Every iteration is recorded.</p>}
+      {run ? <SettleBody run={run} version={state.version} onEdit={edits.on ? edits.flip : undefined} /> : <p className="muted pad">Settle one example of the graph on the canvas (unsaved edits included). Every iteration is recorded.</p>}
     </div>
   );
 }
@@ -135,8 +140,9 @@ function baseName(dir: string): string {
   return dir.split(/[\\/]/).filter(Boolean).at(-1) ?? dir;
 }
 
-function SettleBody({ run, version }: { run: SettleRun; version: number }) {
+function SettleBody({ run, version, onEdit }: { run: SettleRun; version: number; onEdit?: (unit: PickedUnit) => void }) {
   const cursor = useFrameCursor(run);
+  const [unit, setUnit] = useState<PickedUnit | null>(null);
   const frame = cursor.index >= 0 ? run.frames[cursor.index] : undefined;
   const cycleUnits = run.done?.cycle2Units[0] ?? [];
   const inCycle = run.done ? run.done.cycle2[0] : run.cycling > 0;
@@ -171,9 +177,10 @@ function SettleBody({ run, version }: { run: SettleRun; version: number }) {
         <UnsettledBanner counts={{ unsettled: run.done.tStar.filter((t, i) => t === null && !run.done!.cycle2[i]).length, examples: run.done.tStar.length, steps: run.steps, theta: run.theta }} />
       )}
       <ExampleCard run={run} frame={frame} />
+      {unit && <UnitPlot run={run} picked={unit} version={version} onClose={() => setUnit(null)} />}
       <div className="run-split">
         <SettleCharts run={run} version={version} cursor={cursor.picked === null ? null : (frame?.iter ?? null)} />
-        <FramesView run={run} cursor={cursor} />
+        <FramesView run={run} cursor={cursor} onPick={onEdit ?? setUnit} />
       </div>
     </>
   );
