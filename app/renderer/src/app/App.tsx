@@ -19,6 +19,7 @@ import { Splitter, useStoredSize } from './chrome/Splitter.js';
 
 const BOTTOM_LIMITS = { min: 80, max: 700 };
 import { RunClient } from '../run/run-client.js';
+import { ExperimentsDock } from '../runs/ExperimentsDock.js';
 import { sendStoredBackend } from './settings/engine-backend.js';
 import type { Studio } from './studio.js';
 
@@ -83,6 +84,7 @@ export function App({ studio }: { studio: Studio }) {
         <RunDock host={studio} client={runClient} />
       </div>
       <StatusBar studio={studio} run={runClient} />
+      <ExperimentsDock host={studio} />
       <Dialogs studio={studio} />
       <Notices studio={studio} />
     </div>

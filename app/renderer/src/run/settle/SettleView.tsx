@@ -17,6 +17,7 @@ import { ExampleCard } from './ExampleCard.js';
 import { UnitPlot, type PickedUnit } from './UnitPlot.js';
 import { useStartEdits } from './start-edits.js';
 import { UnsettledBanner } from '../advice.js';
+import { useSettleRequests } from '../../runs/requests.js';
 
 export function SettleView({ host, client, state }: ViewProps) {
   const [part, setPart] = useState<'test' | 'train'>('test');
@@ -27,6 +28,7 @@ export function SettleView({ host, client, state }: ViewProps) {
   const path = doc.path;
   /** '' = the graph's own `weights`, else fresh ones; otherwise a checkpoint folder. */
   const [weights, setWeights] = useState('');
+  useSettleRequests(setWeights);
   const [checkpoints, setCheckpoints] = useState<{ path: string; list: readonly CheckpointInfo[] } | null>(null);
   /** The part sizes the engine reported for the graph they belong to (path, or name while unsaved). */
   const [sizes, setSizes] = useState<{ graph: string; parts: { train: number; test: number } } | null>(null);
