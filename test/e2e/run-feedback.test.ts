@@ -106,6 +106,17 @@ describe('run panel feedback (issue 15)', { timeout: 180_000 }, () => {
     expect(await ui.runEnded(id, 30_000)).toBe('cancelled');
   });
 
+  test('a classifier’s label layer shows its predicted class beside the example’s class', async ({ ui }) => {
+    await ui.openExample('mnist-classify');
+    await ui.openRunDock();
+    await ui.byTestId('settle-index').fill('4');
+    expect(await ui.run('run-settle')).toBe('done');
+    await ui.byTestId('predicted-label').waitFor();
+    expect(await ui.attr('predicted-label', 'data-class')).toMatch(/^\d$/);
+    expect(await ui.byTestId('predicted-label').textContent()).toMatch(/predicted \d \(\d+%\)/);
+    expect(await ui.attr('example-card', 'data-label')).toMatch(/^\d$/);
+  });
+
   test('Settings refuses a backend that cannot start here, with the reason, and keeps the one in use', async ({ ui }) => {
     await ui.openExample('mnist-completion');
     await ui.openRunDock();

@@ -98,11 +98,24 @@ export function FramesView({ run, cursor, onPick }: { run: SettleRun; cursor: Re
               <figcaption>
                 <b>{l.layerId}</b> <span className="muted">{summary?.shape ?? l.dims.join('×')}</span>
                 {summary && <span className="muted"> · {summary.activation}{summary.clamped !== 'no' ? ` · clamped ${summary.clamped}` : ''}</span>}
+                {summary?.activation === 'softmax' && l.dims.length === 1 && <Predicted layerId={l.layerId} values={l.data.subarray(0, l.dims[0])} />}
               </figcaption>
             </figure>
           );
         })}
       </div>
     </section>
+  );
+}
+
+/** A softmax layer (a classifier's labels) read as its prediction: the most probable class and its probability. */
+function Predicted({ layerId, values }: { layerId: string; values: Float32Array }) {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return (
+    <span className="run-predicted" data-testid={`predicted-${layerId}`} data-class={best}>
+      {' '}
+      · predicted <b>{best}</b> ({(values[best] * 100).toFixed(0)}%)
+    </span>
   );
 }
