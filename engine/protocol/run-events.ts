@@ -291,6 +291,15 @@ export interface ParamAgreement {
   readonly bpttVsRbp: Agreement;
 }
 
+/**
+ * How many of the finite differences' resolutions (GradcheckDone.fdResolution) an absolute
+ * error against them may be and still be their noise: besides the loss's rounding, each
+ * settle stops within θ of its fixed point, which moves the loss by several ulps (on the
+ * MNIST example BPTT and recurrent backprop agree to 2e-6 while both differ from the finite
+ * differences by up to ≈ 9 resolutions on the smallest parameter).
+ */
+export const FD_NOISE_RESOLUTIONS = 10;
+
 export type GradcheckStage = 'bptt' | 'recurrent-backprop' | 'finite-differences';
 
 export interface GradcheckProgress {

@@ -71,7 +71,7 @@ describe('associative recall [wasm]', () => {
     await tf.setBackend('wasm');
   });
 
-  it('the example trains to > 90 % held-out accuracy with its own settings', async () => {
+  it('the example trains to > 90 % held-out accuracy with its own settings', { timeout: 400_000 }, async () => {
     const loaded = await loadGraphFile(FILE);
     if (!loaded.ok) throw new Error(`${FILE} does not load`);
     const { plan } = compileGraph(loaded.graph);

@@ -139,7 +139,8 @@ export function createCanvas(container: HTMLElement, hooks: CanvasHooks): Canvas
 
   CommentExtensions.selectable(comments, selector, accumulating);
   AreaExtensions.simpleNodesOrder(area);
-  AreaExtensions.restrictor(area, { scaling: { min: 0.1, max: 2.5 } });
+  // Low enough that Fit shows a few hundred nodes in the canvas beside the run panel.
+  AreaExtensions.restrictor(area, { scaling: { min: 0.03, max: 2.5 } });
 
   return {
     root,

@@ -6,6 +6,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { Agreement, GradcheckDone, GradcheckProgress, GradcheckTotals } from '../../../../../engine/protocol/run.js';
+import { FD_NOISE_RESOLUTIONS } from '../../../../../engine/protocol/run-events.js';
 import { ErrorBanner, RunControls, fmt, type ViewProps } from '../common.js';
 import { isActive } from '../run-client.js';
 import type { GradcheckRun } from '../run-state.js';
@@ -17,13 +18,6 @@ import type { GradcheckRun } from '../run-state.js';
  */
 const AGREE = 1e-2;
 
-/**
- * How many of the finite differences' resolutions an error against them may be and still
- * be their noise: besides the loss's rounding, each settle stops within θ of its fixed
- * point, which moves the loss by more than one ulp (measured on the MNIST example: BPTT
- * and recurrent backprop agree to 2e-6 while both differ from FD by ≈ 9 resolutions).
- */
-const FD_FLOOR = 10;
 
 function tone(a: Agreement, floor = AGREE): 'ok' | 'warn' | 'bad' {
   if (!Number.isFinite(a.maxRelError)) return 'bad';
@@ -154,7 +148,7 @@ function Report({ done }: { done: GradcheckDone }) {
               <td>{p.entries}</td>
               <td>{fmt(p.scale, 3)}</td>
               {[p.bpttVsFd, p.rbpVsFd, p.bpttVsRbp].map((a, i) => (
-                <td key={i} className={`run-${tone(a, i < 2 ? Math.max(AGREE, (FD_FLOOR * done.fdResolution) / p.scale) : AGREE)}`} title={`cosine ${fmt(a.cosine, 6)}`}>
+                <td key={i} className={`run-${tone(a, i < 2 ? Math.max(AGREE, (FD_NOISE_RESOLUTIONS * done.fdResolution) / p.scale) : AGREE)}`} title={`cosine ${fmt(a.cosine, 6)}`}>
                   {fmt(a.maxRelError, 3)}
                 </td>
               ))}
