@@ -89,7 +89,8 @@ function checkInterface(def: BlockDefinition, at: Path, defs: ReadonlyMap<string
     def[side].forEach((port, p) => {
       if (seen.has(port.name)) error([side, p, 'name'], `duplicate ${side === 'inputs' ? 'input' : 'output'} port "${port.name}"`);
       seen.add(port.name);
-      const refs = 'to' in port ? port.to.map((r, k) => ({ r, path: [side, p, 'to', k] })) : [{ r: port.from, path: [side, p, 'from'] }];
+      const refs =
+        'to' in port ? port.to.map((r, k) => ({ r, path: [side, p, 'to', k] })) : port.from ? [{ r: port.from, path: [side, p, 'from'] }] : [];
       const sockets = new Set<string>();
       for (const { r, path } of refs) {
         if (!nodeById.has(r.node)) {

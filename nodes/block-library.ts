@@ -5,7 +5,7 @@
  * self-contained: a definition that uses another block carries that one too.
  */
 import { z } from './schema.js';
-import { isBlockInstance } from './blocks.js';
+import { BLOCK_KIND, type BlockDefinitionOf } from './blocks.js';
 import { checkDefinitions } from './block-check.js';
 import type { BlockDefinition } from './graph.js';
 import { problemsFromZod, type Problem } from './problems.js';
@@ -43,15 +43,18 @@ export function validateBlockLibrary(json: unknown): LibraryValidation {
   return { ok: true, library: { format: BLOCK_LIBRARY_FORMAT, version: BLOCK_LIBRARY_VERSION, ...(name !== undefined ? { name } : {}), blocks: definitions.list } };
 }
 
+/** What merging and dependency lookups read of a node: document nodes and editor records alike. */
+type NodeRef = { kind: string; block?: string };
+
 /** The definitions `ids` need: themselves and every block they use, directly or inside others. */
-export function withDependencies(all: readonly BlockDefinition[], ids: readonly string[]): BlockDefinition[] {
+export function withDependencies<N extends NodeRef>(all: readonly BlockDefinitionOf<N>[], ids: readonly string[]): BlockDefinitionOf<N>[] {
   const byId = new Map(all.map((d) => [d.id, d]));
   const wanted = new Set<string>();
   const visit = (id: string) => {
     const def = byId.get(id);
     if (!def || wanted.has(id)) return;
     wanted.add(id);
-    for (const n of def.nodes) if (isBlockInstance(n)) visit(n.block);
+    for (const n of def.nodes) if (n.kind === BLOCK_KIND && n.block !== undefined) visit(n.block);
   };
   ids.forEach(visit);
   return all.filter((d) => wanted.has(d.id));
@@ -66,8 +69,8 @@ export function blockLibrary(all: readonly BlockDefinition[], ids: readonly stri
   };
 }
 
-export interface Merged {
-  readonly blocks: BlockDefinition[];
+export interface Merged<N extends NodeRef = BlockDefinition['nodes'][number]> {
+  readonly blocks: BlockDefinitionOf<N>[];
   /** Ids of the imported definitions that were added (after renaming). */
   readonly added: string[];
   /** Imported ids that clashed with a different definition of the graph, and the id each got. */
@@ -79,7 +82,7 @@ export interface Merged {
  * has is not added twice; one whose id is taken by a different definition gets a free id
  * ("conv-stage-2"), and the library's own references to it follow.
  */
-export function mergeDefinitions(existing: readonly BlockDefinition[], imported: readonly BlockDefinition[]): Merged {
+export function mergeDefinitions<N extends NodeRef>(existing: readonly BlockDefinitionOf<N>[], imported: readonly BlockDefinitionOf<N>[]): Merged<N> {
   const taken = new Map(existing.map((d) => [d.id, JSON.stringify(d)]));
   const renamed: Record<string, string> = {};
   for (const def of imported) {
@@ -90,11 +93,11 @@ export function mergeDefinitions(existing: readonly BlockDefinition[], imported:
     renamed[def.id] = `${def.id}-${n}`;
   }
   const rename = (id: string) => renamed[id] ?? id;
-  const added: BlockDefinition[] = [];
+  const added: BlockDefinitionOf<N>[] = [];
   for (const def of imported) {
     const id = rename(def.id);
     if (taken.get(id) === JSON.stringify(def)) continue;
-    const nodes = def.nodes.map((n) => (isBlockInstance(n) ? { ...n, block: rename(n.block) } : n));
+    const nodes = def.nodes.map((n) => (n.kind === BLOCK_KIND && n.block !== undefined ? { ...n, block: rename(n.block) } : n));
     added.push({ ...structuredClone(def), id, nodes: structuredClone(nodes) });
     taken.set(id, '');
   }

@@ -62,14 +62,15 @@ export function blockPorts<N extends NodeLike>(def: BlockDefinitionOf<N>, defini
       name: input.name,
       label: input.label ?? input.name,
       socket: specs[0]?.socket ?? 'layer',
-      required: true,
-      doc: `feeds ${input.to.map((t) => `${t.node}.${t.port}`).join(', ')}`,
+      required: input.to.length > 0,
+      doc: input.to.length > 0 ? `feeds ${input.to.map((t) => `${t.node}.${t.port}`).join(', ')}` : 'feeds nothing inside',
       ...(shapes ? { shapes } : {}),
     };
   });
   const outputs = def.outputs.map((output): PortSpec => {
-    const spec = innerPort(def, output.from, 'output', definitions, depth);
-    return { name: output.name, label: output.label ?? output.name, socket: spec?.socket ?? 'layer', doc: `from ${output.from.node}.${output.from.port}` };
+    const spec = output.from && innerPort(def, output.from, 'output', definitions, depth);
+    const doc = output.from ? `from ${output.from.node}.${output.from.port}` : 'wired to nothing inside';
+    return { name: output.name, label: output.label ?? output.name, socket: spec?.socket ?? 'layer', doc };
   });
   return { inputs, outputs };
 }

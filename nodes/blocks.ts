@@ -32,7 +32,8 @@ export const blockInputSchema = z
   .object({
     name: portName,
     label: z.string().max(200).optional(),
-    to: z.array(portRefSchema, { error: 'expected an array of inner inputs' }).min(1, { error: 'expected at least one inner input the port feeds' }),
+    /** Inner inputs the port feeds; none leaves the port unused (a wire into it goes nowhere). */
+    to: z.array(portRefSchema, { error: 'expected an array of inner inputs' }).default([]),
   })
   .strict();
 
@@ -40,7 +41,8 @@ export const blockOutputSchema = z
   .object({
     name: portName,
     label: z.string().max(200).optional(),
-    from: portRefSchema,
+    /** The inner output that leaves the block; absent, the port gives nothing (what it feeds is unconnected). */
+    from: portRefSchema.optional(),
   })
   .strict();
 

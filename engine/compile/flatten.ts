@@ -93,8 +93,8 @@ export function flattenGraph(doc: GraphDoc): Flattened | { problems: Problem[] }
     const n = scope.nodes.find((x) => x.id === node);
     if (!n || !isBlockInstance(n)) return { node: joinPath(scope.prefix, node), port };
     const { def, index } = defOf(n);
-    const output = def.outputs.find((p) => p.name === port);
-    return output && source(innerScope(scope, n, def, index), output.from.node, output.from.port);
+    const from = def.outputs.find((p) => p.name === port)?.from;
+    return from && source(innerScope(scope, n, def, index), from.node, from.port);
   };
 
   const innerScope = (outer: Scope, inst: BlockInstanceNode, def: BlockDefinition, index: number): Scope => {

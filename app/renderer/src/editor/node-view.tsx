@@ -3,9 +3,10 @@
  * these components swapped in; sockets go through RefSocket so the connection plugin can
  * find them under the pointer.
  */
-import type { CSSProperties, PointerEvent as ReactPointerEvent } from 'react';
+import type { CSSProperties, MouseEvent as ReactMouseEvent, PointerEvent as ReactPointerEvent } from 'react';
 import { Presets, type RenderEmit } from 'rete-react-plugin';
-import { findKind } from '../../../../nodes/catalog.js';
+import type { KindId } from '../../../../nodes/catalog.js';
+import { BLOCK_KIND } from '../../../../nodes/blocks.js';
 import type { PortSpec } from '../../../../nodes/sockets.js';
 import type { Problem } from '../../../../nodes/problems.js';
 import { CATEGORY_COLOURS, summaryText } from './layout.js';
@@ -17,6 +18,9 @@ export interface WirePickDetail {
   id: string;
   accumulate: boolean;
 }
+
+/** Dispatched (bubbling) by a double-click on a block instance: the canvas opens the block. */
+export const BLOCK_OPEN_EVENT = 'ase-block-open';
 
 const cls = (...names: (string | false | undefined)[]) => names.filter(Boolean).join(' ');
 
@@ -74,23 +78,35 @@ function Port({ node, port, side, emit }: PortProps) {
 }
 
 export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Schemes> }) {
-  const spec = findKind(data.kind);
-  if (!spec) return null;
+  const spec = data.face;
   const rows = Math.max(spec.inputs.length, spec.outputs.length);
-  const summary = summaryText(data.kind, data.params);
+  const summary = data.summarize ? data.summarize() : summaryText(data.kind as KindId, data.params);
   const errors = data.problems.some((p) => p.severity === 'error');
   const style = { width: data.width, height: data.height, '--ase-cat': CATEGORY_COLOURS[spec.category] } as CSSProperties;
+  const isBlock = data.kind === BLOCK_KIND;
+  const open = (e: ReactMouseEvent<HTMLDivElement>) => {
+    // Not a zoom of the canvas (the area zooms on a double-click that reaches it).
+    e.stopPropagation();
+    e.currentTarget.dispatchEvent(new CustomEvent(BLOCK_OPEN_EVENT, { bubbles: true, detail: data.id }));
+  };
   return (
     <div
-      className={cls('ase-node', data.selected && 'is-selected', errors ? 'has-errors' : data.problems.length > 0 && 'has-warnings')}
+      className={cls('ase-node', isBlock && 'ase-node--block', data.selected && 'is-selected', errors ? 'has-errors' : data.problems.length > 0 && 'has-warnings')}
       data-testid={`node-${data.id}`}
       data-kind={data.kind}
+      data-block={data.block}
       data-category={spec.category}
       data-selected={data.selected ? 'true' : 'false'}
       style={style}
+      onDoubleClick={isBlock ? open : undefined}
     >
       <div className="ase-node__header" title={spec.doc}>
         <span className="ase-node__title">{spec.title}</span>
+        {isBlock && (
+          <span className="ase-node__block-mark" title="a block: double-click to open it">
+            ▣
+          </span>
+        )}
         <Badge id={data.id} problems={data.problems} />
       </div>
       <div className="ase-node__label" title={data.caption ? `${data.caption} (${data.id})` : data.id}>
