@@ -136,8 +136,12 @@ function targetProblem(node: DocNode, param: string, defs: ReadonlyMap<string, B
   if (getAt(node.params, path) !== undefined) return undefined;
   const keys = schemaKeys(node.kind);
   if (path.length === 1 && keys.includes(path[0])) return undefined; // optional, unset
-  const hint = closest(path[0], keys);
-  return `${node.kind} node "${node.id}" has no parameter "${param}"${hint && hint !== path[0] ? ` (did you mean "${hint}"?)` : ''}`;
+  // A hint for the segment that went wrong, among the keys where it was looked for.
+  const parent = path.length > 1 ? getAt(node.params, path.slice(0, -1)) : undefined;
+  const among = parent !== null && typeof parent === 'object' ? Object.keys(parent) : path.length === 1 ? keys : [];
+  const hint = closest(path[path.length - 1], among);
+  const guess = hint !== undefined ? [...path.slice(0, -1), hint].join('.') : undefined;
+  return `${node.kind} node "${node.id}" has no parameter "${param}"${guess ? ` (did you mean "${guess}"?)` : ''}`;
 }
 
 function schemaKeys(kindId: string): string[] {
@@ -181,7 +185,8 @@ function valueProblems(
   if (depth > MAX_BLOCK_DEPTH) return out;
   for (const target of exposed.targets) {
     const node = def.nodes.find((n) => n.id === target.node);
-    if (!node) continue;
+    // A target that is itself wrong is reported on the definition; the values aimed at it say nothing more.
+    if (!node || targetProblem(node, target.param, defs) !== undefined) continue;
     const path = splitParamPath(target.param);
     if (isBlockInstance(node)) {
       const inner = defs.get(node.block);

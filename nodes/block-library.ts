@@ -17,7 +17,7 @@ export const BLOCK_LIBRARY_EXTENSION = '.blocks.json';
 const libraryEnvelopeSchema = z
   .object({
     format: z.literal(BLOCK_LIBRARY_FORMAT, { error: `expected "${BLOCK_LIBRARY_FORMAT}"` }),
-    version: z.literal(BLOCK_LIBRARY_VERSION, { error: `expected ${BLOCK_LIBRARY_VERSION} (this build reads block libraries of version ${BLOCK_LIBRARY_VERSION})` }),
+    version: z.literal(BLOCK_LIBRARY_VERSION),
     name: z.string().max(200).optional(),
     blocks: z.array(z.unknown(), { error: 'expected an array of block definitions' }),
   })
@@ -34,6 +34,11 @@ export type LibraryValidation = { ok: true; library: BlockLibrary } | { ok: fals
 
 /** A library file's JSON, checked as strictly as a graph file's `blocks`, with paths into the file. */
 export function validateBlockLibrary(json: unknown): LibraryValidation {
+  const version = (json as { version?: unknown } | null)?.version;
+  if (typeof version === 'number' && version > BLOCK_LIBRARY_VERSION) {
+    const message = `written by a newer version (block library version ${version}; this build reads up to ${BLOCK_LIBRARY_VERSION})`;
+    return { ok: false, problems: [{ severity: 'error', path: ['version'], message }] };
+  }
   const envelope = libraryEnvelopeSchema.safeParse(json, { reportInput: true });
   const problems: Problem[] = envelope.success ? [] : problemsFromZod(envelope.error);
   const raw = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
