@@ -106,9 +106,14 @@ describe('inside a block', () => {
     expect(doc(m)).toEqual(outside);
   });
 
-  it('opens on a double-click of the instance', async () => {
+  it('opens on a double-click of the instance (two presses in quick succession)', async () => {
     const id = await made();
-    byTestId(m.container, `node-${id}`).dispatchEvent(new MouseEvent('dblclick', { bubbles: true }));
+    const node = byTestId(m.container, `node-${id}`);
+    const press = () => node.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, button: 0, pointerId: 1 }));
+    press();
+    await tick(10);
+    expect(m.editor.blockPath()).toEqual([]);
+    press();
     await waitFor(() => expect(m.editor.blockPath()).toHaveLength(1));
   });
 

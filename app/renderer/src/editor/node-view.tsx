@@ -3,7 +3,7 @@
  * these components swapped in; sockets go through RefSocket so the connection plugin can
  * find them under the pointer.
  */
-import type { CSSProperties, MouseEvent as ReactMouseEvent, PointerEvent as ReactPointerEvent } from 'react';
+import type { CSSProperties, PointerEvent as ReactPointerEvent } from 'react';
 import { Presets, type RenderEmit } from 'rete-react-plugin';
 import type { KindId } from '../../../../nodes/catalog.js';
 import { BLOCK_KIND } from '../../../../nodes/blocks.js';
@@ -21,6 +21,14 @@ export interface WirePickDetail {
 
 /** Dispatched (bubbling) by a double-click on a block instance: the canvas opens the block. */
 export const BLOCK_OPEN_EVENT = 'ase-block-open';
+
+/**
+ * A double-click, told from two presses: the browser's own dblclick never comes, because
+ * the area moves a picked node's element to the front between press and release, and a
+ * click needs both on one element.
+ */
+const DOUBLE_PRESS_MS = 400;
+let lastPress: { id: string; at: number } | undefined;
 
 const cls = (...names: (string | false | undefined)[]) => names.filter(Boolean).join(' ');
 
@@ -84,10 +92,12 @@ export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Sc
   const errors = data.problems.some((p) => p.severity === 'error');
   const style = { width: data.width, height: data.height, '--ase-cat': CATEGORY_COLOURS[spec.category] } as CSSProperties;
   const isBlock = data.kind === BLOCK_KIND;
-  const open = (e: ReactMouseEvent<HTMLDivElement>) => {
-    // Not a zoom of the canvas (the area zooms on a double-click that reaches it).
-    e.stopPropagation();
-    e.currentTarget.dispatchEvent(new CustomEvent(BLOCK_OPEN_EVENT, { bubbles: true, detail: data.id }));
+  const press = (e: ReactPointerEvent<HTMLDivElement>) => {
+    if (e.button !== 0) return;
+    const now = e.timeStamp;
+    const again = lastPress?.id === data.id && now - lastPress.at < DOUBLE_PRESS_MS;
+    lastPress = again ? undefined : { id: data.id, at: now };
+    if (again) e.currentTarget.dispatchEvent(new CustomEvent(BLOCK_OPEN_EVENT, { bubbles: true, detail: data.id }));
   };
   return (
     <div
@@ -98,7 +108,7 @@ export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Sc
       data-category={spec.category}
       data-selected={data.selected ? 'true' : 'false'}
       style={style}
-      onDoubleClick={isBlock ? open : undefined}
+      onPointerDown={isBlock ? press : undefined}
     >
       <div className="ase-node__header" title={spec.doc}>
         <span className="ase-node__title">{spec.title}</span>

@@ -18,6 +18,7 @@ import { exportBlocks } from './block-files.js';
 import { DefinitionFields } from './DefinitionFields.js';
 import { exposedSchema } from './exposed-schema.js';
 import { PortList } from './PortList.js';
+import './blocks.css';
 
 export function BlockInspector({ studio, node, at, problemNodeId }: { studio: Studio; node: BlockInstanceNode; at: PathSegment[]; problemNodeId: string }) {
   const { check } = useStore(studio.ui);
@@ -81,7 +82,7 @@ export function BlockInspector({ studio, node, at, problemNodeId }: { studio: St
           const schema = exposedSchema(def, p, definitions) ?? {};
           const overridden = Object.hasOwn(node.params, p.name);
           return (
-            <div key={p.name} className={`override${overridden ? ' override--set' : ''}`} data-testid={`override-${p.name}`}>
+            <div key={p.name} className={`override${overridden ? ' override--set' : ''}`} data-testid={`override-row-${p.name}`}>
               <Field
                 label={p.label ?? p.name}
                 schema={{ ...schema, description: p.doc ?? `sets ${p.targets.map((t) => `${t.node}.${t.param}`).join(', ')}` }}

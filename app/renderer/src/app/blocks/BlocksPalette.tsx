@@ -9,6 +9,7 @@ import { CATEGORY_COLOURS } from '../../editor/layout.js';
 import { runCommand } from '../dispatch.js';
 import { useStore } from '../state/store.js';
 import type { Studio } from '../studio.js';
+import './blocks.css';
 
 export const BLOCK_DRAG_TYPE = 'application/x-attractor-block';
 

@@ -8,6 +8,7 @@ import type { BlockDefinition } from '../../../../../nodes/graph.js';
 import type { ExposedParam } from '../../../../../nodes/blocks.js';
 import type { Studio } from '../studio.js';
 import { exposableParams } from './exposed-schema.js';
+import './blocks.css';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
@@ -30,7 +31,7 @@ export function ExposeParams({ studio, def, node }: { studio: Studio; def: Block
     if (NAME.test(name)) update([...def.params, { name, targets: [{ node: node.id, param: path }] }]);
   };
   return (
-    <section className="expose" data-testid="expose-params">
+    <section className="inspector__body expose" data-testid="expose-params">
       <h3 className="inspector__section">Exposed by block “{def.id}”</h3>
       {mine.length === 0 && <p className="muted">None of this node’s parameters is exposed: every instance uses the values above.</p>}
       <ul className="ports">

@@ -227,8 +227,8 @@ export class BlockScopes {
     const xs = def.nodes.map((n) => n.position.x);
     const ys = def.nodes.map((n) => n.position.y);
     const [left, right, top] = xs.length > 0 ? [Math.min(...xs), Math.max(...xs), Math.min(...ys)] : [0, 0, 0];
-    const inputs = new EditorNode(INPUTS_ID, INPUTS_KIND, {}, undefined, boundaryFace(INPUTS_KIND, def, definitions));
-    const outputs = new EditorNode(OUTPUTS_ID, OUTPUTS_KIND, {}, undefined, boundaryFace(OUTPUTS_KIND, def, definitions));
+    const inputs = new EditorNode(INPUTS_ID, INPUTS_KIND, {}, 'from outside', boundaryFace(INPUTS_KIND, def, definitions));
+    const outputs = new EditorNode(OUTPUTS_ID, OUTPUTS_KIND, {}, 'to outside', boundaryFace(OUTPUTS_KIND, def, definitions));
     inputs.summarize = () => `${def.inputs.length} input${def.inputs.length === 1 ? '' : 's'}`;
     outputs.summarize = () => `${def.outputs.length} output${def.outputs.length === 1 ? '' : 's'}`;
     await this.place(inputs, { x: left - 320, y: top });
