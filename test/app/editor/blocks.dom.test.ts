@@ -308,3 +308,23 @@ describe('problems and focus through blocks', () => {
     expect(m.editor.selected()).toEqual(['h2']);
   });
 });
+
+describe('block libraries in the editor', () => {
+  it('imports definitions as one undoable step, and instances can be made of them', async () => {
+    const library = example('deep-conv-blocks').blocks;
+    m = await mount(example('stack-3'));
+    const result = await m.editor.importBlocks(library);
+    expect(result).toEqual({ added: ['conv-stage'], renamed: {} });
+    expect(m.editor.blocks()).toEqual(library);
+    expect((await m.editor.importBlocks(library)).added).toEqual([]);
+    const id = await m.editor.addBlock('conv-stage', { x: 0, y: 0 });
+    expect(byTestId(m.container, `node-${id}`).dataset.block).toBe('conv-stage');
+    await m.editor.undo();
+    await m.editor.undo();
+    expect(m.editor.blocks()).toEqual([]);
+    expect(await m.editor.removeBlock('conv-stage')).toBe(false);
+    await m.editor.redo();
+    expect(await m.editor.removeBlock('conv-stage')).toBe(true);
+    expect(m.editor.blocks()).toEqual([]);
+  });
+});
