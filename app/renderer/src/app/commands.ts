@@ -35,7 +35,8 @@ export interface Command {
 }
 
 const withEditor = (f: (e: NonNullable<Studio['editor']>, s: Studio) => unknown) => (s: Studio) => (s.editor ? f(s.editor, s) : undefined);
-const selectedBlock = (s: Studio) => s.ui.get().selection.some((id) => s.doc.get().graph.nodes.concat(s.doc.get().graph.blocks.flatMap((b) => b.nodes)).some((n) => n.id === id && n.kind === 'block'));
+/** One node selected: the editor opens or ungroups it if it is a block, and says so if it is not. */
+const oneSelected = (s: Studio) => s.ui.get().selection.length === 1;
 
 export const COMMANDS: readonly Command[] = [
   { id: 'new', label: 'New graph', menu: 'file', keys: ['Mod+N'], run: (s) => s.newGraph() },
@@ -56,9 +57,9 @@ export const COMMANDS: readonly Command[] = [
   { id: 'selectAll', label: 'Select all', menu: 'edit', keys: ['Mod+A'], separatorBefore: true, run: withEditor((e) => e.selectAll()) },
   { id: 'comment', label: 'Add comment', menu: 'edit', keys: ['Mod+Alt+M'], run: withEditor((e) => e.addComment('Comment')) },
   { id: 'makeBlock', label: 'Make block', menu: 'edit', keys: ['Mod+G'], separatorBefore: true, enabled: (s) => s.ui.get().selection.length > 0, run: withEditor((e) => e.makeBlock()) },
-  { id: 'openBlock', label: 'Open block', menu: 'edit', keys: ['Mod+Enter'], enabled: selectedBlock, run: withEditor((e) => e.openBlock()) },
+  { id: 'openBlock', label: 'Open block', menu: 'edit', keys: ['Mod+Enter'], enabled: oneSelected, run: withEditor((e) => e.openBlock()) },
   { id: 'closeBlock', label: 'Close block', menu: 'edit', keys: ['Mod+ArrowUp'], enabled: (s) => s.blockPath.get().length > 0, run: withEditor((e) => e.closeBlock()) },
-  { id: 'ungroup', label: 'Ungroup block', menu: 'edit', keys: ['Mod+Shift+G'], enabled: selectedBlock, run: withEditor((e) => e.ungroup()) },
+  { id: 'ungroup', label: 'Ungroup block', menu: 'edit', keys: ['Mod+Shift+G'], enabled: oneSelected, run: withEditor((e) => e.ungroup()) },
   { id: 'importBlocks', label: 'Import blocks…', menu: 'file', separatorBefore: true, run: (s) => pickBlockLibrary(s) },
   { id: 'exportBlocks', label: 'Export blocks…', menu: 'file', run: (s) => exportBlocks(s) },
 
