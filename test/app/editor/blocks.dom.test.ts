@@ -90,9 +90,15 @@ describe('inside a block', () => {
     return (await m.editor.makeBlock())!;
   }
 
-  it('opens with a breadcrumb and boundary nodes; the document stays whole', async () => {
+  it('opens with a breadcrumb and boundary nodes (a node that is no block refused); the document stays whole', async () => {
     const id = await made();
     const outside = doc(m);
+    // The menu offers Open and Ungroup for any single node: one that is no block is refused with a reason.
+    m.editor.select(['h1']);
+    await m.editor.openBlock();
+    expect(await m.editor.ungroup()).toEqual([]);
+    expect(m.refused).toEqual(['select a block to open', 'select a block to ungroup']);
+    expect(m.editor.blockPath()).toEqual([]);
     await m.editor.openBlock(id);
     expect(m.editor.blockPath()).toEqual([{ instance: id, block: 'block-1' }]);
     await waitFor(() => expect(onCanvas(m)).toEqual(['@inputs', '@outputs', 'W2', 'h2'].sort()));
