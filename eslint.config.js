@@ -121,7 +121,7 @@ const ENGINE_BLOCKS = [
   { files: ['engine/couplings/**'], patterns: [...noTensors('engine/couplings/', 'the compiler reads the coupling registry in the Electron main process'), notCli, notServer] },
   { files: ['engine/cli/**'], patterns: [notServer] },
   { files: ['engine/server/**'], patterns: [notCli] },
-  { files: ['engine/*.ts', 'engine/runtime/**', 'engine/train/**', 'engine/data/**', 'engine/backend/**', 'engine/parallel/**', 'engine/run/**'], patterns: [notCli, notServer] },
+  { files: ['engine/*.ts', 'engine/runtime/**', 'engine/train/**', 'engine/data/**', 'engine/backend/**', 'engine/parallel/**', 'engine/run/**', 'engine/analysis/**'], patterns: [notCli, notServer] },
 ];
 
 const benchLayer = rule([

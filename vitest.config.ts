@@ -38,6 +38,8 @@ const INTEGRATION = [
   'test/engine/train/**/*.test.ts',
   // The run driver on real graphs.
   'test/engine/run/**/*.test.ts',
+  // Stability, capacity and retrieval measured on settled nets.
+  'test/engine/analysis/**/*.test.ts',
   'test/engine/backend/**/*.test.ts',
   'test/engine/catalog.test.ts',
   // The run-protocol server in-process and on its worker thread.

@@ -20,7 +20,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number
   settle: { run: (argv, io) => settleCommand(argv, io, { interrupts: ctrlC }), summary: 'settle the network on a batch: energy, max change, t*, 2-cycles' },
   train: { run: (argv, io) => trainCommand(argv, io, { interrupts: ctrlC }), summary: 'train the weights (bptt, recurrent-backprop, every-step, hebbian), with checkpoints' },
   eval: { run: evalCommand, summary: 'held-out loss, accuracy, t* and 2-cycles of trained weights' },
-  gradcheck: { run: gradcheckCommand, summary: 'compare bptt, recurrent backprop and finite-difference gradients' },
+  gradcheck: { run: (argv, io) => gradcheckCommand(argv, io, { interrupts: ctrlC }), summary: 'compare bptt, recurrent backprop and finite-difference gradients' },
   kinds: { run: kindsCommand, summary: 'list the node kinds with their ports and parameters' },
 };
 

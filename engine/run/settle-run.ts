@@ -12,7 +12,8 @@ import type { BoundNet, State } from '../runtime/network.js';
 import { partIndices } from '../runtime/prepare.js';
 import { readValues } from '../runtime/readback.js';
 import { disposeState, type IterationInfo } from '../runtime/settle.js';
-import type { DrawnInput, EnergyRise, OscillatingUnits } from '../protocol/run.js';
+import type { DrawnInput, EnergyRise, FixedPointStability, OscillatingUnits } from '../protocol/run.js';
+import { fixedPointStability } from '../analysis/stability.js';
 import type { RunContext } from './context.js';
 import { drawnInput } from './drawn-input.js';
 import { EnergyWatch } from './energy-watch.js';
@@ -46,6 +47,8 @@ export interface SettleRequest {
   readonly record: FrameRecording;
   /** Summarise the last state layer by layer (the CLI's "final state"). */
   readonly summarizeLayers?: boolean;
+  /** Measure each settled example's fixed-point stability (default true; about one adjoint solve). */
+  readonly stability?: boolean;
 }
 
 export interface SettleOutcome {
@@ -58,6 +61,8 @@ export interface SettleOutcome {
   readonly energyRises: EnergyRise[];
   readonly finalEnergy: number[];
   readonly layers: LayerSummary[] | null;
+  /** Per example: ρ of the settle step's Jacobian at its fixed point; null where it did not settle or was not measured. */
+  readonly stability: (FixedPointStability | null)[];
   /** From the first energy to the last iteration. */
   readonly ms: number;
 }
@@ -118,6 +123,9 @@ async function drive(opened: OpenedRun, request: SettleRequest, ctx: RunContext,
   let last: IterationInfo | undefined;
   let cancelled = false;
   let layers: LayerSummary[] | null = null;
+  let stability: (FixedPointStability | null)[] = new Array<null>(size).fill(null);
+  /** When the last iteration ended: the analyses after it are not settle time. */
+  let ended: number | undefined;
   const settling = iterations({ net: bound, initial: batch.initial, clamps: batch.clamps, dropout: batch.dropout }, { steps, theta, seed });
   const isLast = (info: IterationInfo) => info.converged + info.cycling === size || info.iteration >= steps;
   try {
@@ -132,7 +140,9 @@ async function drive(opened: OpenedRun, request: SettleRequest, ctx: RunContext,
       }
       const next = await settling.next();
       if (next.done) {
+        ended = performance.now();
         if (request.summarizeLayers) layers = await summarizeLayers(plan, next.state);
+        if (request.stability !== false && last) stability = await settledStability(bound, batch, next.state, last, seed);
         disposeState(next.state);
         break;
       }
@@ -169,7 +179,8 @@ async function drive(opened: OpenedRun, request: SettleRequest, ctx: RunContext,
     energyRises: watch.rises,
     finalEnergy: [...watch.current],
     layers,
-    ms: performance.now() - started,
+    stability,
+    ms: (ended ?? performance.now()) - started,
   };
   if (cancelled) return outcome;
   ctx.emit({
@@ -183,8 +194,17 @@ async function drive(opened: OpenedRun, request: SettleRequest, ctx: RunContext,
     energyRose: watch.rises.length > 0,
     energyRises: watch.rises,
     finalEnergy: outcome.finalEnergy,
+    stability,
   });
   return outcome;
+}
+
+/** Stability at the fixed points reached: examples that settled (not in a 2-cycle); null for the rest. */
+async function settledStability(bound: BoundNet, batch: Batch, state: State, last: IterationInfo, seed: number): Promise<(FixedPointStability | null)[]> {
+  const settled = last.tStar.map((t, b) => t >= 0 && !last.cycle2[b]);
+  if (!settled.some(Boolean)) return settled.map(() => null);
+  const measured = await fixedPointStability(bound, batch.clamps, state, { seed });
+  return measured.map((m, b) => (settled[b] ? m : null));
 }
 
 /** Sends frames as `record` asks: every `every` iterations, at most `maxFps` a second, forced ones always. */

@@ -75,6 +75,7 @@ export async function settleCommand(argv: string[], io: Io, deps: SettleDeps = {
           maxChange: trace.maxChange,
           tStar: outcome.tStar.map((t) => t ?? -1),
           cycle2: outcome.cycle2,
+          stability: outcome.stability,
           energyRises: outcome.energyRises,
           theta: plan.settle.theta,
           layers: outcome.layers,
