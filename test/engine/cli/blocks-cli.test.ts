@@ -48,4 +48,13 @@ describe('attractor and blocks', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/^ {2}stage2\/maps +grid\[4×28×28\]/m);
   });
+
+  it('settle keeps the final-state columns aligned when a path is longer than the column', async () => {
+    const r = await cli('settle', 'examples/attention-blocks.attractor.json', '--batch', '1', '--steps', '2', '--backend', 'cpu');
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.split('\n');
+    const rows = lines.slice(lines.indexOf('final state:') + 1).filter((l) => / mean /.test(l));
+    expect(rows.map((l) => l.split(' ').filter(Boolean)[0])).toEqual(['visible', 'stage1/tokens', 'stage2/tokens']);
+    expect(new Set(rows.map((l) => l.indexOf(' mean '))).size).toBe(1);
+  });
 });
