@@ -25,6 +25,7 @@ import { iterations } from './iterations.js';
 import { summarizeLayers, type LayerSummary } from './layer-summary.js';
 import type { OpenedRun } from './open.js';
 import { openNetwork, type WeightsChoice } from './weights.js';
+import { recorded, RunRecorder, type RecordOptions } from '../experiments/records.js';
 
 /** Which frames (layer states, attention weights) go out while settling. */
 export interface FrameRecording {
@@ -49,6 +50,8 @@ export interface SettleRequest {
   readonly summarizeLayers?: boolean;
   /** Measure each settled example's fixed-point stability (default true; about one adjoint solve). */
   readonly stability?: boolean;
+  /** Write a run folder (engine/experiments/records.ts) for a graph with a file. */
+  readonly runRecord?: RecordOptions;
 }
 
 export interface SettleOutcome {
@@ -68,6 +71,13 @@ export interface SettleOutcome {
 }
 
 export async function settleRun(opened: OpenedRun, request: SettleRequest, ctx: RunContext): Promise<SettleOutcome> {
+  if (!request.runRecord || opened.graphPath === null) return settleUnrecorded(opened, request, ctx);
+  const settings = { settle: opened.plan.settle, weights: request.weights?.dir ?? opened.graph.weights ?? null, drawn: request.input?.layer ?? null };
+  const recorder = new RunRecorder(request.runRecord, { kind: 'settle', graphFile: opened.graphPath, graph: opened.graph, seed: opened.plan.settle.seed, settings });
+  return recorded(recorder, ctx, (c) => settleUnrecorded(opened, request, c), (o) => ({ status: o.cancelled ? 'cancelled' : 'done' }));
+}
+
+async function settleUnrecorded(opened: OpenedRun, request: SettleRequest, ctx: RunContext): Promise<SettleOutcome> {
   const { plan, datasets } = opened;
   const { steps, theta, seed } = plan.settle;
   const drawn = request.input ? drawnInput(plan, request.input) : undefined;

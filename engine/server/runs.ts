@@ -12,6 +12,7 @@ import { settleRun } from '../run/settle-run.js';
 import { entriesPerParam, gradcheckRun } from '../run/gradcheck-run.js';
 import { trainRun, type TrainOutcome } from '../run/train-run.js';
 import type { OptionWords } from '../run/train-setup.js';
+import { appRecord } from '../experiments/records.js';
 
 export const TRAIN_DEFAULTS = { evalEvery: 50, evalLimit: 200, galleryEvery: 25, galleryCount: 4, weightsEvery: 25 } as const;
 const DEFAULT_FPS = 30;
@@ -39,6 +40,7 @@ export async function runSettle(cmd: SettleStart, ctx: RunContext, hostDir: stri
       input: cmd.input,
       weights: cmd.weights ? { dir: resolvePath(opened.baseDir, cmd.weights), option: 'weights' } : undefined,
       record: { activations: record.activations, attention: record.attention, every: record.every ?? 1, examples: record.examples ?? 1, maxFps: record.maxFps ?? DEFAULT_FPS },
+      runRecord: appRecord(opened.graphPath),
     },
     ctx,
   );
@@ -91,6 +93,7 @@ export async function runTrain(cmd: TrainStart, ctx: RunContext, hostDir: string
       evaluation: { every: cmd.evalEvery ?? TRAIN_DEFAULTS.evalEvery, limit: cmd.evalLimit ?? TRAIN_DEFAULTS.evalLimit, chunk: EVAL_CHUNK },
       gallery: { every: cmd.galleryEvery ?? TRAIN_DEFAULTS.galleryEvery, count: cmd.galleryCount ?? TRAIN_DEFAULTS.galleryCount },
       weights: { every: cmd.weightsEvery ?? TRAIN_DEFAULTS.weightsEvery },
+      runRecord: appRecord(opened.graphPath),
     },
     ctx,
   );

@@ -3,13 +3,14 @@
  * the engine's backend and the run's status. Mounted once by the app shell
  * (`<RunDock host={studio} />`); it owns its RunClient (one subscription to engine events).
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { RunClient, useRunState } from './run-client.js';
 import { StatusBadge, type RunHost } from './common.js';
 import { SettleView } from './settle/SettleView.js';
 import { TrainView } from './train/TrainView.js';
 import { AttentionView } from './attention/AttentionView.js';
 import { GradcheckView } from './gradcheck/GradcheckView.js';
+import { useSettleRequests } from '../runs/requests.js';
 import './run.css';
 
 type Tab = 'settle' | 'train' | 'attention' | 'gradients';
@@ -31,6 +32,9 @@ export function RunDock({ host, client: given, defaultOpen = false }: { host: Ru
       void client.info();
     }
   }, [open, asked, state.backend, client]);
+
+  // Runs › Settle ▸ (a run's weights): the Settle tab, open.
+  useSettleRequests(useCallback(() => (setOpen(true), setTab('settle')), []));
 
   // A run that started shows its own tab.
   const kind = state.run?.kind;

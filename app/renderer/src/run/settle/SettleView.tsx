@@ -13,6 +13,7 @@ import { downloadBlob, toCsv, toJsonl } from '../exports.js';
 import { SettleCharts } from './SettleCharts.js';
 import { FramesView, useFrameCursor } from './FramesView.js';
 import { usePaintInput } from './PaintInput.js';
+import { useSettleRequests } from '../../runs/requests.js';
 
 export function SettleView({ host, client, state }: ViewProps) {
   const [part, setPart] = useState<'test' | 'train'>('test');
@@ -23,6 +24,7 @@ export function SettleView({ host, client, state }: ViewProps) {
   const path = doc.path;
   /** '' = the graph's own `weights`, else fresh ones; otherwise a checkpoint folder. */
   const [weights, setWeights] = useState('');
+  useSettleRequests(setWeights);
   const [checkpoints, setCheckpoints] = useState<{ path: string; list: readonly CheckpointInfo[] } | null>(null);
   /** The part sizes the engine reported for the graph they belong to (path, or name while unsaved). */
   const [sizes, setSizes] = useState<{ graph: string; parts: { train: number; test: number } } | null>(null);
