@@ -4,7 +4,7 @@
  * it with the breadcrumb back out, making a block of a selection with the keyboard and
  * undoing it, copy and paste of a block; and the README's screenshots.
  */
-import { writeFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { between, graphOf, layer, vector } from '../helpers/graphs.js';
@@ -34,6 +34,15 @@ describe('blocks (web mode, Chromium)', { timeout: 120_000 }, () => {
     await ui.shot('blocks-instances');
   });
 
+  test("an instance's exposed parameter goes to the sweep builder as the path --set takes", async ({ ui, studio }) => {
+    await copyFile('examples/deep-conv-blocks.attractor.json', join(studio.workspace, 'deep-conv-blocks.attractor.json'));
+    await ui.openFromWorkspace('deep-conv-blocks');
+    await ui.select('stage3');
+    await ui.byTestId('sweep-override-channels').click();
+    await ui.byTestId('sweep-view').waitFor();
+    await expect.poll(() => ui.page.locator('[data-testid="sweep-path"]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toContain('stage3.channels');
+  });
+
   test('opens a block, edits inside (every instance follows), and goes back out by the breadcrumb', async ({ ui }) => {
     await ui.openExample('deep-conv-blocks');
     await ui.byTestId('node-stage2').locator('.ase-node__header').dblclick();
@@ -41,6 +50,9 @@ describe('blocks (web mode, Chromium)', { timeout: 120_000 }, () => {
     await expect.poll(() => crumb.textContent()).toBe('Graph›stage2 (Conv stage)');
     await ui.byTestId('node-@inputs').waitFor();
     await ui.select('recur');
+    // A node inside a block has no id a sweep can address (its instances' exposed parameters do).
+    await ui.byTestId('param-kernel').waitFor();
+    expect(await ui.page.locator('[data-testid^="sweep-param-"]').count()).toBe(0);
     await ui.setParam('kernel', '5');
     const def = (await blocksOf(ui))[0];
     expect(def.nodes.find((n) => n.id === 'recur')!.params).toMatchObject({ kernel: 5 });

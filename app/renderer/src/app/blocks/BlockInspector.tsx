@@ -32,7 +32,9 @@ export function BlockInspector({ studio, node, at, problemNodeId }: { studio: St
   const mine = check.problems.filter((p) => p.nodeId === problemNodeId || p.nodeId?.startsWith(`${problemNodeId}/`) || at.every((seg, i) => p.path[i] === seg));
   const errors = problemErrors(mine, prefix);
   const elsewhere = mine.filter((p) => !prefix.every((seg, i) => p.path[i] === seg));
-  const ctx: FormContext = { prefix: 'override', errors };
+  // An exposed parameter of a top-level instance is swept as an override (`stage2.channels`).
+  const topLevel = at.length === 2 && at[0] === 'nodes';
+  const ctx: FormContext = { prefix: 'override', errors, ...(topLevel ? { sweepPath: (path: string) => `${node.id}.${path}` } : {}) };
   const set = (name: string, value: unknown) => {
     const next = { ...node.params };
     if (value === undefined) delete next[name];

@@ -41,7 +41,9 @@ export function NodeInspector({ studio, node, index, at = ['nodes', index], prob
     ...mine.filter((p) => !prefix.every((seg, i) => p.path[i] === seg)).map((p) => p.message),
     ...[...errors].filter(([path]) => !drawn.has(path)).flatMap(([path, msgs]) => msgs.map((m) => (path ? `${path}: ${m}` : m))),
   ];
-  const ctx: FormContext = { prefix: 'param', errors, sweepPath: (path) => `${node.id}.${path}` };
+  // A sweep sets a top-level node's parameters by id; inside a block it sweeps the instance's exposed ones.
+  const topLevel = at.length === 2 && at[0] === 'nodes';
+  const ctx: FormContext = { prefix: 'param', errors, ...(topLevel ? { sweepPath: (path: string) => `${node.id}.${path}` } : {}) };
 
   const onChange = (next: Params, commit: boolean) => {
     if (!commit) return setDraft(next);
