@@ -165,7 +165,9 @@ describe('fuzzing the loader with mutated graph files', () => {
           expect(r.graph.version).toBe(GRAPH_VERSION);
           const again = loadGraphText(serializeGraph(r.graph), 'saved.json');
           expect(again.ok && again.graph).toEqual(r.graph);
-          // A graph that opens also compiles to a plan or to problems that name a node or a path.
+          // A graph that opens also compiles to a plan or to problems that name a node or a path
+          // (every 4th: compiling each doubles the test's time; test/nodes/blocks.test.ts compiles every fuzzed block).
+          if (loaded % 4 !== 1) return;
           const c = compileGraph(r.graph);
           if (!c.plan) {
             for (const p of c.problems) expect(p.nodeId !== undefined || p.path.length > 0, JSON.stringify(p)).toBe(true);
