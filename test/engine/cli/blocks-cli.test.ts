@@ -49,6 +49,17 @@ describe('attractor and blocks', () => {
     expect(r.out).toMatch(/^ {2}stage2\/maps +grid\[4×28×28\]/m);
   });
 
+  it('weights export and import name the parameters inside blocks by path, through NumPy archives', async () => {
+    const npz = join(tmp, 'blocks.npz');
+    const out = await cli('weights', 'export', FILE, '--npz', npz, '--backend', 'cpu', '--json');
+    expect(out.code, out.err).toBe(0);
+    const arrays = (JSON.parse(out.out) as { arrays: { name: string; shape: number[] }[] }).arrays;
+    expect(arrays).toEqual(expect.arrayContaining([{ name: 'stage1/conv', shape: [5, 5, 1, 4] }, { name: 'stage3/recur.symmetric', shape: [3, 3, 8, 8] }, { name: 'stage3/maps.b', shape: [8] }]));
+    const back = await cli('weights', 'import', npz, '--graph', FILE, '--into', join(tmp, 'blocks-ck'), '--backend', 'cpu', '--json');
+    expect(back.code, back.err).toBe(0);
+    expect((JSON.parse(back.out) as { params: string[] }).params.sort()).toEqual(arrays.map((a) => a.name).filter((n) => !n.endsWith('.symmetric')).sort());
+  });
+
   it('settle keeps the final-state columns aligned when a path is longer than the column', async () => {
     const r = await cli('settle', 'examples/attention-blocks.attractor.json', '--batch', '1', '--steps', '2', '--backend', 'cpu');
     expect(r.code, r.err).toBe(0);
