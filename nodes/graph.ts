@@ -1,5 +1,5 @@
 /**
- * The graph document: plain JSON, `"format": "attractor-graph"`, version 1.
+ * The graph document: plain JSON, `"format": "attractor-graph"`, version 2.
  *
  * Validation runs in two stages so that every problem names its path: the envelope
  * (with each node's params left open), then each node's params against its kind's schema.
@@ -7,51 +7,35 @@
 import { z, finite } from './schema.js';
 import { KINDS, type KindId } from './catalog.js';
 import { settleConfigSchema, trainingConfigSchema } from './config.js';
+import { edgeSchema, nodeEnvelopeSchema, nodeIdSchema, positionSchema } from './graph-parts.js';
+import { blockDefinitionEnvelopeSchema, blockInstanceSchema, type BlockDefinitionOf, type BlockInstanceNode } from './blocks.js';
 
 export const GRAPH_FORMAT = 'attractor-graph';
-export const GRAPH_VERSION = 1;
+/** 2: block definitions (`blocks`) and block instances (nodes of kind "block"); 1 had neither. */
+export const GRAPH_VERSION = 2;
 export const GRAPH_EXTENSION = '.attractor.json';
 
-export const nodeIdSchema = z
-  .string({ error: 'expected a node id (letters, digits, "_" or "-", starting with a letter or "_")' })
-  .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, {
-    error: 'expected a node id (letters, digits, "_" or "-", starting with a letter or "_", at most 64 characters)',
-  });
-
-const position = z.object({ x: finite(), y: finite() }).strict();
-
-export const nodeEnvelopeSchema = z
-  .object({
-    id: nodeIdSchema,
-    kind: z.string({ error: 'expected a node kind' }),
-    label: z.string().max(200).optional(),
-    params: z.record(z.string(), z.unknown(), { error: 'expected an object of parameters' }).default({}),
-    position: position.default({ x: 0, y: 0 }),
-  })
-  .strict();
-
-const portRef = z.object({ node: nodeIdSchema, port: z.string({ error: 'expected a port name' }) }).strict();
-
-export const edgeSchema = z.object({ from: portRef, to: portRef }).strict();
-export type Edge = z.infer<typeof edgeSchema>;
+export { nodeIdSchema, nodeEnvelopeSchema, edgeSchema, type Edge, type PortRef } from './graph-parts.js';
 
 export const commentSchema = z
   .object({
     id: z.string(),
     text: z.string().max(10_000),
-    position: position,
+    position: positionSchema,
     nodes: z.array(nodeIdSchema).default([]).describe('nodes the comment frames'),
   })
   .strict();
 
+/** The document with each node and block definition left open: they are checked one by one (validate.ts). */
 export const graphEnvelopeSchema = z
   .object({
     format: z.literal(GRAPH_FORMAT, { error: `expected "${GRAPH_FORMAT}"` }),
     version: z.literal(GRAPH_VERSION, { error: `expected ${GRAPH_VERSION}` }),
     name: z.string().max(200).default('untitled'),
     description: z.string().max(10_000).default(''),
-    nodes: z.array(nodeEnvelopeSchema, { error: 'expected an array of nodes' }),
+    nodes: z.array(z.unknown(), { error: 'expected an array of nodes' }),
     edges: z.array(edgeSchema, { error: 'expected an array of edges' }).default([]),
+    blocks: z.array(z.unknown(), { error: 'expected an array of block definitions' }).default([]).describe('block definitions: reusable sub-graphs'),
     settle: settleConfigSchema.default(settleConfigSchema.parse({})),
     training: trainingConfigSchema.default(trainingConfigSchema.parse({})),
     weights: z.string().min(1).optional().describe('sidecar folder with the weights, relative to the graph file'),
@@ -75,16 +59,23 @@ export type GraphNode = {
 
 export type NodeOfKind<K extends KindId> = Extract<GraphNode, { kind: K }>;
 
-export type GraphDoc = Omit<z.output<typeof graphEnvelopeSchema>, 'nodes'> & { nodes: GraphNode[] };
+export type { BlockInstanceNode };
+/** A node of a document: a catalog node or a block instance. */
+export type DocNode = GraphNode | BlockInstanceNode;
+export type BlockDefinition = BlockDefinitionOf<DocNode>;
+
+export type GraphDoc = Omit<z.output<typeof graphEnvelopeSchema>, 'nodes' | 'blocks'> & { nodes: DocNode[]; blocks: BlockDefinition[] };
+
+/** A graph whose blocks are flattened away (engine/compile/flatten.ts): what the compiler reads. */
+export type FlatGraph = Omit<GraphDoc, 'nodes' | 'blocks'> & { nodes: GraphNode[] };
+
+const documentNodeSchema = z.discriminatedUnion('kind', [
+  ...KINDS.map((k) => nodeEnvelopeSchema.extend({ kind: z.literal(k.id), params: (k.params as z.ZodType).default({}) })),
+  blockInstanceSchema,
+] as unknown as [z.ZodObject, ...z.ZodObject[]]);
 
 /** The full document schema, node params included (a union on `kind`): what `graph.schema.json` exports. */
 export const graphDocumentSchema = graphEnvelopeSchema.extend({
-  nodes: z.array(
-    z.discriminatedUnion(
-      'kind',
-      KINDS.map((k) =>
-        nodeEnvelopeSchema.extend({ kind: z.literal(k.id), params: (k.params as z.ZodType).default({}) }),
-      ) as unknown as [z.ZodObject, ...z.ZodObject[]],
-    ),
-  ),
+  nodes: z.array(documentNodeSchema),
+  blocks: z.array(blockDefinitionEnvelopeSchema.extend({ nodes: z.array(documentNodeSchema) })).default([]),
 });

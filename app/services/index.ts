@@ -6,6 +6,8 @@
  */
 import { resolve } from 'node:path';
 import { checkGraph } from '../../engine/compile/check.js';
+import { loadBlockLibraryText } from '../../engine/format/block-library.js';
+import { refusedWith } from './results.js';
 import { Examples } from './examples.js';
 import { ExperimentService, installedCli } from './experiments.js';
 import { FileService } from './files.js';
@@ -51,6 +53,10 @@ export function createServices(options: ServiceOptions): Handlers {
 
     'examples.list': () => examples.list(),
     'examples.open': ({ id }) => examples.open(id),
+    'blocks.openText': async ({ name, text }) => {
+      const loaded = loadBlockLibraryText(text, name);
+      return loaded.ok ? { ok: true, name, blocks: loaded.library.blocks } : refusedWith(name, loaded.problems);
+    },
 
     'recovery.save': ({ sessionId, name, path, graph }) => recovery.save(sessionId, name, path, graph),
     'recovery.list': () => recovery.list(),

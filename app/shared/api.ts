@@ -15,7 +15,7 @@
  * app/services; the compiler points at each one still missing.
  */
 import type { z } from '../../nodes/schema.js';
-import type { GraphDoc } from '../../nodes/graph.js';
+import type { BlockDefinition, GraphDoc } from '../../nodes/graph.js';
 import type { Problem } from '../../nodes/problems.js';
 import type { CheckResult } from '../../engine/protocol/check.js';
 import type { Encoded } from '../../engine/protocol/run.js';
@@ -45,6 +45,8 @@ export interface Cancelled {
   readonly cancelled: true;
 }
 export type OpenResult = OpenedGraph | RefusedGraph | Cancelled;
+/** A block library file read for import: its definitions, or why it was refused. */
+export type BlockLibraryResult = { readonly ok: true; readonly name: string; readonly blocks: readonly BlockDefinition[] } | RefusedGraph;
 export type SaveResult = { readonly ok: true; readonly path: string; readonly name: string } | RefusedGraph | Cancelled;
 
 export interface RecentFile {
@@ -103,6 +105,7 @@ export const REQUEST_CHANNELS = [
   'file.workspace',
   'examples.list',
   'examples.open',
+  'blocks.openText',
   'recovery.save',
   'recovery.list',
   'recovery.restore',
@@ -135,6 +138,7 @@ export interface ResponseTypes {
   'file.workspace': WorkspaceFile[];
   'examples.list': ExampleInfo[];
   'examples.open': OpenResult;
+  'blocks.openText': BlockLibraryResult;
   'recovery.save': { readonly savedAt: string };
   'recovery.list': Recovery[];
   'recovery.restore': OpenResult;

@@ -43,6 +43,8 @@ export const requestSchemas = {
   'file.workspace': z.object({}).strict(),
   'examples.list': z.object({}).strict(),
   'examples.open': z.object({ id: z.string().regex(/^[a-z0-9-]{1,100}$/, { error: 'expected an example id' }) }).strict(),
+  /** A block library (`*.blocks.json`) the user picked, as text: its definitions for import into the open graph. */
+  'blocks.openText': z.object({ name: z.string().min(1).max(260), text: z.string().max(50 * 1024 * 1024) }).strict(),
   /** Autosave of a session's unsaved graph (every 30 s while dirty). */
   'recovery.save': z.object({ sessionId, name: z.string().max(200), path: filePath.nullable(), graph: graphJson }).strict(),
   'recovery.list': z.object({}).strict(),

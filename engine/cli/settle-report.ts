@@ -89,8 +89,10 @@ export function bodyLines(trace: SettleTrace, o: SettleOutcome): string[] {
   const stability = stabilityLine(o.stability);
   if (stability) lines.push(stability);
   lines.push('final state:');
+  // Layers inside blocks are named by their path ("stage2/tokens"): the column widens to the longest.
+  const width = Math.max(12, ...(o.layers ?? []).map((l) => l.id.length));
   for (const l of o.layers ?? []) {
-    lines.push(`  ${l.id.padEnd(12)} ${l.shape.padEnd(18)} mean ${fmt(l.mean)}  min ${fmt(l.min)}  max ${fmt(l.max)}  saturated ${(100 * l.saturated).toFixed(0)}%`);
+    lines.push(`  ${l.id.padEnd(width)} ${l.shape.padEnd(18)} mean ${fmt(l.mean)}  min ${fmt(l.min)}  max ${fmt(l.max)}  saturated ${(100 * l.saturated).toFixed(0)}%`);
   }
   for (const [id, rec] of trace.attention) {
     lines.push(`attention "${id}": weights [${rec.shape.join('×')}] recorded at ${rec.iterations.length} iterations (use --json to get them)`);

@@ -1,5 +1,5 @@
 /** Graph → plan: shape inference, schedule, guarantee. Errors come back as problems, never throws. */
-import type { GraphDoc } from '../../nodes/graph.js';
+import type { FlatGraph, GraphDoc } from '../../nodes/graph.js';
 import type { SettleConfig } from '../../nodes/config.js';
 import type { Problem } from '../../nodes/problems.js';
 import { GraphIndex } from './graph-index.js';
@@ -8,6 +8,7 @@ import { scheduleGroups } from './schedule.js';
 import { deriveGuarantee } from './guarantee.js';
 import type { CouplingSpec, LayerUpdate, NetInputTerm, Phase, Plan } from './plan.js';
 import { couplingKind } from '../couplings/registry.js';
+import { flattenGraph } from './flatten.js';
 
 export type SettleOverrides = Partial<SettleConfig>;
 
@@ -21,6 +22,15 @@ export interface CompileResult {
 const ASYNC_UNIT_WARNING = 4096;
 
 export function compileGraph(graph: GraphDoc, overrides: SettleOverrides = {}): CompileResult {
+  const flat = flattenGraph(graph);
+  if ('problems' in flat) return { problems: flat.problems };
+  const result = compileFlat(flat.graph, overrides);
+  const problems = result.problems.map(flat.mapProblem);
+  if (!result.plan || flat.blocks.length === 0) return { ...result, problems };
+  return { plan: { ...result.plan, blocks: flat.blocks }, problems };
+}
+
+function compileFlat(graph: FlatGraph, overrides: SettleOverrides): CompileResult {
   const ix = new GraphIndex(graph);
   const settle: SettleConfig = { ...graph.settle, ...definedOnly(overrides) };
   const s = inferStructure(ix);

@@ -1,5 +1,5 @@
 /** Lookups over a validated graph: nodes by id with their file index, and what feeds each input port. */
-import type { GraphDoc, GraphNode, NodeOfKind } from '../../nodes/graph.js';
+import type { FlatGraph, GraphNode, NodeOfKind } from '../../nodes/graph.js';
 import type { KindId } from '../../nodes/catalog.js';
 import type { Problem } from '../../nodes/problems.js';
 
@@ -20,7 +20,7 @@ export class GraphIndex {
   private readonly byId = new Map<string, { node: GraphNode; index: number }>();
   private readonly feeds = new Map<string, Feed[]>();
 
-  constructor(readonly graph: GraphDoc) {
+  constructor(readonly graph: FlatGraph) {
     graph.nodes.forEach((node, index) => this.byId.set(node.id, { node, index }));
     graph.edges.forEach((edge, edgeIndex) => {
       const from = this.byId.get(edge.from.node);

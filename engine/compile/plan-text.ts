@@ -15,6 +15,7 @@ export function formatPlan(plan: Plan): string {
   out.push(`schedule:  ${plan.schedule} (${plan.phases.length} ${phaseWord} per iteration${order}${unit})`);
   out.push(`guarantee: ${plan.guarantee.kind}`);
   out.push(`           ${plan.guarantee.reason}`);
+  out.push(...blocksText(plan));
   out.push('layers:');
   const w = Math.max(...plan.layers.map((l) => l.id.length));
   for (const l of plan.layers) {
@@ -56,4 +57,24 @@ function endsText(c: CouplingSpec): string {
   if (reads.length === 1 && writes.length === 1 && reads[0] === writes[0]) return `${reads[0]} ↺`;
   if (reads.every((r) => writes.includes(r))) return reads.join(' ↔ ');
   return `${writes.join(', ')} ← ${reads.filter((r) => !writes.includes(r)).join(', ')}`;
+}
+
+/** The block instances the graph was flattened from, one a line: path, definition, size and overrides. */
+function blocksText(plan: Plan): string[] {
+  const uses = plan.blocks ?? [];
+  if (uses.length === 0) return [];
+  const w = Math.max(...uses.map((b) => b.path.length));
+  const d = Math.max(...uses.map((b) => definitionText(b).length));
+  return [
+    'blocks:',
+    ...uses.map((b) => {
+      const set = Object.entries(b.overrides).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
+      const nodes = `${b.nodes} node${b.nodes === 1 ? '' : 's'}`;
+      return `  ${pad(b.path, w)}  ${pad(definitionText(b), d)}  ${pad(nodes, 9)}${set.length > 0 ? `  ${set.join(', ')}` : ''}`.trimEnd();
+    }),
+  ];
+}
+
+function definitionText(b: NonNullable<Plan['blocks']>[number]): string {
+  return b.name !== undefined && b.name !== b.block ? `${b.block} "${b.name}"` : b.block;
 }

@@ -11,9 +11,10 @@ import type { ScheduleKind, SettleConfig } from '../../nodes/config.js';
 import type { GuaranteeKind } from '../protocol/check.js';
 import type { CouplingSpec } from '../couplings/registry.js';
 import type { DataRef, LayerSpec, NetInputTerm, ParamSpec } from './plan-parts.js';
+import type { BlockUse } from './flatten.js';
 
 export type * from './plan-parts.js';
-export type { CouplingSpec, GuaranteeKind };
+export type { BlockUse, CouplingSpec, GuaranteeKind };
 
 export interface LayerUpdate {
   readonly layer: string;
@@ -80,6 +81,8 @@ export interface Plan {
   readonly noise: readonly NoiseSpec[];
   readonly datasets: readonly DatasetSpec[];
   readonly settle: SettleConfig;
+  /** The block instances the graph was flattened from (absent for a graph without blocks); node ids inside are paths, "stage2/conv". */
+  readonly blocks?: readonly BlockUse[];
 }
 
 export function layerById(plan: { readonly layers: readonly LayerSpec[] }, id: string): LayerSpec {

@@ -21,7 +21,8 @@ import { readState } from './sweep-folder.js';
 /** Files a graph reads, relative to its folder: its datasets' IDX, CSV and PNG sources, and its weights. */
 export function graphInputs(graph: GraphDoc): string[] {
   const out: string[] = [];
-  for (const node of graph.nodes) {
+  // A dataset may sit inside a block definition: its files travel all the same.
+  for (const node of [...graph.nodes, ...graph.blocks.flatMap((b) => b.nodes)]) {
     if (node.kind !== 'dataset') continue;
     const source = node.params.source as Record<string, unknown>;
     for (const key of ['images', 'labels', 'path']) {

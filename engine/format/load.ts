@@ -16,7 +16,7 @@ export const MAX_GRAPH_BYTES = 50 * 1024 * 1024;
 /** A graph file nests about seven levels; the limit keeps hostile input from exhausting the stack. */
 export const MAX_GRAPH_NESTING = 100;
 
-const fail = (path: readonly PathSegment[], message: string): LoadResult => ({
+const fail = (path: readonly PathSegment[], message: string): { ok: false; problems: Problem[] } => ({
   ok: false,
   problems: [{ severity: 'error', path, message }],
 });
@@ -26,11 +26,20 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 const megabytes = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
-const tooLarge = (source: string, size: number) =>
+const tooLarge = (source: string, size: number): { ok: false; problems: Problem[] } =>
   fail([], `${source} is too large for a graph file (${megabytes(size)}; the limit is ${megabytes(MAX_GRAPH_BYTES)}; weights belong in a sidecar file)`);
 
 /** Parses and validates the text of a graph file; `source` names it in messages (a path, or e.g. "clipboard"). */
 export function loadGraphText(text: string, source: string): LoadResult {
+  const parsed = parseJsonFile(text, source, 'a graph file');
+  return parsed.ok ? loadGraphJson(parsed.json, source) : parsed;
+}
+
+/**
+ * The JSON value in the text of one of our files (a graph, a block library), or a problem
+ * that says where the text breaks: too large, empty, nested too deep, or not JSON.
+ */
+export function parseJsonFile(text: string, source: string, what: string): { ok: true; json: unknown } | { ok: false; problems: Problem[] } {
   if (text.length > MAX_GRAPH_BYTES) return tooLarge(source, text.length);
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') return fail([], `${source} is empty`);
@@ -38,19 +47,17 @@ export function loadGraphText(text: string, source: string): LoadResult {
   const nesting = nestingDepth(body, MAX_GRAPH_NESTING);
   if (nesting.exceededAt !== undefined) {
     const at = positionAt(body, nesting.exceededAt);
-    return fail([], `${source} nests more than ${MAX_GRAPH_NESTING} levels deep (at line ${at.line}, column ${at.column}); a graph file never needs that`);
+    return fail([], `${source} nests more than ${MAX_GRAPH_NESTING} levels deep (at line ${at.line}, column ${at.column}); ${what} never needs that`);
   }
 
-  let json: unknown;
   try {
     // JSON has one zero as far as a graph is concerned; -0 would not survive a save (JSON.stringify writes "0").
-    json = JSON.parse(body, (_key, value: unknown) => (Object.is(value, -0) ? 0 : value));
+    return { ok: true, json: JSON.parse(body, (_key, value: unknown) => (Object.is(value, -0) ? 0 : value)) };
   } catch (err) {
     const found = findSyntaxError(body);
     const where = found ? `at line ${found.line}, column ${found.column}: ${found.message}` : `(${(err as Error).message})`;
     return fail([], `${source} is not valid JSON ${where}`);
   }
-  return loadGraphJson(json, source);
 }
 
 /** The checks after parsing: an attractor graph, of a version this build reads, migrated and valid. */
@@ -83,13 +90,10 @@ export function loadGraphJson(json: unknown, source: string): LoadResult {
   if (!migrated.ok) return fail(['version'], migrated.message);
   const checked = validateGraph(migrated.doc);
   if (checked.ok) return { ok: true, graph: checked.graph, migratedFrom: version };
+  const note = migrated.steps.every((m) => m.versionOnly) ? '' : ` (after upgrading from format version ${version})`;
   return {
     ok: false,
-    problems: checked.problems.map((p) => ({
-      ...p,
-      path: pathInOriginal(p.path, migrated.steps, migrated.history),
-      message: `${p.message} (after upgrading from format version ${version})`,
-    })),
+    problems: checked.problems.map((p) => ({ ...p, path: pathInOriginal(p.path, migrated.steps, migrated.history), message: `${p.message}${note}` })),
   };
 }
 

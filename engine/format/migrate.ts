@@ -15,6 +15,8 @@ export interface Migration {
   readonly from: number;
   readonly to: number;
   readonly describe: string;
+  /** Changes nothing but the version number: problems found after it need no "after upgrading" note. */
+  readonly versionOnly?: boolean;
   up(doc: Json): Json;
   pathBack?(path: readonly PathSegment[], before: Json): PathSegment[];
 }
@@ -77,7 +79,16 @@ const v0ToV1: Migration = {
   },
 };
 
-export const MIGRATIONS: readonly Migration[] = [v0ToV1];
+/** v1 → v2 added block definitions and block instances; a v1 file has neither, so only the version changes. */
+const v1ToV2: Migration = {
+  from: 1,
+  to: 2,
+  describe: 'blocks: the version only (version 1 files have no blocks)',
+  versionOnly: true,
+  up: (doc) => ({ ...doc, version: 2 }),
+};
+
+export const MIGRATIONS: readonly Migration[] = [v0ToV1, v1ToV2];
 
 /** Keeps a renamed key where it was, so a migrated file keeps its author's field order. */
 function renameKey(original: Json, from: string, to: string): Json {

@@ -11,8 +11,9 @@ import { problemLine } from '../../nodes/problems.js';
 import { validateGraph } from '../../nodes/validate.js';
 import { MAX_GRAPH_BYTES } from './load.js';
 
-const TOP_KEYS = ['format', 'version', 'name', 'description', 'nodes', 'edges', 'settle', 'training', 'weights', 'comments', 'editor'] as const;
-const NODE_KEYS = ['id', 'kind', 'label', 'params', 'position'] as const;
+const TOP_KEYS = ['format', 'version', 'name', 'description', 'nodes', 'edges', 'blocks', 'settle', 'training', 'weights', 'comments', 'editor'] as const;
+const NODE_KEYS = ['id', 'kind', 'block', 'label', 'params', 'position'] as const;
+const BLOCK_KEYS = ['id', 'name', 'description', 'nodes', 'edges', 'inputs', 'outputs', 'params'] as const;
 
 function pick(obj: object, keys: readonly string[]): Record<string, unknown> {
   const src = obj as Record<string, unknown>;
@@ -41,11 +42,27 @@ export function serializeGraph(graph: GraphDoc): string {
     {
       ...g,
       nodes: g.nodes.map((n) => pick(n, NODE_KEYS)),
-      edges: g.edges.map((e) => ({ from: { node: e.from.node, port: e.from.port }, to: { node: e.to.node, port: e.to.port } })),
+      edges: g.edges.map(edgeText),
+      // A graph without blocks is written as it was before blocks existed.
+      blocks: g.blocks.length > 0 ? g.blocks.map(blockText) : undefined,
     },
     TOP_KEYS,
   );
   return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+function edgeText(e: GraphDoc['edges'][number]) {
+  return { from: { node: e.from.node, port: e.from.port }, to: { node: e.to.node, port: e.to.port } };
+}
+
+/** A definition with its empty parts left out (they read back as their defaults). */
+function blockText(b: GraphDoc['blocks'][number]): Record<string, unknown> {
+  const full: Record<string, unknown> = { ...b, nodes: b.nodes.map((n) => pick(n, NODE_KEYS)), edges: b.edges.map(edgeText) };
+  for (const key of ['description', 'edges', 'inputs', 'outputs', 'params'] as const) {
+    const v = full[key];
+    if (v === '' || (Array.isArray(v) && v.length === 0)) delete full[key];
+  }
+  return pick(full, BLOCK_KEYS);
 }
 
 /** Saves a graph, refusing to replace a file written by a newer version of the format. */

@@ -35,6 +35,7 @@ import { writeFileAtomic } from '../format/save.js';
 import { GRAPH_EXTENSION } from '../../nodes/graph.js';
 import { METHODS, optimizerSchema, type TrainingMethod } from '../../nodes/config.js';
 import type { OptimizerConfig } from './optimizers.js';
+import { renamedBlockHints } from './renamed-blocks.js';
 import { decodeFloat32LE, encodeFloat32LE, firstNonFinite, formatShape, shapeSize } from './tensor-file.js';
 
 export const CHECKPOINT_FORMAT = 'attractor-checkpoint';
@@ -219,6 +220,8 @@ export function checkParamsFit(plan: Plan, params: ReadonlyMap<string, tf.Tensor
     if (!expected.has(name)) problems.push(`extra parameter "${name}" (shape ${formatShape(t.shape)}) that the graph does not have`);
   }
   if (problems.length === 0) return null;
+  const missing = plan.params.filter((p) => !params.has(p.name)).map((p) => p.name);
+  problems.push(...renamedBlockHints(missing, [...params.keys()].filter((n) => !expected.has(n))));
   return [`the weights in ${dir} do not fit this graph:`, ...problems.map((p) => `  ${p}`)].join('\n');
 }
 

@@ -1,6 +1,6 @@
 /** Building small graph documents in tests, through the real validator. */
 import { validateGraph } from '../../nodes/validate.js';
-import type { GraphDoc } from '../../nodes/graph.js';
+import { GRAPH_VERSION, type GraphDoc } from '../../nodes/graph.js';
 import { problemLine } from '../../nodes/problems.js';
 
 type Json = Record<string, unknown>;
@@ -67,7 +67,7 @@ export function noise(id: string, layerId: string, params: Json = {}): Parts {
 export function graphOf(parts: Parts[], settle: Json = {}, extra: Json = {}): GraphDoc {
   const doc = {
     format: 'attractor-graph',
-    version: 1,
+    version: GRAPH_VERSION,
     name: 'test',
     nodes: parts.flatMap((p) => p.nodes),
     edges: parts.flatMap((p) => p.edges),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateGraph } from '../../nodes/validate.js';
+import { GRAPH_VERSION } from '../../nodes/graph.js';
 import { problemLine, oneOf, type Problem } from '../../nodes/problems.js';
 
 const layer = (id: string, params: Record<string, unknown> = {}) => ({ id, kind: 'layer', params });
@@ -7,7 +8,7 @@ const edge = (from: string, fromPort: string, to: string, toPort: string) => ({
   from: { node: from, port: fromPort },
   to: { node: to, port: toPort },
 });
-const doc = (nodes: unknown[], extra: Record<string, unknown> = {}) => ({ format: 'attractor-graph', version: 1, nodes, ...extra });
+const doc = (nodes: unknown[], extra: Record<string, unknown> = {}) => ({ format: 'attractor-graph', version: GRAPH_VERSION, nodes, ...extra });
 
 function problems(input: unknown): Problem[] {
   const r = validateGraph(input);
@@ -98,11 +99,11 @@ describe('validateGraph', () => {
   });
 
   it('describes wrong types at the document level', () => {
-    expect(lines({ format: 'attractor-graph', version: 1, nodes: [5, { id: '1x', kind: 'layer' }] })).toEqual([
+    expect(lines({ format: 'attractor-graph', version: GRAPH_VERSION, nodes: [5, { id: '1x', kind: 'layer' }] })).toEqual([
       'nodes[0]: expected an object, got 5',
       'nodes[1].id: expected a node id (letters, digits, "_" or "-", starting with a letter or "_", at most 64 characters), got "1x"',
     ]);
-    expect(lines({ format: 'attractor-graph', version: 1 })).toEqual(['nodes: expected an array of nodes, got nothing']);
+    expect(lines({ format: 'attractor-graph', version: GRAPH_VERSION })).toEqual(['nodes: expected an array of nodes, got nothing']);
   });
 });
 

@@ -20,7 +20,7 @@ describe('makeClip', () => {
   it('keeps only the wires among the copied nodes, and copies deeply', () => {
     const nodes = [layer('a'), dense('w')];
     const clip = makeClip(nodes, [edge('a', 'state', 'w', 'lower'), edge('b', 'state', 'w', 'upper')]);
-    expect(clip).toEqual({ [CLIPBOARD_TAG]: 1, nodes, edges: [edge('a', 'state', 'w', 'lower')] });
+    expect(clip).toEqual({ [CLIPBOARD_TAG]: 1, nodes, edges: [edge('a', 'state', 'w', 'lower')], blocks: [] });
     (nodes[0].params.shape as { size: number }).size = 99;
     expect(clip.nodes[0].params).toEqual({ shape: { type: 'vector', size: 4 } });
   });

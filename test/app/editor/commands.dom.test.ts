@@ -184,15 +184,15 @@ describe('view commands', () => {
     await waitFor(() => expect(ids(m).at(-1)).toBe('conv-1'));
   });
 
-  it('offers delete and duplicate on a node', async () => {
+  it('offers make block, duplicate and delete on a node', async () => {
     m = await mount(example('hopfield'));
     const id = ids(m)[0];
     const node = byTestId(m.container, `node-${id}`);
     node.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, cancelable: true, clientX: 10, clientY: 10 }));
     await waitFor(() => byTestId(m.container, 'context-menu'));
     const items = [...m.container.querySelectorAll<HTMLElement>('[data-testid="context-menu-item"]')];
-    expect(items.map((i) => i.textContent)).toEqual(['Duplicate', 'Delete']);
-    items[1].click();
+    expect(items.map((i) => i.textContent)).toEqual(['Make block', 'Duplicate', 'Delete']);
+    items[2].click();
     await waitFor(() => expect(ids(m)).not.toContain(id));
   });
 });

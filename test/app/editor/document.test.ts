@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assembleGraph, emptyBase, roundCoord, splitGraph } from '../../../app/renderer/src/editor/document.js';
 import { validateGraph } from '../../../nodes/validate.js';
-import type { GraphDoc } from '../../../nodes/graph.js';
+import { GRAPH_VERSION, type GraphDoc } from '../../../nodes/graph.js';
 
 const EXAMPLES = resolve(import.meta.dirname, '../../../examples');
 const examples = readdirSync(EXAMPLES).filter((f) => f.endsWith('.attractor.json'));
@@ -21,7 +21,7 @@ describe('splitGraph and assembleGraph', () => {
     const split = splitGraph(graph);
     expect(split.dropped).toEqual([]);
     const view = { x: 1.4, y: -2.6, zoom: 0.83333 };
-    const out = assembleGraph(split.base, split.nodes, split.edges, split.comments, view);
+    const out = assembleGraph(split.base, split.nodes, split.edges, split.comments, view, split.blocks);
     expect(out).toEqual({ ...graph, comments: graph.comments ?? [], editor: { x: 1, y: -3, zoom: 0.8333 } });
   });
 
@@ -61,7 +61,7 @@ describe('splitGraph and assembleGraph', () => {
 
   it('starts from an empty document with the schema defaults', () => {
     const base = emptyBase();
-    expect(base).toMatchObject({ format: 'attractor-graph', version: 1, name: 'untitled' });
+    expect(base).toMatchObject({ format: 'attractor-graph', version: GRAPH_VERSION, name: 'untitled' });
     expect(base).not.toHaveProperty('nodes');
     expect(base.settle.schedule).toBeDefined();
   });

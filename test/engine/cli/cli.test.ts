@@ -16,6 +16,8 @@ const EXAMPLES = [
   'hopfield-retrieval',
   'mnist-patches',
   'associative-recall',
+  'deep-conv-blocks',
+  'attention-blocks',
 ].map((n) => `examples/${n}.attractor.json`);
 
 it('every example in examples/ is in this list', () => {

@@ -8,6 +8,7 @@ import { InitFileError, loadInitFiles } from '../../../engine/data/init-files.js
 import { encodeNpy } from '../../../engine/format/npy.js';
 import { encodeNpz } from '../../../engine/format/npz.js';
 import { between, graphOf, grid, layer, vector, within } from '../../helpers/graphs.js';
+import { GRAPH_VERSION } from '../../../nodes/graph.js';
 import { validateGraph } from '../../../nodes/validate.js';
 import { problemLine } from '../../../nodes/problems.js';
 
@@ -93,7 +94,7 @@ describe('initial weights from files', () => {
 });
 
 describe('the init parameter in a graph file', () => {
-  const doc = (init: unknown) => ({ format: 'attractor-graph', version: 1, nodes: [{ id: 'a', kind: 'layer' }, { id: 'W', kind: 'dense-within', params: { init } }] });
+  const doc = (init: unknown) => ({ format: 'attractor-graph', version: GRAPH_VERSION, nodes: [{ id: 'a', kind: 'layer' }, { id: 'W', kind: 'dense-within', params: { init } }] });
   const lines = (init: unknown) => {
     const r = validateGraph(doc(init));
     return r.ok ? [] : r.problems.map(problemLine);

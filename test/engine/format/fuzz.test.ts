@@ -10,6 +10,7 @@ import { loadGraphText } from '../../../engine/format/load.js';
 import { compileGraph } from '../../../engine/compile/compile.js';
 import { serializeGraph } from '../../../engine/format/save.js';
 import { KINDS } from '../../../nodes/catalog.js';
+import { GRAPH_VERSION } from '../../../nodes/graph.js';
 import type { PathSegment } from '../../../nodes/problems.js';
 import { FIXTURE_DIR, jsonFilesUnder, REPO_ROOT } from '../../fixtures/graphs/index.js';
 
@@ -161,10 +162,12 @@ describe('fuzzing the loader with mutated graph files', () => {
         const r = loadGraphText(text, 'mutant.json');
         if (r.ok) {
           loaded++;
-          expect(r.graph.version).toBe(1);
+          expect(r.graph.version).toBe(GRAPH_VERSION);
           const again = loadGraphText(serializeGraph(r.graph), 'saved.json');
           expect(again.ok && again.graph).toEqual(r.graph);
-          // A graph that opens also compiles to a plan or to problems that name a node or a path.
+          // A graph that opens also compiles to a plan or to problems that name a node or a path
+          // (every 4th: compiling each doubles the test's time; test/nodes/blocks.test.ts compiles every fuzzed block).
+          if (loaded % 4 !== 1) return;
           const c = compileGraph(r.graph);
           if (!c.plan) {
             for (const p of c.problems) expect(p.nodeId !== undefined || p.path.length > 0, JSON.stringify(p)).toBe(true);

@@ -31,6 +31,6 @@ describe('graph JSON Schema', () => {
     expect(schema.required).toEqual(['format', 'version', 'nodes']);
     expect(schema.properties.format.const).toBe('attractor-graph');
     const kinds = schema.properties.nodes.items?.oneOf?.map((n) => (n.properties.kind as { const?: unknown }).const);
-    expect(kinds).toEqual(KIND_IDS);
+    expect(kinds).toEqual([...KIND_IDS, 'block']);
   });
 });

@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadGraphFile, loadGraphText, MAX_GRAPH_NESTING, type LoadResult } from '../../../engine/format/load.js';
 import { problemLine, type Problem } from '../../../nodes/problems.js';
+import { GRAPH_VERSION } from '../../../nodes/graph.js';
+import { validateGraph } from '../../../nodes/validate.js';
 import { fixture, jsonFilesUnder, FIXTURE_DIR, tempFolder } from '../../fixtures/graphs/index.js';
 
 function rejected(r: LoadResult): Problem[] {
@@ -15,17 +17,20 @@ const only = (r: LoadResult) => {
   return ps[0];
 };
 
-const valid = { format: 'attractor-graph', version: 1, nodes: [{ id: 'v', kind: 'layer' }] };
+const valid = { format: 'attractor-graph', version: GRAPH_VERSION, nodes: [{ id: 'v', kind: 'layer' }] };
 const text = (doc: unknown) => JSON.stringify(doc, null, 2);
 
 describe('loading the fixture graphs', () => {
-  it('loads every v1 fixture', async () => {
+  it('loads every v1 fixture unchanged but for the version (v2 added blocks, which v1 files do not have)', async () => {
     const files = (await jsonFilesUnder(FIXTURE_DIR)).filter((f) => f.endsWith('.attractor.json'));
     expect(files.length).toBeGreaterThanOrEqual(3);
     for (const file of files) {
       const r = await loadGraphFile(file);
       expect(r.ok ? 'ok' : r.problems.map(problemLine), file).toBe('ok');
-      expect(r.ok && r.migratedFrom).toBe(undefined);
+      if (!r.ok) continue;
+      expect(r.migratedFrom).toBe(1);
+      const asV2 = validateGraph({ ...(JSON.parse(await readFile(file, 'utf8')) as object), version: GRAPH_VERSION });
+      expect(asV2.ok && asV2.graph).toEqual(r.graph);
     }
   });
 
@@ -66,12 +71,12 @@ describe('loadGraphText failures', () => {
 
   it('refuses files from a newer version, and bad or unknown versions', () => {
     const newer = only(loadGraphText(text({ ...valid, version: 7, somethingNew: {} }), 'g.json'));
-    expect(newer).toMatchObject({ path: ['version'], message: 'written by a newer version (format version 7; this build reads up to 1)' });
+    expect(newer).toMatchObject({ path: ['version'], message: `written by a newer version (format version 7; this build reads up to ${GRAPH_VERSION})` });
     expect(only(loadGraphText(text({ ...valid, version: '1' }), 'g.json')).message).toBe('expected an integer format version, got "1"');
     expect(only(loadGraphText(text({ ...valid, version: 0.5 }), 'g.json')).message).toBe('expected an integer format version, got 0.5');
     expect(only(loadGraphText(text({ format: 'attractor-graph', nodes: [] }), 'g.json')).message).toMatch(/^missing "version"/);
     expect(only(loadGraphText(text({ ...valid, version: -1 }), 'g.json')).message).toBe(
-      'unknown format version -1 (this build reads versions 0 to 1)',
+      `unknown format version -1 (this build reads versions 0 to ${GRAPH_VERSION})`,
     );
   });
 

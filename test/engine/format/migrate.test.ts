@@ -23,8 +23,8 @@ describe('migration registry', () => {
   it('applies steps in sequence and reports a gap or a throwing step', () => {
     const seen: number[] = [];
     const step = (from: number, to: number): Migration => ({ from, to, describe: `${from}→${to}`, up: (d) => (seen.push(from), { ...d, version: to }) });
-    expect(migrate({}, -2, [step(-1, 0), step(-2, -1), step(0, 1)])).toMatchObject({ ok: true, doc: { version: 1 } });
-    expect(seen).toEqual([-2, -1, 0]);
+    expect(migrate({}, -2, [step(-1, 0), step(-2, -1), step(0, 1), step(1, 2)])).toMatchObject({ ok: true, doc: { version: 2 } });
+    expect(seen).toEqual([-2, -1, 0, 1]);
     expect(migrate({}, -2, [step(0, 1)])).toEqual({ ok: false, message: 'cannot read format version -2: no migration from version -2' });
     const boom: Migration = { from: 0, to: 1, describe: 'boom', up: () => { throw new Error('bad draft'); } };
     expect(migrate({}, 0, [boom])).toEqual({ ok: false, message: 'migrating from format version 0 to 1 failed: bad draft' });
@@ -32,11 +32,11 @@ describe('migration registry', () => {
 });
 
 describe('v0 → v1', () => {
-  it('turns the draft fixture into a valid v1 graph', async () => {
+  it('turns the draft fixture into a valid graph of the current version', async () => {
     const r = await loadGraphFile(fixture('draft-v0.json'));
     if (!r.ok) throw new Error(r.problems.map(problemLine).join('\n'));
     expect(r.migratedFrom).toBe(0);
-    expect(r.graph.version).toBe(1);
+    expect(r.graph.version).toBe(GRAPH_VERSION);
     expect(r.graph.nodes.map((n) => [n.id, n.kind])).toEqual([
       ['bars', 'dataset'],
       ['v', 'layer'],

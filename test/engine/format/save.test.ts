@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import { loadGraphFile, loadGraphText } from '../../../engine/format/load.js';
 import { saveGraphFile, serializeGraph, writeFileAtomic } from '../../../engine/format/save.js';
 import { KIND_IDS } from '../../../nodes/catalog.js';
-import type { GraphDoc } from '../../../nodes/graph.js';
+import { GRAPH_VERSION, type GraphDoc } from '../../../nodes/graph.js';
 import { problemLine } from '../../../nodes/problems.js';
 import { allKindsGraph, FIXTURE_DIR, jsonFilesUnder, REPO_ROOT, tempFolder } from '../../fixtures/graphs/index.js';
 
@@ -44,7 +44,7 @@ describe('serializeGraph and saveGraphFile', () => {
     expect(Object.keys(JSON.parse(text))).toEqual(['format', 'version', 'name', 'description', 'nodes', 'edges', 'settle', 'training', 'comments', 'editor']);
     expect(Object.keys(JSON.parse(text).nodes[0])).toEqual(['id', 'kind', 'label', 'params', 'position']);
     expect(Object.keys(JSON.parse(text).nodes[0].params)).toEqual(['shape', 'activation', 'bias', 'biasInit', 'role']);
-    expect(text.startsWith('{\n  "format": "attractor-graph",\n  "version": 1,\n')).toBe(true);
+    expect(text.startsWith(`{\n  "format": "attractor-graph",\n  "version": ${GRAPH_VERSION},\n`)).toBe(true);
     expect(text.endsWith('}\n')).toBe(true);
     expect(text).toBe(serializeGraph(allKindsGraph()));
   });
@@ -67,10 +67,10 @@ describe('serializeGraph and saveGraphFile', () => {
 
   it('refuses to overwrite a file from a newer format version, and leaves it alone', async () => {
     const path = join(dir, 'future.attractor.json');
-    const future = JSON.stringify({ format: 'attractor-graph', version: 2, nodes: [], hyperedges: [] });
+    const future = JSON.stringify({ format: 'attractor-graph', version: GRAPH_VERSION + 1, nodes: [], hyperedges: [] });
     await writeFile(path, future);
     await expect(saveGraphFile(path, allKindsGraph())).rejects.toThrow(
-      `refusing to overwrite ${path}: it was written by a newer version (format version 2; this build writes 1)`,
+      `refusing to overwrite ${path}: it was written by a newer version (format version ${GRAPH_VERSION + 1}; this build writes ${GRAPH_VERSION})`,
     );
     expect(await readFile(path, 'utf8')).toBe(future);
     expect(await readdir(dir)).toEqual(['future.attractor.json']);

@@ -12,9 +12,12 @@
  */
 import type { MenuCommand } from '../../../shared/api.js';
 import type { Studio } from './studio.js';
+import { exportBlocks, pickBlockLibrary } from './blocks/block-files.js';
 
 export type MenuName = 'file' | 'edit' | 'view' | 'help';
-export type CommandId = MenuCommand | 'shortcuts';
+/** Block commands have no native menu item: the renderer handles their keys in both modes. */
+export type BlockCommand = 'makeBlock' | 'openBlock' | 'closeBlock' | 'ungroup' | 'importBlocks' | 'exportBlocks';
+export type CommandId = MenuCommand | 'shortcuts' | BlockCommand;
 
 export interface Command {
   readonly id: CommandId;
@@ -32,6 +35,8 @@ export interface Command {
 }
 
 const withEditor = (f: (e: NonNullable<Studio['editor']>, s: Studio) => unknown) => (s: Studio) => (s.editor ? f(s.editor, s) : undefined);
+/** One node selected: the editor opens or ungroups it if it is a block, and says so if it is not. */
+const oneSelected = (s: Studio) => s.ui.get().selection.length === 1;
 
 export const COMMANDS: readonly Command[] = [
   { id: 'new', label: 'New graph', menu: 'file', keys: ['Mod+N'], run: (s) => s.newGraph() },
@@ -51,6 +56,12 @@ export const COMMANDS: readonly Command[] = [
   { id: 'delete', label: 'Delete', menu: 'edit', keys: ['Delete', 'Backspace'], run: withEditor((e) => e.deleteSelected()) },
   { id: 'selectAll', label: 'Select all', menu: 'edit', keys: ['Mod+A'], separatorBefore: true, run: withEditor((e) => e.selectAll()) },
   { id: 'comment', label: 'Add comment', menu: 'edit', keys: ['Mod+Alt+M'], run: withEditor((e) => e.addComment('Comment')) },
+  { id: 'makeBlock', label: 'Make block', menu: 'edit', keys: ['Mod+G'], separatorBefore: true, enabled: (s) => s.ui.get().selection.length > 0, run: withEditor((e) => e.makeBlock()) },
+  { id: 'openBlock', label: 'Open block', menu: 'edit', keys: ['Mod+Enter'], enabled: oneSelected, run: withEditor((e) => e.openBlock()) },
+  { id: 'closeBlock', label: 'Close block', menu: 'edit', keys: ['Mod+ArrowUp'], enabled: (s) => s.blockPath.get().length > 0, run: withEditor((e) => e.closeBlock()) },
+  { id: 'ungroup', label: 'Ungroup block', menu: 'edit', keys: ['Mod+Shift+G'], enabled: oneSelected, run: withEditor((e) => e.ungroup()) },
+  { id: 'importBlocks', label: 'Import blocks…', menu: 'file', separatorBefore: true, run: (s) => pickBlockLibrary(s) },
+  { id: 'exportBlocks', label: 'Export blocks…', menu: 'file', run: (s) => exportBlocks(s) },
 
   { id: 'zoomToFit', label: 'Zoom to fit', menu: 'view', keys: ['Mod+1'], run: withEditor((e) => e.zoomToFit()) },
   { id: 'arrange', label: 'Auto-arrange', menu: 'view', keys: ['Mod+Shift+A'], run: withEditor((e) => e.arrange()) },

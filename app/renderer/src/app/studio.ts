@@ -6,14 +6,17 @@
  */
 import type { AppInfo, AttractorApi, OpenResult, RequestChannel, RequestPayload, Response } from '../../../shared/api.js';
 import { GRAPH_EXTENSION, type GraphDoc } from '../../../../nodes/graph.js';
-import type { GraphEditor } from '../editor/types.js';
+import type { BlockScope, GraphEditor } from '../editor/types.js';
 import { createDocumentStore, emptyGraph, type GraphMeta, type Origin } from './state/document.js';
 import { createUiStore } from './state/ui.js';
 import { createLiveCheck } from './state/live-check.js';
+import { createStore } from './state/store.js';
 
 export class Studio {
   readonly doc = createDocumentStore();
   readonly ui = createUiStore();
+  /** The blocks open on the canvas, outermost first (empty: the top level); the inspector follows it. */
+  readonly blockPath = createStore<readonly BlockScope[]>([]);
   editor: GraphEditor | null = null;
   private readonly checker = createLiveCheck({
     check: (graph) => this.api.call('graph.check', { graph }),
@@ -53,9 +56,11 @@ export class Studio {
     this.editor = editor;
     const offChange = editor.onChange(() => this.canvasChanged());
     const offSelection = editor.onSelectionChange((ids) => this.ui.setSelection(ids));
+    const offBlocks = editor.onBlockPathChange((path) => this.blockPath.set(path));
     return () => {
       offChange();
       offSelection();
+      offBlocks();
       this.checker.dispose();
       this.editor = null;
     };

@@ -124,7 +124,7 @@ export function createCanvas(container: HTMLElement, hooks: CanvasHooks): Canvas
       }
       const { clientX, clientY } = event;
       menuPoint = clientToArea(area, clientX, clientY);
-      placeMenu(root, clientX, clientY, context.data.context === 'root' ? 8 : 2);
+      placeMenu(root, clientX, clientY, context.data.context === 'root' ? 9 : 5);
     }
     return context;
   });

@@ -9,7 +9,7 @@ import { makeClip, parseClip, planPaste, CLIPBOARD_TAG, PASTE_OFFSET, type ClipP
 import { editCommentText, onCommentDoubleClick } from './comment-editor.js';
 import { CommentsModel } from './comments.js';
 import { menuItems } from './context-menu.js';
-import { assembleGraph, deepCopy, emptyBase, splitGraph } from './document.js';
+import { assembleGraph, deepCopy, emptyBase, splitGraph, toDocBlocks, toEditorBlocks } from './document.js';
 import { Recorder } from './history.js';
 import { nextId } from './ids.js';
 import { nodeSize } from './layout.js';
@@ -18,9 +18,16 @@ import { createNodeSelection } from './node-selection.js';
 import { addEdge, addNodeRecord, nodeIds, orderedNodes, readEdges, readNodes } from './records.js';
 import type { Position } from './schemes.js';
 import { checkConnection } from './sockets.js';
-import { snapshotProbe, trackEdits } from './tracking.js';
+import { snapshotProbe, trackEdits, type Snapshot } from './tracking.js';
 import { createView } from './viewport.js';
 import type { ChangeReason, GraphEditor, GraphEditorOptions } from './types.js';
+import { blockTitle } from '../../../../nodes/blocks.js';
+import { BLOCK_OPEN_EVENT } from './node-view.js';
+import { isBoundary } from './faces.js';
+import { BlockScopes, uses } from './blocks/scopes.js';
+import { DefinitionsAction, scopedStack } from './blocks/scoped-history.js';
+import { createBlockEditing } from './blocks/editing.js';
+import { createBreadcrumb } from './blocks/breadcrumb.js';
 
 export async function createGraphEditor(container: HTMLElement, options: GraphEditorOptions): Promise<GraphEditor> {
   const changeListeners = new Set<(reason: ChangeReason) => void>();
@@ -30,17 +37,27 @@ export async function createGraphEditor(container: HTMLElement, options: GraphEd
   let clipboard: ClipPayload | undefined;
   let pastes = 0;
   let destroyed = false;
+  let problemsShown: readonly Problem[] = [];
+  const refuse = (reason: string) => (options.onRefused ?? options.onRefusedConnection)(reason);
 
   const canvas = createCanvas(container, {
     connect,
     menu: menuItems({
       addNode: (kind) => void addNode(kind, canvas.menuPoint()),
-      addComment: () => void createComment('Comment', canvas.menuPoint()).then((id) => canvas.comments.editComment(id)),
+      addComment: () =>
+        void createComment('Comment', canvas.menuPoint()).then(async (id) => {
+          if (id !== undefined) await canvas.comments.editComment(id);
+        }),
       arrange: () => void arrange(),
       zoomToFit: () => void zoomToFit(),
       deleteNode: (id) => void removeNodes(targetsOf(id)),
       duplicateNode: (id) => void duplicateNodes(targetsOf(id)),
       deleteConnection: (id) => void recorder.batch(() => removeConnectionIfPresent(canvas, id)),
+      blocks: () => scopes.current().map((d) => ({ id: d.id, title: blockTitle(d) })),
+      addBlock: (id) => void blockEditing.addBlock(id, canvas.menuPoint()),
+      makeBlock: (id) => void (selectNodes(targetsOf(id)), blockEditing.makeBlock()),
+      openBlock: (id) => void blockEditing.openBlock(id),
+      ungroup: (id) => void blockEditing.ungroup(id),
     }),
     editComment,
     // Only called on selection changes, which cannot happen before `selection` exists below.
@@ -48,14 +65,27 @@ export async function createGraphEditor(container: HTMLElement, options: GraphEd
   });
   const { editor, area, selector } = canvas;
   const comments = new CommentsModel(canvas.comments);
-  const recorder = new Recorder(canvas.history, snapshotProbe(canvas, comments), emitChange);
+  const recorder: Recorder<Snapshot> = new Recorder(scopedStack(canvas.history, (): BlockScopes => scopes), snapshotProbe(canvas, comments), emitChange);
   const tracking = trackEdits(canvas, recorder);
   const runArrange = lazyArranger(area);
   const view = createView(area, canvas.root, () => editor.getNodes());
+  const scopes: BlockScopes = new BlockScopes(canvas, comments, view, recorder);
 
   const selection = createNodeSelection(canvas);
-  const selectedIds = selection.ids;
+  const selectedIds = () => selection.ids().filter((id) => !isBoundary(id));
   const selectNodes = selection.select;
+  const blockEditing = createBlockEditing({ canvas, scopes, recorder, selected: selectedIds, select: selectNodes, refuse });
+  const breadcrumb = createBreadcrumb(canvas.root, (depth) => void blockEditing.closeTo(depth));
+  const stopScopeWatch = scopes.onChange((path) => {
+    breadcrumb.show(path, (id) => {
+      const def = scopes.lookup().get(id);
+      return def ? blockTitle(def) : id;
+    });
+    setProblems(problemsShown);
+    selection.changed();
+  });
+  const openOnDoubleClick = (e: Event) => void blockEditing.openBlock((e as CustomEvent<string>).detail);
+  canvas.root.addEventListener(BLOCK_OPEN_EVENT, openOnDoubleClick);
   const stopCommentDoubleClick = onCommentDoubleClick(canvas.root, (id) => void canvas.comments.editComment(id));
 
   /** A menu acts on the whole selection when the node clicked is part of it. */
@@ -68,9 +98,11 @@ export async function createGraphEditor(container: HTMLElement, options: GraphEd
   function connect(from: SocketData, to: SocketData): boolean {
     const pair = getSourceTarget(from, to);
     const edge = pair && { from: { node: pair[0].nodeId, port: pair[0].key }, to: { node: pair[1].nodeId, port: pair[1].key } };
-    const verdict = edge
-      ? checkConnection((id) => editor.getNode(id), readEdges(canvas), edge.from, edge.to)
-      : { ok: false as const, reason: 'a wire goes from an output (right side of a node) to an input (left side)' };
+    const verdict = !edge
+      ? { ok: false as const, reason: 'a wire goes from an output (right side of a node) to an input (left side)' }
+      : isBoundary(edge.from.node) && isBoundary(edge.to.node)
+        ? { ok: false as const, reason: "a block's input cannot go straight to its output: wire it to a node inside" }
+        : checkConnection((id) => editor.getNode(id), readEdges(canvas), edge.from, edge.to, scopes.lookup());
     if (!verdict.ok || !edge) {
       tracking.refuseWire();
       if (!verdict.ok) options.onRefusedConnection(verdict.reason);
@@ -111,7 +143,9 @@ export async function createGraphEditor(container: HTMLElement, options: GraphEd
     recorder.record(new NodeFieldAction(canvas, id, field, deepCopy(before), deepCopy(after)), 'params');
   }
 
-  async function removeNodes(ids: readonly string[], wires: readonly string[] = [], notes: readonly string[] = []): Promise<void> {
+  async function removeNodes(all: readonly string[], wires: readonly string[] = [], notes: readonly string[] = []): Promise<void> {
+    // A block's boundary nodes are its ports: they go when the block goes, never on their own.
+    const ids = all.filter((id) => !isBoundary(id));
     if (ids.length + wires.length + notes.length === 0) return;
     await recorder.batch(async () => {
       for (const id of wires) await removeConnectionIfPresent(canvas, id);
@@ -123,16 +157,29 @@ export async function createGraphEditor(container: HTMLElement, options: GraphEd
   function clipOf(ids: readonly string[]): ClipPayload | undefined {
     if (ids.length === 0) return undefined;
     const chosen = new Set(ids);
-    return makeClip(readNodes(canvas).filter((n) => chosen.has(n.id)), readEdges(canvas));
+    return makeClip(readNodes(canvas).filter((n) => chosen.has(n.id)), readEdges(canvas), scopes.current());
   }
 
   async function pasteClip(clip: ClipPayload, offset: number): Promise<void> {
-    const plan = planPaste(clip, nodeIds(canvas), offset);
+    const definitions = scopes.current();
+    const plan = planPaste(clip, nodeIds(canvas), offset, definitions);
+    // Inside a block, an instance of a block that contains it would make the block contain itself.
+    const inside = scopes.activeDefinition();
+    const merged = new Map(plan.blocks.map((d) => [d.id, d]));
+    const refused = plan.nodes.filter((n) => inside && n.block !== undefined && uses(merged, n.block, inside.id));
+    if (refused.length > 0) refuse(`block "${refused[0].block}" cannot go inside block "${inside!.id}": it would contain itself`);
+    const nodes = plan.nodes.filter((n) => !refused.includes(n));
+    const kept = new Set(nodes.map((n) => n.id));
     await recorder.batch(async () => {
-      for (const n of plan.nodes) await addNodeRecord(canvas, n);
-      for (const e of plan.edges) await addEdge(canvas, e);
+      if (JSON.stringify(plan.blocks) !== JSON.stringify(definitions)) {
+        recorder.record(new DefinitionsAction(scopes, definitions, plan.blocks), 'structure');
+        await scopes.setDefinitions(plan.blocks);
+      }
+      const lookup = scopes.lookup();
+      for (const n of nodes) scopes.decorate(await addNodeRecord(canvas, n, lookup));
+      for (const e of plan.edges) if (kept.has(e.from.node) && kept.has(e.to.node)) await addEdge(canvas, e);
     });
-    selectNodes(plan.nodes.map((n) => n.id));
+    selectNodes(nodes.map((n) => n.id));
   }
 
   async function duplicateNodes(ids: readonly string[]): Promise<void> {
@@ -172,7 +219,12 @@ export async function createGraphEditor(container: HTMLElement, options: GraphEd
     await zoomToFit();
   }
 
-  async function createComment(text: string, at?: Position): Promise<string> {
+  async function createComment(text: string, at?: Position): Promise<string | undefined> {
+    // Comments belong to the graph's top level; a block's definition has none.
+    if (scopes.path().length > 0) {
+      refuse('comments go on the top level of the graph: close the block first');
+      return undefined;
+    }
     const links = selectedIds();
     const centre = at ?? view.centre();
     return recorder.batch(() => comments.add(text, links.length > 0 ? { links } : { at: { x: centre.x - 60, y: centre.y - 20 } }).id);
@@ -187,8 +239,9 @@ export async function createGraphEditor(container: HTMLElement, options: GraphEd
   }
 
   function setProblems(problems: readonly Problem[]): void {
+    problemsShown = problems;
     const byNode = new Map<string, Problem[]>();
-    for (const p of problems) if (p.nodeId !== undefined) byNode.set(p.nodeId, [...(byNode.get(p.nodeId) ?? []), p]);
+    for (const p of blockEditing.scopeProblems(problems)) if (p.nodeId !== undefined) byNode.set(p.nodeId, [...(byNode.get(p.nodeId) ?? []), p]);
     for (const node of editor.getNodes()) {
       const next = byNode.get(node.id) ?? [];
       if (JSON.stringify(next) === JSON.stringify(node.problems)) continue;
@@ -209,7 +262,9 @@ export async function createGraphEditor(container: HTMLElement, options: GraphEd
         comments.clear();
         await editor.clear();
         base = split.base;
-        for (const n of split.nodes) await addNodeRecord(canvas, n);
+        scopes.reset(split.blocks);
+        const definitions = scopes.lookup();
+        for (const n of split.nodes) scopes.decorate(await addNodeRecord(canvas, n, definitions));
         for (const e of split.edges) await addEdge(canvas, e);
         comments.load(split.comments);
       });
@@ -220,8 +275,10 @@ export async function createGraphEditor(container: HTMLElement, options: GraphEd
       emitChange('load');
     },
     toGraph() {
+      const root = scopes.keptRoot();
+      if (root) return assembleGraph(base, root.nodes, root.edges, root.comments, root.viewport, scopes.current());
       const { x, y, k } = area.area.transform;
-      return assembleGraph(base, readNodes(canvas), readEdges(canvas), comments.toRecords(), { x, y, zoom: k });
+      return assembleGraph(base, readNodes(canvas), readEdges(canvas), comments.toRecords(), { x, y, zoom: k }, scopes.current());
     },
     onChange(listener) {
       changeListeners.add(listener);
@@ -234,10 +291,13 @@ export async function createGraphEditor(container: HTMLElement, options: GraphEd
     select: selectNodes,
     onSelectionChange: selection.onChange,
     focusNode(id) {
-      const node = editor.getNode(id);
-      if (!node) return;
-      selectNodes([id]);
-      void view.fit([node]);
+      void (async () => {
+        const here = editor.getNode(id) ? id : await blockEditing.reveal(id);
+        const node = editor.getNode(here);
+        if (!node) return;
+        selectNodes([here]);
+        await view.fit([node]);
+      })();
     },
     setProblems,
     async undo() {
@@ -261,10 +321,21 @@ export async function createGraphEditor(container: HTMLElement, options: GraphEd
     },
     duplicate: () => duplicateNodes(selectedIds()),
     deleteSelected,
-    selectAll: () => selectNodes(orderedNodes(canvas).map((n) => n.id)),
+    selectAll: () => selectNodes(orderedNodes(canvas).map((n) => n.id).filter((id) => !isBoundary(id))),
     zoomToFit,
     arrange,
     addComment: async (text) => void (await createComment(text)),
+    blocks: () => toDocBlocks(scopes.current()),
+    blockPath: () => [...scopes.path()],
+    onBlockPathChange: (listener) => scopes.onChange((path) => listener([...path])),
+    makeBlock: () => blockEditing.makeBlock(),
+    openBlock: (id) => blockEditing.openBlock(id),
+    closeBlock: (depth) => blockEditing.closeTo(depth ?? scopes.path().length - 1),
+    ungroup: (id) => blockEditing.ungroup(id),
+    addBlock: (id, at) => blockEditing.addBlock(id, at ?? freeSpot(view.centre())),
+    updateBlock: (id, patch) => blockEditing.updateDefinition(id, patch),
+    importBlocks: (definitions) => blockEditing.importBlocks(toEditorBlocks(definitions)),
+    removeBlock: (id) => blockEditing.removeDefinition(id),
     destroy() {
       if (destroyed) return;
       destroyed = true;
@@ -272,6 +343,9 @@ export async function createGraphEditor(container: HTMLElement, options: GraphEd
       selection.destroy();
       view.destroy();
       stopCommentDoubleClick();
+      stopScopeWatch();
+      breadcrumb.destroy();
+      canvas.root.removeEventListener(BLOCK_OPEN_EVENT, openOnDoubleClick);
       tracking.destroy();
       canvas.destroy();
     },

@@ -24,12 +24,19 @@ export interface Size {
   height: number;
 }
 
-export function portRows(kind: KindId): number {
-  const spec = findKind(kind);
+/** What a node's size depends on: how many ports it has on each side. */
+interface Ports {
+  readonly inputs: readonly unknown[];
+  readonly outputs: readonly unknown[];
+}
+
+export function portRows(kind: KindId | Ports): number {
+  const spec = typeof kind === 'string' ? findKind(kind) : kind;
   return spec ? Math.max(spec.inputs.length, spec.outputs.length, 1) : 1;
 }
 
-export function nodeSize(kind: KindId): Size {
+/** The size of a node of a catalog kind, or of any node with these ports (block instances, boundary nodes). */
+export function nodeSize(kind: KindId | Ports): Size {
   return { width: NODE_WIDTH, height: PORTS_TOP + portRows(kind) * PORT_ROW + BOTTOM_PADDING };
 }
 
@@ -38,12 +45,14 @@ export function portCentreY(index: number): number {
   return PORTS_TOP + index * PORT_ROW + PORT_ROW / 2;
 }
 
-export const CATEGORY_COLOURS: Record<Category, string> = {
+export const CATEGORY_COLOURS: Record<Category | 'blocks' | 'boundary', string> = {
   layers: '#2563eb',
   couplings: '#7c3aed',
   data: '#059669',
   training: '#d97706',
   dynamics: '#db2777',
+  blocks: '#0f766e',
+  boundary: '#64748b',
 };
 
 export const CATEGORY_TITLES: Record<Category, string> = {

@@ -5,7 +5,8 @@
  */
 import type { CSSProperties, PointerEvent as ReactPointerEvent } from 'react';
 import { Presets, type RenderEmit } from 'rete-react-plugin';
-import { findKind } from '../../../../nodes/catalog.js';
+import type { KindId } from '../../../../nodes/catalog.js';
+import { BLOCK_KIND } from '../../../../nodes/blocks.js';
 import type { PortSpec } from '../../../../nodes/sockets.js';
 import type { Problem } from '../../../../nodes/problems.js';
 import { CATEGORY_COLOURS, summaryText } from './layout.js';
@@ -17,6 +18,17 @@ export interface WirePickDetail {
   id: string;
   accumulate: boolean;
 }
+
+/** Dispatched (bubbling) by a double-click on a block instance: the canvas opens the block. */
+export const BLOCK_OPEN_EVENT = 'ase-block-open';
+
+/**
+ * A double-click, told from two presses: the browser's own dblclick never comes, because
+ * the area moves a picked node's element to the front between press and release, and a
+ * click needs both on one element.
+ */
+const DOUBLE_PRESS_MS = 400;
+let lastPress: { id: string; at: number } | undefined;
 
 const cls = (...names: (string | false | undefined)[]) => names.filter(Boolean).join(' ');
 
@@ -74,23 +86,37 @@ function Port({ node, port, side, emit }: PortProps) {
 }
 
 export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Schemes> }) {
-  const spec = findKind(data.kind);
-  if (!spec) return null;
+  const spec = data.face;
   const rows = Math.max(spec.inputs.length, spec.outputs.length);
-  const summary = summaryText(data.kind, data.params);
+  const summary = data.summarize ? data.summarize() : summaryText(data.kind as KindId, data.params);
   const errors = data.problems.some((p) => p.severity === 'error');
   const style = { width: data.width, height: data.height, '--ase-cat': CATEGORY_COLOURS[spec.category] } as CSSProperties;
+  const isBlock = data.kind === BLOCK_KIND;
+  const press = (e: ReactPointerEvent<HTMLDivElement>) => {
+    if (e.button !== 0) return;
+    const now = e.timeStamp;
+    const again = lastPress?.id === data.id && now - lastPress.at < DOUBLE_PRESS_MS;
+    lastPress = again ? undefined : { id: data.id, at: now };
+    if (again) e.currentTarget.dispatchEvent(new CustomEvent(BLOCK_OPEN_EVENT, { bubbles: true, detail: data.id }));
+  };
   return (
     <div
-      className={cls('ase-node', data.selected && 'is-selected', errors ? 'has-errors' : data.problems.length > 0 && 'has-warnings')}
+      className={cls('ase-node', isBlock && 'ase-node--block', data.selected && 'is-selected', errors ? 'has-errors' : data.problems.length > 0 && 'has-warnings')}
       data-testid={`node-${data.id}`}
       data-kind={data.kind}
+      data-block={data.block}
       data-category={spec.category}
       data-selected={data.selected ? 'true' : 'false'}
       style={style}
+      onPointerDown={isBlock ? press : undefined}
     >
       <div className="ase-node__header" title={spec.doc}>
         <span className="ase-node__title">{spec.title}</span>
+        {isBlock && (
+          <span className="ase-node__block-mark" title="a block: double-click to open it">
+            ▣
+          </span>
+        )}
         <Badge id={data.id} problems={data.problems} />
       </div>
       <div className="ase-node__label" title={data.caption ? `${data.caption} (${data.id})` : data.id}>

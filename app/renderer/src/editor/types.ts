@@ -5,9 +5,16 @@
  * and the graph document (nodes/graph.ts) is the one source of truth that
  * crosses it.
  */
-import type { GraphDoc } from '../../../../nodes/graph.js';
+import type { BlockDefinition, GraphDoc } from '../../../../nodes/graph.js';
 import type { KindId } from '../../../../nodes/catalog.js';
 import type { Problem } from '../../../../nodes/problems.js';
+import type { DefinitionPatch } from './blocks/editing.js';
+
+/** One block open on the way down from the top level: the instance opened and the definition it names. */
+export interface BlockScope {
+  readonly instance: string;
+  readonly block: string;
+}
 
 export type ChangeReason = 'load' | 'structure' | 'params' | 'position' | 'comment' | 'history';
 
@@ -28,11 +35,38 @@ export interface GraphEditor {
   selected(): string[];
   select(nodeIds: readonly string[]): void;
   onSelectionChange(listener: (nodeIds: string[]) => void): () => void;
-  /** Centre the view on a node (problems panel click). */
+  /** Centre the view on a node (problems panel click); a path ("stage2/conv") opens the blocks on the way. */
   focusNode(nodeId: string): void;
 
-  /** Error/warning badges on nodes (and on ports when `port` is set). */
+  /**
+   * Error/warning badges on nodes (and on ports when `port` is set). Node ids of flattened
+   * nodes are paths through blocks: a problem shows on the node of the scope shown it lies in.
+   */
   setProblems(problems: readonly Problem[]): void;
+
+  // ---- blocks: reusable sub-graphs (nodes/blocks.ts) ----
+
+  /** The block definitions as they are now (part of toGraph()). */
+  blocks(): BlockDefinition[];
+  /** The blocks open, outermost first; empty at the top level. */
+  blockPath(): BlockScope[];
+  onBlockPathChange(listener: (path: BlockScope[]) => void): () => void;
+  /** The selection becomes one block instance of a new definition; the wires across its border become ports. */
+  makeBlock(): Promise<string | undefined>;
+  /** Shows the inside of a block instance (the selected one when absent): edits there change the definition. */
+  openBlock(instanceId?: string): Promise<void>;
+  /** Goes back out: to `depth` blocks deep (0: the top level; default: one level up). */
+  closeBlock(depth?: number): Promise<void>;
+  /** Replaces an instance by a copy of its contents; returns the new nodes' ids. */
+  ungroup(instanceId?: string): Promise<string[]>;
+  /** A new instance of a definition; at the canvas centre when `at` is absent. */
+  addBlock(definitionId: string, at?: { x: number; y: number }): Promise<string | undefined>;
+  /** One undoable step: a definition's name, description or exposed parameters. */
+  updateBlock(definitionId: string, patch: DefinitionPatch): Promise<void>;
+  /** Adds definitions (a block library), renaming those whose ids clash; one undoable step. */
+  importBlocks(definitions: readonly BlockDefinition[]): Promise<{ added: string[]; renamed: Readonly<Record<string, string>> }>;
+  /** Removes a definition no instance uses; false when one does. */
+  removeBlock(definitionId: string): Promise<boolean>;
 
   undo(): Promise<void>;
   redo(): Promise<void>;
@@ -56,4 +90,6 @@ export interface GraphEditor {
 export interface GraphEditorOptions {
   /** A connection the user tried to make was refused; show why (nodes/sockets.ts canConnect reason). */
   onRefusedConnection(reason: string): void;
+  /** A block command could not be done (nothing selected, a block inside itself); show why. */
+  onRefused?(reason: string): void;
 }

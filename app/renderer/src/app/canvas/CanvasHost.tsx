@@ -9,6 +9,7 @@ import { useStore } from '../state/store.js';
 import type { Studio } from '../studio.js';
 import { KIND_DRAG_TYPE, addKind } from '../chrome/Palette.js';
 import { dropPoint } from './drop-point.js';
+import { BLOCK_DRAG_TYPE } from '../blocks/BlocksPalette.js';
 
 export function CanvasHost({ studio, onReady }: { studio: Studio; onReady(): void }) {
   const container = useRef<HTMLDivElement>(null);
@@ -23,7 +24,10 @@ export function CanvasHost({ studio, onReady }: { studio: Studio; onReady(): voi
     let destroy: (() => void) | undefined;
     void (async () => {
       try {
-        const editor = await createGraphEditor(el, { onRefusedConnection: (reason) => studio.ui.notify(`Connection refused: ${reason}`, 'error') });
+        const editor = await createGraphEditor(el, {
+          onRefusedConnection: (reason) => studio.ui.notify(`Connection refused: ${reason}`, 'error'),
+          onRefused: (reason) => studio.ui.notify(reason, 'error'),
+        });
         if (cancelled) return editor.destroy();
         destroy = () => editor.destroy();
         detach = studio.attachEditor(editor);
@@ -41,11 +45,17 @@ export function CanvasHost({ studio, onReady }: { studio: Studio; onReady(): voi
   }, [studio]);
 
   const onDragOver = (e: DragEvent) => {
-    if (!e.dataTransfer.types.includes(KIND_DRAG_TYPE)) return;
+    if (!e.dataTransfer.types.includes(KIND_DRAG_TYPE) && !e.dataTransfer.types.includes(BLOCK_DRAG_TYPE)) return;
     e.preventDefault();
     e.dataTransfer.dropEffect = 'copy';
   };
   const onDrop = (e: DragEvent) => {
+    const block = e.dataTransfer.getData(BLOCK_DRAG_TYPE);
+    if (block && studio.editor && container.current) {
+      e.preventDefault();
+      void studio.editor.addBlock(block, dropPoint(studio.editor, container.current, e.clientX, e.clientY));
+      return;
+    }
     const kind = e.dataTransfer.getData(KIND_DRAG_TYPE);
     if (!isKindId(kind) || !studio.editor || !container.current) return;
     e.preventDefault();

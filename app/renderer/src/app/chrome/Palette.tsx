@@ -8,6 +8,7 @@ import { KINDS, type KindId } from '../../../../../nodes/catalog.js';
 import type { Category } from '../../../../../nodes/kind.js';
 import { CATEGORY_COLOURS } from '../../editor/layout.js';
 import type { Studio } from '../studio.js';
+import { BlocksPalette } from '../blocks/BlocksPalette.js';
 
 export const KIND_DRAG_TYPE = 'application/x-attractor-kind';
 
@@ -77,6 +78,7 @@ export function Palette({ studio }: { studio: Studio }) {
             ))}
           </section>
         ))}
+        <BlocksPalette studio={studio} />
       </div>
     </nav>
   );

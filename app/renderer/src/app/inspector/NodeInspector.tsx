@@ -6,19 +6,24 @@
 import { useState } from 'react';
 import { findKind } from '../../../../../nodes/catalog.js';
 import type { GraphNode } from '../../../../../nodes/graph.js';
-import { pathText } from '../../../../../nodes/problems.js';
+import { pathText, type PathSegment } from '../../../../../nodes/problems.js';
 import { useStore } from '../state/store.js';
 import { stableJson } from '../state/stable-json.js';
 import { CATEGORY_COLOURS } from '../../editor/layout.js';
 import type { Studio } from '../studio.js';
-import { StringField, type FormContext } from './fields.js';
+import type { FormContext } from './fields.js';
+import { LabelField } from './LabelField.js';
 import { jsonSchemaOf } from './json-schema.js';
 import { ObjectFields, fieldPaths } from './SchemaForm.js';
 import { problemErrors, schemaErrors } from './errors.js';
 
 type Params = Record<string, unknown>;
 
-export function NodeInspector({ studio, node, index }: { studio: Studio; node: GraphNode; index: number }) {
+/**
+ * `at` is where the node is in the file (default `nodes[index]`; inside a block, its place
+ * in the definition) and `problemNodeId` the id the compiler gives it (a path through blocks).
+ */
+export function NodeInspector({ studio, node, index, at = ['nodes', index], problemNodeId = node.id }: { studio: Studio; node: GraphNode; index: number; at?: readonly PathSegment[]; problemNodeId?: string }) {
   const { check } = useStore(studio.ui);
   const [draft, setDraft] = useState<Params | null>(null);
   const kind = findKind(node.kind);
@@ -27,8 +32,8 @@ export function NodeInspector({ studio, node, index }: { studio: Studio; node: G
   const stored = node.params as Params;
   const params = draft ?? stored;
   const schema = jsonSchemaOf(kind.params);
-  const prefix = ['nodes', index, 'params'];
-  const mine = check.problems.filter((p) => p.nodeId === node.id);
+  const prefix = [...at, 'params'];
+  const mine = check.problems.filter((p) => p.nodeId === problemNodeId || (p.nodeId === node.id && at.every((seg, i) => p.path[i] === seg)));
   const errors = problemErrors(mine, prefix, schemaErrors(kind.params, params));
   const drawn = fieldPaths(schema, params);
   // What no field can show: port and shape problems, or a field the form does not draw.
@@ -36,7 +41,9 @@ export function NodeInspector({ studio, node, index }: { studio: Studio; node: G
     ...mine.filter((p) => !prefix.every((seg, i) => p.path[i] === seg)).map((p) => p.message),
     ...[...errors].filter(([path]) => !drawn.has(path)).flatMap(([path, msgs]) => msgs.map((m) => (path ? `${path}: ${m}` : m))),
   ];
-  const ctx: FormContext = { prefix: 'param', errors, sweepPath: (path) => `${node.id}.${path}` };
+  // A sweep sets a top-level node's parameters by id; inside a block it sweeps the instance's exposed ones.
+  const topLevel = at.length === 2 && at[0] === 'nodes';
+  const ctx: FormContext = { prefix: 'param', errors, ...(topLevel ? { sweepPath: (path: string) => `${node.id}.${path}` } : {}) };
 
   const onChange = (next: Params, commit: boolean) => {
     if (!commit) return setDraft(next);
@@ -65,19 +72,7 @@ export function NodeInspector({ studio, node, index }: { studio: Studio; node: G
           ))}
         </ul>
       )}
-      <section className="form">
-        <StringField
-          label="Label"
-          schema={{ description: 'shown on the node instead of its id' }}
-          value={node.label ?? ''}
-          path="label"
-          ctx={{ prefix: 'node', errors: new Map() }}
-          onChange={(v, commit) => {
-            const label = typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
-            if (commit && label !== node.label) studio.editor?.setLabel(node.id, label);
-          }}
-        />
-      </section>
+      <LabelField studio={studio} node={node} />
       <h3 className="inspector__section">Parameters</h3>
       <section className="form">
         {Object.keys(schema.properties ?? {}).length === 0 ? (
@@ -99,7 +94,7 @@ export function NodeInspector({ studio, node, index }: { studio: Studio; node: G
           </li>
         ))}
       </ul>
-      <p className="muted small">in the file at {pathText(['nodes', index])}</p>
+      <p className="muted small">in the file at {pathText(at)}</p>
     </div>
   );
 }
