@@ -4,6 +4,7 @@
  */
 import type { Problem } from '../../nodes/problems.js';
 import type { GuaranteeKind, PlanSummary } from './check.js';
+import type { CapacityCellEvent, CapacityProgress, CapacitySummary, CapacityTotals } from './capacity.js';
 
 export interface BackendSummary {
   readonly name: string;
@@ -49,7 +50,11 @@ interface RunStartedBase {
   readonly plan: PlanSummary;
   readonly warnings: readonly Problem[];
 }
-export type RunStarted = RunStartedBase & ({ readonly kind: 'settle'; readonly totals: SettleTotals } | { readonly kind: 'train'; readonly totals: TrainTotals });
+export type RunStarted = RunStartedBase &
+  ({ readonly kind: 'settle'; readonly totals: SettleTotals } | { readonly kind: 'train'; readonly totals: TrainTotals } | { readonly kind: 'capacity'; readonly totals: CapacityTotals });
+
+/** The kinds of run a host runs, one at a time. */
+export type RunKind = RunStarted['kind'];
 
 export interface SettleIteration {
   readonly type: 'settle.iteration';
@@ -274,7 +279,7 @@ export interface TrainSummary {
 export interface RunDone {
   readonly type: 'run.done';
   readonly runId: string;
-  readonly summary: SettleSummary | TrainSummary;
+  readonly summary: SettleSummary | TrainSummary | CapacitySummary;
 }
 
 export interface CheckpointInfo {
@@ -300,7 +305,7 @@ export interface EngineInfo {
   readonly requestId?: string;
   readonly backend: BackendSummary;
   readonly tensors: number;
-  readonly run: { readonly runId: string; readonly kind: 'settle' | 'train'; readonly paused: boolean } | null;
+  readonly run: { readonly runId: string; readonly kind: RunKind; readonly paused: boolean } | null;
 }
 
 /** Sent once by a worker host when its backend is up (or with run.error when none could start). */
@@ -325,6 +330,8 @@ export type RunEvent =
   | RunCancelled
   | RunError
   | RunDone
+  | CapacityProgress
+  | CapacityCellEvent
   | CheckpointList
   | EngineInfo
   | EngineReady;

@@ -22,9 +22,11 @@
 import { z, positive, positiveInt } from '../../nodes/schema.js';
 import { METHODS, SCHEDULES } from '../../nodes/config.js';
 import { pathText, problemsFromZod, type Problem } from '../../nodes/problems.js';
+import { capacitySweepSchema } from './capacity.js';
 
 export { decode, decodeText, encode, encodeText, transferables, type Encoded } from './codec.js';
 export type * from './run-events.js';
+export * from './capacity.js';
 
 // ---- commands: client → engine ---------------------------------------------------
 
@@ -146,6 +148,17 @@ export const trainStartSchema = z
     error: 'expected a checkpoint folder: a graph without a graphPath has no sidecar folder to train into',
   });
 
+/** The capacity and basin explorer on the graph (or, with neither graph nor graphPath, on a net built from `sweep.net` and `sweep.sizes`). */
+export const capacityStartSchema = z
+  .object({
+    type: z.literal('capacity.start'),
+    runId,
+    graph: z.unknown().optional(),
+    graphPath: path('a graph file path').nullable(),
+    sweep: capacitySweepSchema,
+  })
+  .strict();
+
 const control = <T extends string>(type: T) => z.object({ type: z.literal(type), runId }).strict();
 const requestId = z.string().max(200).optional();
 
@@ -154,6 +167,7 @@ export const runCommandSchema = z.discriminatedUnion(
   [
     settleStartSchema,
     trainStartSchema,
+    capacityStartSchema,
     control('run.pause'),
     control('run.resume'),
     control('run.step'),
@@ -162,12 +176,13 @@ export const runCommandSchema = z.discriminatedUnion(
     z.object({ type: z.literal('engine.info'), requestId }).strict(),
   ],
   {
-    error: 'expected a command with type settle.start, train.start, run.pause, run.resume, run.step, run.cancel, checkpoint.list or engine.info',
+    error: 'expected a command with type settle.start, train.start, capacity.start, run.pause, run.resume, run.step, run.cancel, checkpoint.list or engine.info',
   },
 );
 
 export type SettleStart = z.output<typeof settleStartSchema>;
 export type TrainStart = z.output<typeof trainStartSchema>;
+export type CapacityStart = z.output<typeof capacityStartSchema>;
 export type SettleOverrides = z.output<typeof settleOverridesSchema>;
 export type ExampleRef = z.output<typeof exampleRefSchema>;
 export type DrawnInput = z.output<typeof drawnInputSchema>;
