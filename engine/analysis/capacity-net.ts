@@ -22,6 +22,7 @@ import { couplingKind } from '../couplings/registry.js';
 import { loadGraphJson } from '../format/load.js';
 import type { CapacityNet, CapacitySchedule } from '../protocol/capacity.js';
 import { RunInputError } from '../run/input-error.js';
+import { compileLoaded, loadGraph, type GraphSource } from '../run/open.js';
 
 /** The Hopfield memory block: the one coupling kind this explorer knows by name (classic nets are found through the registry). */
 const MEMORY_KIND = 'hopfield-memory';
@@ -125,4 +126,10 @@ function validDoc(parts: { nodes: readonly unknown[]; edges: readonly unknown[];
   const loaded = loadGraphJson({ format: GRAPH_FORMAT, version: GRAPH_VERSION, name: 'capacity probe net', nodes: parts.nodes, edges: parts.edges, settle: parts.settle }, source);
   if (!loaded.ok) throw new RunInputError(`${source}: ${loaded.problems.map((p) => p.message).join('; ')}`);
   return loaded.graph;
+}
+
+/** The memory net of a graph file or an editor's document, loaded and compiled as a run opens one. */
+export async function openMemoryNet(src: GraphSource): Promise<MemoryNetSource> {
+  const compiled = compileLoaded(await loadGraph(src));
+  return memoryNetOfGraph(compiled.graph, compiled.plan, compiled.source);
 }

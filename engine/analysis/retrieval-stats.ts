@@ -44,6 +44,7 @@ export function cellOf(key: CapacityCellKey, trials: readonly (readonly ProbeOut
   const tMean = settled.length > 0 ? settled.reduce((a, v) => a + v, 0) / settled.length : null;
   const tSd = tMean !== null && settled.length > 1 ? Math.sqrt(settled.reduce((a, v) => a + (v - tMean) ** 2, 0) / (settled.length - 1)) : null;
   const withParticipation = trials[0][0].participation !== null;
+  const mixtures = trials.flat().filter((p) => !single(p));
   return {
     ...key,
     trials: trials.length,
@@ -62,6 +63,7 @@ export function cellOf(key: CapacityCellKey, trials: readonly (readonly ProbeOut
       mixture: stat((p) => (single(p) ? 0 : 1)),
     },
     participation: withParticipation ? stat((p) => p.participation ?? 0) : null,
+    mixtureParticipation: withParticipation && mixtures.length > 0 ? meanOf(mixtures, (p) => p.participation ?? 0) : null,
     ms,
   };
 }

@@ -123,6 +123,12 @@ export interface CapacityCell extends CapacityCellKey {
   readonly closest: { readonly own: TrialStat; readonly other: TrialStat; readonly mixture: TrialStat };
   /** Memory blocks: 1/Σ p_μ² of the attention weights at x*, the number of memories the state averages (1: one, P: all). */
   readonly participation: TrialStat | null;
+  /**
+   * Memory blocks: the same over the probes that ended as a mixture (all trials pooled), null
+   * when none did: ≈ P for the global average of small β, between 1 and P for metastable
+   * states that average a subset.
+   */
+  readonly mixtureParticipation: number | null;
   readonly ms: number;
 }
 

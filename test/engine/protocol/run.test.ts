@@ -92,6 +92,7 @@ const EVENTS: { [K in RunEventType]: EventOf<K> } = {
       cycling: { mean: 0, se: null },
       closest: { own: { mean: 0.55, se: 0.06 }, other: { mean: 0, se: 0 }, mixture: { mean: 0.45, se: 0.06 } },
       participation: null,
+      mixtureParticipation: null,
       ms: 812.5,
     },
   },
