@@ -10,6 +10,7 @@ import { kindsCommand } from './commands/kinds.js';
 import { trainCommand } from './commands/train.js';
 import { evalCommand } from './commands/eval.js';
 import { gradcheckCommand } from './commands/gradcheck.js';
+import { capacityCommand } from './commands/capacity.js';
 import { EXIT, InputError } from './errors.js';
 import { ctrlC } from './interrupt.js';
 import { processIo, type Io } from './io.js';
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number
   train: { run: (argv, io) => trainCommand(argv, io, { interrupts: ctrlC }), summary: 'train the weights (bptt, recurrent-backprop, every-step, hebbian), with checkpoints' },
   eval: { run: evalCommand, summary: 'held-out loss, accuracy, t* and 2-cycles of trained weights' },
   gradcheck: { run: gradcheckCommand, summary: 'compare bptt, recurrent backprop and finite-difference gradients' },
+  capacity: { run: (argv, io) => capacityCommand(argv, io, { interrupts: ctrlC }), summary: 'capacity and basins of a memory net: retrieval vs load α (or β) and corruption, with the textbook values' },
   kinds: { run: kindsCommand, summary: 'list the node kinds with their ports and parameters' },
 };
 
