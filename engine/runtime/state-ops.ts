@@ -81,3 +81,30 @@ export function rowSelector(rows: readonly number[], batch: number): tf.Tensor2D
   rows.forEach((b, k) => (m[k * batch + b] = 1));
   return tf.tensor2d(m, [rows.length, batch]);
 }
+
+/** c [B] reshaped to broadcast over each example of a rank-`rank` tensor. */
+export function perExample(c: tf.Tensor1D, rank: number): tf.Tensor {
+  return tf.reshape(c, [c.shape[0], ...new Array(rank - 1).fill(1)]);
+}
+
+/** Per-example ⟨a, b⟩ over every layer. */
+export function dotPerExample(a: State, b: State): tf.Tensor1D {
+  return tf.tidy(() => {
+    let s: tf.Tensor | undefined;
+    for (const [id, x] of a) {
+      const d = tf.sum(tf.reshape(tf.mul(x, b.get(id)!), [x.shape[0], -1]), 1);
+      s = s ? tf.add(s, d) : d;
+    }
+    return s as tf.Tensor1D;
+  });
+}
+
+/** Per example b: c[b]·s. */
+export function scalePerExample(s: State, c: tf.Tensor1D): State {
+  return tidyState(() => new Map([...s].map(([id, x]) => [id, tf.mul(x, perExample(c, x.rank))])));
+}
+
+/** Per example b: a + c[b]·p. */
+export function axpyPerExample(a: State, c: tf.Tensor1D, p: State): State {
+  return tidyState(() => new Map([...a].map(([id, x]) => [id, tf.add(x, tf.mul(perExample(c, x.rank), p.get(id)!))])));
+}

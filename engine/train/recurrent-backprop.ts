@@ -10,13 +10,12 @@ import { tf } from '../tf.js';
 import type { BoundNet, Network } from '../runtime/network.js';
 import type { State } from '../runtime/state.js';
 import type { Batch } from '../runtime/batch.js';
-import { disposeState, settle, tidyState } from '../runtime/settle.js';
-import { runPhase, runUnitwise, unitOrder } from '../runtime/step.js';
+import { disposeState, settle } from '../runtime/settle.js';
+import { scalePerExample } from '../runtime/state-ops.js';
+import { runPhase, runUnitwise } from '../runtime/step.js';
 import { readValues } from '../runtime/readback.js';
-import { makeRng } from '../data/rng.js';
 import { batchLoss } from './loss.js';
-import { IterationJacobian, type AdjointOperator } from './adjoint.js';
-import { UnitwiseJacobian } from './unitwise-adjoint.js';
+import { scheduleJacobian } from './schedule-jacobian.js';
 import { neumannAdjoint } from './adjoint-solve.js';
 import { cgAdjoint, cgRefusal } from './symmetric-adjoint.js';
 import { weightGradients } from './weight-gradient.js';
@@ -25,7 +24,7 @@ import { byParamName, context, trainable, type GradientResult, type MethodOption
 /** Multiplies each example's cotangent by w[b] (0 drops it). */
 function scaleExamples(s: State, w: number[]): State {
   const t = tf.tensor1d(w);
-  const out = tidyState(() => new Map([...s].map(([id, x]) => [id, tf.mul(x, tf.reshape(t, [w.length, ...new Array(x.rank - 1).fill(1)]))])));
+  const out = scalePerExample(s, t);
   t.dispose();
   return out;
 }
@@ -110,10 +109,7 @@ async function symmetricSolution(network: Network, bound: BoundNet, batch: Batch
 async function seriesSolution(network: Network, bound: BoundNet, batch: Batch, opts: MethodOptions, xStar: State, g0: State): Promise<Solved> {
   const plan = network.plan;
   const { ctx } = context(batch, opts.seed, bound);
-  // The map that ran: on an asynchronous plan, unit steps in one seeded order (the fixed point is every order's).
-  const [unitPhase] = plan.phases;
-  const order = plan.unitwise && unitPhase ? unitOrder(unitPhase, bound, (a) => makeRng(opts.seed + 2).shuffle(a)) : undefined;
-  const J: AdjointOperator = order ? new UnitwiseJacobian(bound, ctx, xStar, unitPhase, order) : IterationJacobian.atFixedPoint(bound, ctx, xStar);
+  const { J, unitwise } = scheduleJacobian(bound, ctx, xStar, opts.seed);
   const solved = await neumannAdjoint(J, g0, opts.adjoint);
   J.dispose();
   const fixed = new Map([...xStar].map(([id, x]) => [id, tf.keep(x.clone())]));
@@ -128,7 +124,7 @@ async function seriesSolution(network: Network, bound: BoundNet, batch: Batch, o
         projector = network.bind();
         const fctx = { ...context(batch, opts.seed, projector).ctx, dropout: new Map<string, number>() };
         let s: State = fixed;
-        if (order) s = runUnitwise(fctx, unitPhase, s, order);
+        if (unitwise) s = runUnitwise(fctx, unitwise.phase, s, unitwise.order);
         else for (const phase of plan.phases) s = runPhase(fctx, phase, s);
         let total: tf.Tensor = tf.scalar(0);
         for (const [id, gb] of gBar) if (s.get(id) !== fixed.get(id)) total = tf.add(total, tf.sum(tf.mul(s.get(id)!, gb)));

@@ -25,7 +25,7 @@ import { tf } from '../tf.js';
 import type { Plan } from '../compile/plan.js';
 import type { BoundNet } from '../runtime/network.js';
 import type { ClampBinding, State } from '../runtime/state.js';
-import { disposeState, tidyState } from '../runtime/state-ops.js';
+import { axpyPerExample as axpy, disposeState, dotPerExample as dot, perExample, tidyState } from '../runtime/state-ops.js';
 import { readCadence, readValues } from '../runtime/readback.js';
 import { couplingKind } from '../couplings/registry.js';
 import type { AdjointOptions } from './adjoint-solve.js';
@@ -48,23 +48,6 @@ export interface SymmetricSolution {
   /** Examples where I − S showed a direction of non-positive curvature: x* is no minimum there. */
   readonly indefinite: boolean[];
   readonly steps: number;
-}
-
-/** Per-example ⟨a, b⟩ over every layer. */
-function dot(a: State, b: State): tf.Tensor1D {
-  return tf.tidy(() => {
-    let s: tf.Tensor | undefined;
-    for (const [id, x] of a) {
-      const d = tf.sum(tf.reshape(tf.mul(x, b.get(id)!), [x.shape[0], -1]), 1);
-      s = s ? tf.add(s, d) : d;
-    }
-    return s as tf.Tensor1D;
-  });
-}
-
-/** Per example b: a + c[b]·p (c broadcast over each example). */
-function axpy(a: State, c: tf.Tensor1D, p: State): State {
-  return tidyState(() => new Map([...a].map(([id, x]) => [id, tf.add(x, tf.mul(tf.reshape(c, [c.shape[0], ...new Array(x.rank - 1).fill(1)]), p.get(id)!))])));
 }
 
 export async function cgAdjoint(net: BoundNet, clamps: ReadonlyMap<string, ClampBinding>, xStar: State, g0: State, opts: AdjointOptions): Promise<SymmetricSolution> {
@@ -142,7 +125,7 @@ export async function cgAdjoint(net: BoundNet, clamps: ReadonlyMap<string, Clamp
       r = rNext;
       const rsNext = dot(r, r);
       const beta = tf.tidy(() => tf.where(step.moving as tf.Tensor1D, tf.div(rsNext, tf.maximum(rs, 1e-30)), tf.zerosLike(rs)));
-      const pNext = tidyState(() => new Map([...r].map(([id, x]) => [id, tf.add(x, tf.mul(tf.reshape(beta, [batch, ...new Array(x.rank - 1).fill(1)]), p.get(id)!))])));
+      const pNext = tidyState(() => new Map([...r].map(([id, x]) => [id, tf.add(x, tf.mul(perExample(beta as tf.Tensor1D, x.rank), p.get(id)!))])));
       // A stopped example keeps its p (its α is 0 from now on anyway).
       disposeState(p);
       p = pNext;
