@@ -39,6 +39,41 @@ export const corruptionSchema = z
 
 export type Corruption = z.output<typeof corruptionSchema>;
 
+/**
+ * The values of a typed list, "0.05,0.1,0.2", or range, "A:B:STEP" (B included up to
+ * rounding; values rounded to the step's decimals, so 0.1 + 2·0.02 is 0.14). A mistake
+ * throws an Error that says what was expected; the caller names the field.
+ */
+export function parseValueList(text: string): number[] {
+  const range = /^([^:,]+):([^:,]+):([^:,]+)$/.exec(text);
+  const num = (v: string) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n)) throw new Error(`expected a number, got ${JSON.stringify(v)} in ${JSON.stringify(text)}`);
+    return n;
+  };
+  if (!range) return text.split(',').map(num);
+  const [a, b, step] = [num(range[1]), num(range[2]), num(range[3])];
+  if (step <= 0 || b < a) throw new Error(`expected a range A:B:STEP with A ≤ B and STEP > 0, got ${JSON.stringify(text)}`);
+  const count = Math.floor((b - a) / step + 1e-9) + 1;
+  if (count > CAPACITY_LIMITS.values) throw new Error(`${JSON.stringify(text)} has ${count} values; at most ${CAPACITY_LIMITS.values}`);
+  const decimals = Math.min(12, Math.max(0, -Math.floor(Math.log10(step)) + 3));
+  return Array.from({ length: count }, (_, i) => Number((a + i * step).toFixed(decimals)));
+}
+
+/** Typed corruptions, "flip:0.05,mask:0.2,noise:0.5"; a mistake throws an Error saying what was expected. */
+export function parseCorruptions(text: string): Corruption[] {
+  return text.split(',').map((part) => {
+    const [kind, level, ...rest] = part.split(':');
+    if (!CORRUPTION_KINDS.includes(kind as CorruptionKind) || level === undefined || rest.length > 0) {
+      throw new Error(`expected KIND:LEVEL with KIND one of ${CORRUPTION_KINDS.join(', ')} (e.g. flip:0.05, mask:0.2, noise:0.5), got ${JSON.stringify(part)}`);
+    }
+    const n = Number(level);
+    if (level.trim() === '' || !Number.isFinite(n) || n < 0) throw new Error(`${kind} needs a level ≥ 0, got ${JSON.stringify(level)}`);
+    if (kind !== 'noise' && n > 1) throw new Error(`${kind}:${level} — the level of ${kind} is a fraction of the units, in [0, 1]`);
+    return { kind: kind as CorruptionKind, level: n };
+  });
+}
+
 const values = <T extends z.ZodType>(item: T, what: string) =>
   z.array(item, { error: `expected a list of ${what}` }).min(1, { error: `expected at least one ${what}` }).max(CAPACITY_LIMITS.values, { error: `expected at most ${CAPACITY_LIMITS.values} values` });
 

@@ -8,7 +8,7 @@ import { measureSweep } from '../../analysis/capacity.js';
 import { resolveSweep, type SweepWords } from '../../analysis/capacity-grid.js';
 import { builtMemoryNet, openMemoryNet } from '../../analysis/capacity-net.js';
 import { startBackend, type BackendInfo } from '../../backend/select.js';
-import { CAPACITY_NETS, CAPACITY_SCHEDULES, CORRUPTION_KINDS, capacitySweepSchema, retrievalCrossings, type CapacityCell, type CapacitySweep, type Corruption } from '../../protocol/capacity.js';
+import { CAPACITY_NETS, CAPACITY_SCHEDULES, capacitySweepSchema, parseCorruptions, parseValueList, retrievalCrossings, type CapacityCell, type CapacitySweep, type Corruption } from '../../protocol/capacity.js';
 import { choiceOption, intOption, numberOption, options, parse } from '../args.js';
 import { capacityLines, cellProgressLine } from '../capacity-report.js';
 import { EXIT, InputError } from '../errors.js';
@@ -118,35 +118,19 @@ function sweepOf(values: Record<string, string | boolean | undefined>): Capacity
   throw new InputError(`${option}: ${issue.message}`);
 }
 
-/** "0.02:0.3:0.02" (inclusive of B up to rounding) or "1,2,5". */
+/** A list or range option, its mistakes named by the option. */
 function numbers(text: string | boolean, option: string): number[] {
-  const s = String(text);
-  const range = /^([^:,]+):([^:,]+):([^:,]+)$/.exec(s);
-  const num = (v: string) => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n)) throw new InputError(`${option}: expected a number, got ${JSON.stringify(v)} in ${JSON.stringify(s)}`);
-    return n;
-  };
-  if (!range) return s.split(',').map(num);
-  const [a, b, step] = [num(range[1]), num(range[2]), num(range[3])];
-  if (step <= 0 || b < a) throw new InputError(`${option}: expected a range A:B:STEP with A ≤ B and STEP > 0, got ${JSON.stringify(s)}`);
-  const count = Math.floor((b - a) / step + 1e-9) + 1;
-  if (count > 200) throw new InputError(`${option}: ${JSON.stringify(s)} has ${count} values; at most 200`);
-  // Rounded to the step's decimals, so 0.1 + 2·0.02 prints as 0.14.
-  const decimals = Math.min(12, Math.max(0, -Math.floor(Math.log10(step)) + 3));
-  return Array.from({ length: count }, (_, i) => Number((a + i * step).toFixed(decimals)));
+  try {
+    return parseValueList(String(text));
+  } catch (err) {
+    throw new InputError(`${option}: ${(err as Error).message}`);
+  }
 }
 
-/** "flip:0.05,noise:0.5". */
 function corruptions(text: string): Corruption[] {
-  return text.split(',').map((part) => {
-    const [kind, level, ...rest] = part.split(':');
-    if (!CORRUPTION_KINDS.includes(kind as Corruption['kind']) || level === undefined || rest.length > 0) {
-      throw new InputError(`--corrupt: expected KIND:LEVEL with KIND one of ${CORRUPTION_KINDS.join(', ')} (e.g. flip:0.05, mask:0.2, noise:0.5), got ${JSON.stringify(part)}`);
-    }
-    const n = Number(level);
-    if (level.trim() === '' || !Number.isFinite(n) || n < 0) throw new InputError(`--corrupt: ${kind} needs a level ≥ 0, got ${JSON.stringify(level)}`);
-    if (kind !== 'noise' && n > 1) throw new InputError(`--corrupt: ${kind}:${level} — the level of ${kind} is a fraction of the units, in [0, 1]`);
-    return { kind: kind as Corruption['kind'], level: n };
-  });
+  try {
+    return parseCorruptions(text);
+  } catch (err) {
+    throw new InputError(`--corrupt: ${(err as Error).message}`);
+  }
 }
