@@ -3,6 +3,7 @@
  * Bad input of any kind ends with one clear line (or one per problem) and exit 2;
  * only a bug in the engine prints a stack trace (exit 1).
  */
+import { HelpRequested } from './args.js';
 import { compileCommand } from './commands/compile.js';
 import { settleCommand } from './commands/settle.js';
 import { validateCommand } from './commands/validate.js';
@@ -11,6 +12,7 @@ import { trainCommand } from './commands/train.js';
 import { evalCommand } from './commands/eval.js';
 import { gradcheckCommand } from './commands/gradcheck.js';
 import { capacityCommand } from './commands/capacity.js';
+import { METHODS } from '../../nodes/config.js';
 import { runsCommand } from './commands/runs.js';
 import { sweepCommand } from './commands/sweep.js';
 import { EXIT, InputError } from './errors.js';
@@ -21,9 +23,9 @@ const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number
   validate: { run: validateCommand, summary: 'check a graph file: schema, wiring and shapes' },
   compile: { run: compileCommand, summary: 'print the update schedule and its convergence guarantee' },
   settle: { run: (argv, io) => settleCommand(argv, io, { interrupts: ctrlC }), summary: 'settle the network on a batch: energy, max change, t*, 2-cycles' },
-  train: { run: (argv, io) => trainCommand(argv, io, { interrupts: ctrlC }), summary: 'train the weights (bptt, recurrent-backprop, every-step, hebbian), with checkpoints' },
+  train: { run: (argv, io) => trainCommand(argv, io, { interrupts: ctrlC }), summary: `train the weights (${METHODS.join(', ')}), with checkpoints` },
   eval: { run: evalCommand, summary: 'held-out loss, accuracy, t* and 2-cycles of trained weights' },
-  gradcheck: { run: (argv, io) => gradcheckCommand(argv, io, { interrupts: ctrlC }), summary: 'compare bptt, recurrent backprop and finite-difference gradients' },
+  gradcheck: { run: (argv, io) => gradcheckCommand(argv, io, { interrupts: ctrlC }), summary: 'compare bptt, recurrent backprop, equilibrium propagation and finite-difference gradients' },
   capacity: { run: (argv, io) => capacityCommand(argv, io, { interrupts: ctrlC }), summary: 'capacity and basins of a memory net: retrieval vs load α (or β) and corruption, with the textbook values' },
   kinds: { run: kindsCommand, summary: 'list the node kinds with their ports and parameters' },
   runs: { run: runsCommand, summary: "list a graph's recorded runs and sweeps, show or compare them" },
@@ -49,6 +51,10 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (err) {
+    if (err instanceof HelpRequested) {
+      io.out(`usage: ${err.usage}`);
+      return EXIT.ok;
+    }
     if (err instanceof InputError) {
       io.err(`attractor ${name}: ${err.message}`);
       err.details.forEach((l) => io.err(l));

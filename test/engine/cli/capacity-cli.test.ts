@@ -33,6 +33,13 @@ it('the table: a memory block along β with the spread columns, the crossing and
   expect(r.out).toContain('synchronous updates');
 });
 
+it('--help prints the usage with what each option means, exit 0', async () => {
+  const r = await cli('capacity', '--help');
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/^usage: attractor capacity \[FILE\]/);
+  expect(r.out).toContain('classic capacity (α_c ≈ 0.138) is defined for asynchronous updates');
+});
+
 it('bad options are named', async () => {
   const cases: [string[], RegExp][] = [
     [['--alpha', '0.1', '--patterns', '3'], /^attractor capacity: --alpha, --patterns: give the load one way/],
