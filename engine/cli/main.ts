@@ -12,6 +12,7 @@ import { trainCommand } from './commands/train.js';
 import { evalCommand } from './commands/eval.js';
 import { gradcheckCommand } from './commands/gradcheck.js';
 import { weightsCommand } from './commands/weights.js';
+import { capacityCommand } from './commands/capacity.js';
 import { METHODS } from '../../nodes/config.js';
 import { runsCommand } from './commands/runs.js';
 import { sweepCommand } from './commands/sweep.js';
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number
   eval: { run: evalCommand, summary: 'held-out loss, accuracy, t* and 2-cycles of trained weights' },
   gradcheck: { run: (argv, io) => gradcheckCommand(argv, io, { interrupts: ctrlC }), summary: 'compare bptt, recurrent backprop, equilibrium propagation and finite-difference gradients' },
   weights: { run: weightsCommand, summary: 'export weights to NumPy .npz, or import them from one into a checkpoint' },
+  capacity: { run: (argv, io) => capacityCommand(argv, io, { interrupts: ctrlC }), summary: 'capacity and basins of a memory net: retrieval vs load α (or β) and corruption, with the textbook values' },
   kinds: { run: kindsCommand, summary: 'list the node kinds with their ports and parameters' },
   runs: { run: runsCommand, summary: "list a graph's recorded runs and sweeps, show or compare them" },
   sweep: { run: (argv, io) => sweepCommand(argv, io, { interrupts: ctrlC }), summary: 'train over combinations of parameter values and seeds, locally or on Slurm' },

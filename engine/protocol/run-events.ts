@@ -4,6 +4,7 @@
  */
 import type { Problem } from '../../nodes/problems.js';
 import type { GuaranteeKind, PlanSummary } from './check.js';
+import type { CapacityCellEvent, CapacityProgress, CapacitySummary, CapacityTotals } from './capacity.js';
 
 export interface BackendSummary {
   readonly name: string;
@@ -59,7 +60,7 @@ export interface GradcheckTotals {
 }
 
 /** What a run does: settle examples, train the weights, or check the gradients. */
-export type RunKind = 'settle' | 'train' | 'gradcheck';
+export type RunKind = 'settle' | 'train' | 'gradcheck' | 'capacity';
 
 interface RunStartedBase {
   readonly type: 'run.started';
@@ -69,7 +70,7 @@ interface RunStartedBase {
   readonly warnings: readonly Problem[];
 }
 export type RunStarted = RunStartedBase &
-  ({ readonly kind: 'settle'; readonly totals: SettleTotals } | { readonly kind: 'train'; readonly totals: TrainTotals } | { readonly kind: 'gradcheck'; readonly totals: GradcheckTotals });
+  ({ readonly kind: 'settle'; readonly totals: SettleTotals } | { readonly kind: 'train'; readonly totals: TrainTotals } | { readonly kind: 'gradcheck'; readonly totals: GradcheckTotals } | { readonly kind: 'capacity'; readonly totals: CapacityTotals });
 
 export interface SettleIteration {
   readonly type: 'settle.iteration';
@@ -402,7 +403,7 @@ export interface GradcheckSummary {
 export interface RunDone {
   readonly type: 'run.done';
   readonly runId: string;
-  readonly summary: SettleSummary | TrainSummary | GradcheckSummary;
+  readonly summary: SettleSummary | TrainSummary | GradcheckSummary | CapacitySummary;
 }
 
 export interface CheckpointInfo {
@@ -457,6 +458,8 @@ export type RunEvent =
   | RunCancelled
   | RunError
   | RunDone
+  | CapacityProgress
+  | CapacityCellEvent
   | CheckpointList
   | EngineInfo
   | EngineReady;

@@ -22,9 +22,11 @@
 import { z, positive, positiveInt } from '../../nodes/schema.js';
 import { METHODS, SCHEDULES } from '../../nodes/config.js';
 import { pathText, problemsFromZod, type Problem } from '../../nodes/problems.js';
+import { capacitySweepSchema } from './capacity.js';
 
 export { decode, decodeText, encode, encodeText, transferables, type Encoded } from './codec.js';
 export type * from './run-events.js';
+export * from './capacity.js';
 
 // ---- commands: client → engine ---------------------------------------------------
 
@@ -169,6 +171,17 @@ export const trainStartSchema = z
     error: 'expected a checkpoint folder: a graph without a graphPath has no sidecar folder to train into',
   });
 
+/** The capacity and basin explorer on the graph (or, with neither graph nor graphPath, on a net built from `sweep.net` and `sweep.sizes`). */
+export const capacityStartSchema = z
+  .object({
+    type: z.literal('capacity.start'),
+    runId,
+    graph: z.unknown().optional(),
+    graphPath: path('a graph file path').nullable(),
+    sweep: capacitySweepSchema,
+  })
+  .strict();
+
 /** Most examples a gradient check settles (each finite difference settles them all twice). */
 export const MAX_GRADCHECK_EXAMPLES = 64;
 
@@ -200,7 +213,7 @@ export const gradcheckStartSchema = z
   });
 
 /** The commands that open a run (refusing one ends the run it names). */
-export const RUN_STARTS = ['settle.start', 'train.start', 'gradcheck.start'] as const;
+export const RUN_STARTS = ['settle.start', 'train.start', 'gradcheck.start', 'capacity.start'] as const;
 export type RunStart = Extract<RunCommand, { type: (typeof RUN_STARTS)[number] }>;
 export function isRunStart(type: string | undefined): type is RunStart['type'] {
   return (RUN_STARTS as readonly (string | undefined)[]).includes(type);
@@ -226,6 +239,7 @@ export const runCommandSchema = z.discriminatedUnion(
     settleStartSchema,
     trainStartSchema,
     gradcheckStartSchema,
+    capacityStartSchema,
     control('run.pause'),
     control('run.resume'),
     control('run.step'),
@@ -235,13 +249,14 @@ export const runCommandSchema = z.discriminatedUnion(
     z.object({ type: z.literal('engine.info'), requestId }).strict(),
   ],
   {
-    error: 'expected a command with type settle.start, train.start, gradcheck.start, run.pause, run.resume, run.step, run.cancel, run.update, checkpoint.list or engine.info',
+    error: 'expected a command with type settle.start, train.start, gradcheck.start, capacity.start, run.pause, run.resume, run.step, run.cancel, run.update, checkpoint.list or engine.info',
   },
 );
 
 export type SettleStart = z.output<typeof settleStartSchema>;
 export type TrainStart = z.output<typeof trainStartSchema>;
 export type GradcheckStart = z.output<typeof gradcheckStartSchema>;
+export type CapacityStart = z.output<typeof capacityStartSchema>;
 export type SettleOverrides = z.output<typeof settleOverridesSchema>;
 export type ExampleRef = z.output<typeof exampleRefSchema>;
 export type DrawnInput = z.output<typeof drawnInputSchema>;

@@ -21,10 +21,11 @@ import { RunInputError } from '../run/input-error.js';
 import { resolvePath } from '../run/open.js';
 import { listCheckpoints } from './checkpoints.js';
 import { runGradcheck, runSettle, runTrain } from './runs.js';
+import { runCapacity } from './capacity-run.js';
 
-const KIND: Record<RunStart['type'], RunKind> = { 'settle.start': 'settle', 'train.start': 'train', 'gradcheck.start': 'gradcheck' };
+const KIND: Record<RunStart['type'], RunKind> = { 'settle.start': 'settle', 'train.start': 'train', 'gradcheck.start': 'gradcheck', 'capacity.start': 'capacity' };
 /** What one run.step runs while paused. */
-const UNIT: Record<RunKind, string> = { settle: 'iteration', train: 'batch', gradcheck: 'finite difference' };
+const UNIT: Record<RunKind, string> = { settle: 'iteration', train: 'batch', gradcheck: 'finite difference', capacity: 'read of the settling probes' };
 
 export type SendEvent = (ev: RunEvent, transfer?: ArrayBuffer[]) => void;
 
@@ -77,6 +78,7 @@ export class EngineHost {
       case 'settle.start':
       case 'train.start':
       case 'gradcheck.start':
+      case 'capacity.start':
         return this.start(cmd);
       case 'run.pause':
         return this.control(cmd, (c) => (c.pause(), undefined));
@@ -121,7 +123,7 @@ export class EngineHost {
     const kind = KIND[cmd.type];
     const control = new RunControl(cmd.runId, kind, (ev) => this.emit(ev));
     const ctx: RunContext = { control, emit: (ev) => this.emit(ev), backend: this.backend, backendName: this.backendName };
-    const work = cmd.type === 'settle.start' ? runSettle(cmd, ctx, this.baseDir) : cmd.type === 'train.start' ? runTrain(cmd, ctx, this.baseDir) : runGradcheck(cmd, ctx, this.baseDir);
+    const work = this.work(cmd, ctx);
     const done = work.then(
       (closing) => {
         this.active = undefined;
@@ -133,6 +135,19 @@ export class EngineHost {
       },
     );
     this.active = { control, done };
+  }
+
+  private work(cmd: RunStart, ctx: RunContext): Promise<RunEvent[]> {
+    switch (cmd.type) {
+      case 'settle.start':
+        return runSettle(cmd, ctx, this.baseDir);
+      case 'train.start':
+        return runTrain(cmd, ctx, this.baseDir);
+      case 'gradcheck.start':
+        return runGradcheck(cmd, ctx, this.baseDir);
+      case 'capacity.start':
+        return runCapacity(cmd, ctx, this.baseDir);
+    }
   }
 
   private emit(ev: RunEvent): void {

@@ -86,6 +86,33 @@ const EVENTS: { [K in RunEventType]: EventOf<K> } = {
   'checkpoint.list': { type: 'checkpoint.list', requestId: 'q', graphPath: '/x/y.attractor.json', checkpoints: [{ dir: '/x/y.weights', step: 500, epoch: 3, method: 'bptt', created: '2026-11-23T10:00:00.000Z', loss: 0.046, isDefault: true }] },
   'engine.info': { type: 'engine.info', backend, tensors: 0, run: { runId: 'r', kind: 'train', paused: true } },
   'engine.ready': { type: 'engine.ready', backend },
+  'capacity.progress': { type: 'capacity.progress', runId: 'r', cellsDone: 3, cells: 30, settling: { first: 3, count: 5, iteration: 4, settled: 1200, probes: 2500 } },
+  'capacity.cell': {
+    type: 'capacity.cell',
+    runId: 'r',
+    index: 3,
+    cell: {
+      n: 200,
+      patterns: 28,
+      alpha: 0.14,
+      corruption: { kind: 'flip', level: 0.05 },
+      beta: null,
+      trials: 5,
+      probes: 100,
+      initialOverlap: 0.9,
+      overlap: { mean: 0.97, se: 0.01 },
+      bitError: { mean: 0.015, se: 0.004 },
+      exact: { mean: 0.3, se: 0.05 },
+      retrieved: { mean: 0.55, se: 0.06 },
+      tStar: { mean: 3.2, sd: 1.1 },
+      unsettled: { mean: 0, se: 0 },
+      cycling: { mean: 0, se: null },
+      closest: { own: { mean: 0.55, se: 0.06 }, other: { mean: 0, se: 0 }, mixture: { mean: 0.45, se: 0.06 } },
+      participation: null,
+      mixtureParticipation: null,
+      ms: 812.5,
+    },
+  },
 };
 
 /** One of every command. */
@@ -111,6 +138,12 @@ const COMMANDS: { [K in RunCommandType]: Extract<RunCommand, { type: K }> } = {
   'run.update': { type: 'run.update', runId: 'r', lr: 0.01, steps: 40 },
   'checkpoint.list': { type: 'checkpoint.list', graphPath: 'examples/x.attractor.json' },
   'engine.info': { type: 'engine.info', requestId: '1' },
+  'capacity.start': {
+    type: 'capacity.start',
+    runId: 'r',
+    graphPath: null,
+    sweep: { net: 'memory', sizes: [64], load: { by: 'patterns', values: [20] }, corruptions: [{ kind: 'noise', level: 0.5 }], betas: [0.1, 1, 10], trials: 2, probes: 16, normalize: true },
+  },
 };
 
 /** Exact equality: numbers by Object.is (NaN = NaN, −0 ≠ 0), typed arrays by type and bytes. */

@@ -65,13 +65,14 @@ async function recall(plan: Plan, network: Network, datasets: ReadonlyMap<string
   return { accuracy: correct / held.length, unsettled, answer: answer / held.length, rival: rival / held.length };
 }
 
-describe('associative recall [wasm]', () => {
+// ≈ 35 s alone; four times that on a loaded machine.
+describe('associative recall [wasm]', { timeout: 400_000 }, () => {
   beforeAll(async () => {
     await startBackend('wasm');
     await tf.setBackend('wasm');
   });
 
-  it('the example trains to > 90 % held-out accuracy with its own settings', { timeout: 400_000 }, async () => {
+  it('the example trains to > 90 % held-out accuracy with its own settings', async () => {
     const loaded = await loadGraphFile(FILE);
     if (!loaded.ok) throw new Error(`${FILE} does not load`);
     const { plan } = compileGraph(loaded.graph);
@@ -107,5 +108,5 @@ describe('associative recall [wasm]', () => {
 
     input.optimizer.dispose();
     network.dispose();
-  }, 120_000);
+  });
 });

@@ -1,5 +1,5 @@
 /**
- * The run panel: a resizable column at the right of the workbench with Settle | Train | Attention | Gradients,
+ * The run panel: a resizable column at the right of the workbench with Settle | Train | Attention | Gradients | Capacity,
  * the engine's backend and the run's status. Mounted once by the app shell
  * (`<RunDock host={studio} />`); it owns its RunClient (one subscription to engine events).
  */
@@ -10,13 +10,14 @@ import { SettleView } from './settle/SettleView.js';
 import { TrainView } from './train/TrainView.js';
 import { AttentionView } from './attention/AttentionView.js';
 import { GradcheckView } from './gradcheck/GradcheckView.js';
+import { CapacityView } from '../capacity/CapacityView.js';
 import { Splitter, useStoredSize } from '../app/chrome/Splitter.js';
 import { useSettleRequests } from '../runs/requests.js';
 import './run.css';
 
 const DOCK_LIMITS = { min: 320, max: 1400 };
 
-type Tab = 'settle' | 'train' | 'attention' | 'gradients';
+type Tab = 'settle' | 'train' | 'attention' | 'gradients' | 'capacity';
 
 /** `client`: the app's RunClient (shared with the status bar); without one the dock makes and owns its own. */
 export function RunDock({ host, client: given, defaultOpen = false }: { host: RunHost; client?: RunClient; defaultOpen?: boolean }) {
@@ -82,6 +83,9 @@ export function RunDock({ host, client: given, defaultOpen = false }: { host: Ru
             <button role="tab" className="tab" aria-selected={tab === 'gradients'} data-testid="run-tab-gradients" title="Check gradients: BPTT, recurrent backprop and finite differences" onClick={() => setTab('gradients')}>
               Gradients
             </button>
+            <button role="tab" className="tab" aria-selected={tab === 'capacity'} data-testid="run-tab-capacity" title="Capacity and basins of a memory net: retrieval against load, corruption and β" onClick={() => setTab('capacity')}>
+              Capacity
+            </button>
           </div>
           <span className="spacer" />
           <StatusBadge run={state.run} />
@@ -102,6 +106,7 @@ export function RunDock({ host, client: given, defaultOpen = false }: { host: Ru
           {tab === 'train' && <TrainView {...props} />}
           {tab === 'attention' && <AttentionView {...props} />}
           {tab === 'gradients' && <GradcheckView {...props} />}
+          {tab === 'capacity' && <CapacityView {...props} />}
         </div>
       </aside>
     </>

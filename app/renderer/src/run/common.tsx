@@ -76,7 +76,7 @@ export function RunControls({ client, run }: { client: RunClient; run: Run | nul
 }
 
 /** What a run's position counts, in the status badge. */
-const POSITION: Record<Run['kind'], string> = { settle: 'iter', train: 'batch', gradcheck: 'entry' };
+const POSITION: Record<Run['kind'], string> = { settle: 'iter', train: 'batch', gradcheck: 'entry', capacity: 'cells' };
 
 export function StatusBadge({ run }: { run: Run | null }) {
   if (!run) return <span className="run-status run-status--idle">idle</span>;

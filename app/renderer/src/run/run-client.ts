@@ -6,8 +6,8 @@
  */
 import { useSyncExternalStore } from 'react';
 import type { AttractorApi } from '../../../shared/api.js';
-import { decode, isRunStart, type CheckpointInfo, type GradcheckStart, type RunCommand, type RunEvent, type SettleStart, type TrainStart } from '../../../../engine/protocol/run.js';
-import { initialState, newGradcheckRun, newSettleRun, newTrainRun, reduce, type RunState } from './run-state.js';
+import { decode, isRunStart, type CapacityStart, type CheckpointInfo, type GradcheckStart, type RunCommand, type RunEvent, type SettleStart, type TrainStart } from '../../../../engine/protocol/run.js';
+import { initialState, newCapacityRun, newGradcheckRun, newSettleRun, newTrainRun, reduce, type RunState } from './run-state.js';
 
 type Listener = () => void;
 
@@ -100,6 +100,13 @@ export class RunClient {
     this.state.run = newGradcheckRun(runId);
     this.changed();
     return this.send({ type: 'gradcheck.start', runId, ...command });
+  }
+
+  capacity(command: Omit<CapacityStart, 'type' | 'runId'>): Promise<void> {
+    const runId = newRunId('capacity');
+    this.state.run = newCapacityRun(runId);
+    this.changed();
+    return this.send({ type: 'capacity.start', runId, ...command });
   }
 
   control(type: 'run.pause' | 'run.resume' | 'run.step' | 'run.cancel'): Promise<void> {

@@ -8,6 +8,10 @@
  */
 import type {
   BackendSummary,
+  CapacityCell,
+  CapacityProgress,
+  CapacitySummary,
+  CapacityTotals,
   CheckpointInfo,
   ExampleView,
   GalleryItem,
@@ -107,7 +111,16 @@ export interface GradcheckRun extends RunBase {
   done: GradcheckDone | null;
 }
 
-export type Run = SettleRun | TrainRun | GradcheckRun;
+/** The capacity explorer: cells arrive one by one (index into totals.cells). */
+export interface CapacityRun extends RunBase {
+  readonly kind: 'capacity';
+  totals: CapacityTotals | null;
+  readonly cells: CapacityCell[];
+  progress: CapacityProgress | null;
+  summary: CapacitySummary | null;
+}
+
+export type Run = SettleRun | TrainRun | GradcheckRun | CapacityRun;
 
 export interface RunState {
   version: number;
@@ -167,6 +180,10 @@ export function newTrainRun(runId: string, totalBatches: number): TrainRun {
 
 export function newGradcheckRun(runId: string): GradcheckRun {
   return { ...base(runId), kind: 'gradcheck', totals: null, progress: null, done: null };
+}
+
+export function newCapacityRun(runId: string): CapacityRun {
+  return { ...base(runId), kind: 'capacity', totals: null, cells: [], progress: null, summary: null };
 }
 
 export function guaranteeOf(run: Run | null): GuaranteeKind | null {
@@ -230,6 +247,8 @@ export function reduce(state: RunState, ev: RunEvent): boolean {
         run.live = { lr: ev.totals.lr, steps: ev.totals.steps, theta: ev.totals.theta };
       } else if (ev.kind === 'gradcheck' && run.kind === 'gradcheck') {
         run.totals = ev.totals;
+      } else if (ev.kind === 'capacity' && run.kind === 'capacity') {
+        run.totals = ev.totals;
       }
       return true;
     case 'run.paused':
@@ -247,9 +266,10 @@ export function reduce(state: RunState, ev: RunEvent): boolean {
       return true;
     case 'run.done':
       run.status = 'done';
+      if (run.kind === 'capacity' && ev.summary.kind === 'capacity') run.summary = ev.summary;
       return true;
     default:
-      return run.kind === 'settle' ? reduceSettle(run, ev) : run.kind === 'train' ? reduceTrain(run, ev) : reduceGradcheck(run, ev);
+      return REDUCERS[run.kind](run as never, ev);
   }
 }
 
@@ -344,3 +364,25 @@ function reduceGradcheck(run: GradcheckRun, ev: RunEvent): boolean {
       return false;
   }
 }
+
+function reduceCapacity(run: CapacityRun, ev: RunEvent): boolean {
+  switch (ev.type) {
+    case 'capacity.progress':
+      run.progress = ev;
+      run.at = ev.cellsDone;
+      return true;
+    case 'capacity.cell':
+      run.cells[ev.index] = ev.cell;
+      run.log.push(ev);
+      return true;
+    default:
+      return false;
+  }
+}
+
+const REDUCERS: { [K in Run['kind']]: (run: Extract<Run, { kind: K }>, ev: RunEvent) => boolean } = {
+  settle: reduceSettle,
+  train: reduceTrain,
+  gradcheck: reduceGradcheck,
+  capacity: reduceCapacity,
+};
