@@ -16,6 +16,7 @@ const EXAMPLES = [
   'hopfield-retrieval',
   'mnist-patches',
   'associative-recall',
+  'conv-large',
 ].map((n) => `examples/${n}.attractor.json`);
 
 it('every example in examples/ is in this list', () => {
