@@ -2,10 +2,9 @@
  * `npm run bench` (dist/bench.mjs): the interleaved benchmark of bench/run.ts from the
  * command line. Exit 0 whatever the numbers, 2 on bad options.
  */
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { BenchUsageError, USAGE, parseBenchOptions, type BenchOptions } from './options.js';
 import { runBench, strictJson } from './run.js';
+import { runIfEntry } from './entry.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   let opts: BenchOptions | null;
@@ -26,26 +25,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-// The bundle's entry runs the benchmark; importing this module (a test, gpu-check) does not.
-function isEntry(): boolean {
-  const arg = process.argv[1];
-  if (!arg) return false;
-  try {
-    return realpathSync(arg) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntry()) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      // Every side catches its own errors; reaching this is a bug in the benchmark.
-      process.stderr.write(`bench: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfEntry(import.meta.url, 'bench', main);

@@ -17,6 +17,7 @@ each round every side trains a few batches and settles a few while the others wa
   --method NAME         our training method: bptt (default), recurrent-backprop or every-step (the reference: bptt)
   --rounds N            at most N rounds per example (default dense 30, conv 15, conv-large 5; quick 3)
   --budget SECONDS      stop starting rounds past this per example (default dense 90, conv 150, conv-large 240; quick 20)
+  --min-rounds N        rounds run whatever the budget says (default 3, at most --rounds)
   --turn N              training batches per side per turn (default dense 4, conv 2, conv-large 1; quick 2, 1, 1)
   --settles N           settles per side per turn (default dense 2, conv 1, conv-large 1; quick 1)
   --warmup N            untimed batches per side before the rounds (default 2; quick 1)
@@ -99,6 +100,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
         method: { type: 'string' },
         rounds: { type: 'string' },
         budget: { type: 'string' },
+        'min-rounds': { type: 'string' },
         turn: { type: 'string' },
         settles: { type: 'string' },
         warmup: { type: 'string' },
@@ -130,6 +132,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
 
   const maxRounds = positiveInt(values.rounds, 'rounds');
   const budget = positiveInt(values.budget, 'budget');
+  const minRounds = positiveInt(values['min-rounds'], 'min-rounds') ?? 3;
   const turn = positiveInt(values.turn, 'turn');
   const settles = values.settles === '0' ? 0 : positiveInt(values.settles, 'settles');
   const warmup = values.warmup === '0' ? 0 : positiveInt(values.warmup, 'warmup');
@@ -142,7 +145,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
         name,
         {
           maxRounds: most,
-          minRounds: Math.min(3, most),
+          minRounds: Math.min(minRounds, most),
           budgetMs: budget !== undefined ? budget * 1000 : d.budgetMs,
           batchesPerTurn: turn ?? d.batchesPerTurn,
           settlesPerTurn: settles ?? d.settlesPerTurn,

@@ -36,6 +36,7 @@ describe('bench options', () => {
     expect(o.rounds.conv).toEqual({ maxRounds: 7, minRounds: 3, budgetMs: 30_000, batchesPerTurn: 3, settlesPerTurn: 0, warmupBatches: 0 });
     expect(parseBenchOptions(['--backend', 'auto'], {})!.backends).toBe('auto');
     expect(parseBenchOptions(['--rounds', '2'], {})!.rounds.dense.minRounds).toBe(2);
+    expect(parseBenchOptions(['--min-rounds', '1'], {})!.rounds.conv.minRounds).toBe(1);
     expect(parseBenchOptions(['--help'], {})).toBeNull();
   });
 
