@@ -1,4 +1,5 @@
 /** Memory helpers of the benchmark (statistics are in stats.ts). */
+import { readFileSync } from 'node:fs';
 import { tf } from '../engine/tf.js';
 import type { TensorCount } from './interleave/protocol.js';
 
@@ -25,12 +26,26 @@ export async function peakMemoryOf<R>(fn: () => Promise<R>): Promise<{ memory: P
 export interface ProcessMemory {
   /** Resident set size now. */
   readonly rssBytes: number;
-  /** Largest resident set size of the process so far (getrusage maxrss). */
+  /** Largest resident set size of the process so far. */
   readonly maxRssBytes: number;
 }
 
+/**
+ * Linux's VmHWM: the high-water mark of this process's own memory. getrusage's maxrss is not
+ * that for a spawned side: exec carries the parent's high-water mark over, so every side
+ * started by a large coordinator would report at least the coordinator's size.
+ */
+function highWaterBytes(): number | undefined {
+  try {
+    const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return kb === undefined ? undefined : Number(kb) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
 export function processMemory(): ProcessMemory {
-  return { rssBytes: process.memoryUsage().rss, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+  return { rssBytes: process.memoryUsage().rss, maxRssBytes: highWaterBytes() ?? process.resourceUsage().maxRSS * 1024 };
 }
 
 /** Live tensors now, and on webgpu the bytes held in GPU buffers (tfjs-webgpu's numBytesInGPU). */

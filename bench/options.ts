@@ -22,6 +22,7 @@ each round every side trains a few batches and settles a few while the others wa
   --settles N           settles per side per turn (default dense 2, conv 1, conv-large 1; quick 1)
   --warmup N            untimed batches per side before the rounds (default 2; quick 1)
   --batch N, --steps T  override the graphs' training batch and T (all sides)
+  --no-memory           no peak-memory pass at the end (ours: one more, profiled batch per side)
   --memory-table        also peak tensor memory of one batch versus T (20, 100, 500), BPTT and recurrent backprop
   --json                one JSON object with everything instead of tables
   --help                this text
@@ -52,6 +53,8 @@ export interface BenchOptions {
   readonly rounds: Readonly<Record<ExampleName, ExampleRounds>>;
   readonly batch?: number;
   readonly steps?: number;
+  /** Ask every side for its peaks at the end (ours profile one more batch). */
+  readonly memory: boolean;
   readonly memoryTable: boolean;
   readonly json: boolean;
 }
@@ -106,6 +109,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
         warmup: { type: 'string' },
         batch: { type: 'string' },
         steps: { type: 'string' },
+        'no-memory': { type: 'boolean' },
         'memory-table': { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -166,6 +170,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     rounds,
     ...(values.batch !== undefined ? { batch: positiveInt(values.batch, 'batch') } : {}),
     ...(values.steps !== undefined ? { steps: positiveInt(values.steps, 'steps') } : {}),
+    memory: values['no-memory'] !== true,
     memoryTable: values['memory-table'] === true,
     json: values.json === true,
   };

@@ -114,7 +114,7 @@ export async function benchExample(root: string, name: ExampleName, opts: BenchO
       budget: { minRounds: r.minRounds, maxRounds: r.maxRounds, budgetMs: r.budgetMs },
       startTimeoutMs: 180_000,
       requestTimeoutMs: 600_000,
-      memory: true,
+      memory: opts.memory,
       ...(opts.memoryTable && firstCpu ? { memoryTableFrom: firstCpu.id } : {}),
     },
     say,

@@ -139,24 +139,35 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (largeNet.skipped) say(`conv-large: skipped (${largeNet.skipped})`);
 
-  // Timing with what is left (15 s kept for starting and closing the sides), half per example.
-  const left = Math.max(10, (deadline(1) - performance.now()) / 1000 - 15);
-  const perExample = Math.max(5, Math.floor(left / 2 - 20));
-  // A software adapter's times say nothing of a GPU, and a conv batch takes minutes on one.
-  const timed = usable.filter((g) => !g.software);
-  const backends = [...timed.map((g) => g.name), 'wasm'].join(',');
-  const opts = parseBenchOptions(
-    ['--quick', '--only', 'dense,conv', '--backend', backends, '--threads', '2', '--rounds', '5', '--min-rounds', '1', '--budget', String(perExample), '--turn', '1', '--settles', '1', '--warmup', '1',
-      ...(values['no-reference'] ? ['--no-reference'] : [])],
-    {},
-  )!;
+  // Timing with what is left, dense first, conv only when what is left can hold it. A software
+  // adapter's times say nothing of a GPU, and a conv batch takes minutes on one.
   say('');
   for (const g of usable.filter((x) => x.software)) say(`timing: ${g.name} left out: ${g.detail} is a software adapter (a correctness device; \`npm run bench -- --backend ${g.name}\` times it anyway)`);
-  let timing: BenchDocument | undefined;
-  try {
-    timing = await runBench(opts, say, progress);
-  } catch (err) {
-    say(`timing failed: ${message(err)}`);
+  const backends = [...usable.filter((g) => !g.software).map((g) => g.name), 'wasm'].join(',');
+  const timing: Partial<Record<'dense' | 'conv', BenchDocument>> & { skipped?: string[] } = {};
+  let denseSeconds = 0;
+  for (const example of ['dense', 'conv'] as const) {
+    // Starting, warming up and evaluating the sides cost about as much again as the rounds.
+    const left = (deadline(1) - performance.now()) / 1000;
+    const need = example === 'dense' ? 40 : Math.max(60, 2 * denseSeconds);
+    if (left < need) {
+      (timing.skipped ??= []).push(`${example}: ${left.toFixed(0)} s left of the budget, about ${need.toFixed(0)} s needed`);
+      say(`timing ${example}: skipped (${left.toFixed(0)} s left of the budget, about ${need.toFixed(0)} s needed)`);
+      continue;
+    }
+    const roundsBudget = Math.max(5, Math.floor((example === 'dense' ? left / 3 : left) / 3));
+    const opts = parseBenchOptions(
+      ['--quick', '--only', example, '--backend', backends, '--threads', '2', '--rounds', '5', '--min-rounds', '1', '--budget', String(roundsBudget), '--turn', '1', '--settles', '1', '--warmup', '1', '--no-memory',
+        ...(values['no-reference'] ? ['--no-reference'] : [])],
+      {},
+    )!;
+    const t0 = performance.now();
+    try {
+      timing[example] = await runBench(opts, say, progress);
+    } catch (err) {
+      say(`timing ${example} failed: ${message(err)}`);
+    }
+    if (example === 'dense') denseSeconds = (performance.now() - t0) / 1000;
   }
 
   const failures = conformance.reduce((n, c) => n + [...c.kernels, ...c.examples].filter((r) => !r.ok).length, 0);

@@ -105,10 +105,12 @@ export function summariseSide(side: SideRun, flops: FlopModel): SideSummary {
 }
 
 /**
- * The references ours are compared with: the 2-thread CPU run (the issue's yardstick) and
- * the CUDA run where there is one; the 1-thread run is shown but not compared.
+ * The references ours are compared with, in this order: the 2-thread CPU run (the issue's
+ * yardstick), the 1-thread run (on a machine with more runnable threads than cores, torch's
+ * 2-thread run spins and slows down many-fold, and the 1-thread ratio is the steadier one),
+ * and the CUDA run where there is one.
  */
-export const COMPARED_REFERENCES = ['ref-2t', 'ref-cuda'];
+export const COMPARED_REFERENCES = ['ref-2t', 'ref-1t', 'ref-cuda'];
 
 export function compare(ours: SideRun, reference: SideRun): Comparison {
   const speedups = (kind: 'batches' | 'settles') => spread(roundRatios(perRoundMedians(reference.rounds, kind), perRoundMedians(ours.rounds, kind)));
@@ -117,7 +119,7 @@ export function compare(ours: SideRun, reference: SideRun): Comparison {
 }
 
 export function summariseRun(run: InterleavedRun, flops: FlopModel): RunSummary {
-  const references = run.sides.filter((s) => s.implementation === 'reference' && COMPARED_REFERENCES.includes(s.id) && s.rounds.length > 0);
+  const references = COMPARED_REFERENCES.flatMap((id) => run.sides.filter((s) => s.implementation === 'reference' && s.id === id && s.rounds.length > 0));
   const ours = run.sides.filter((s) => s.implementation === 'ours' && s.rounds.length > 0);
   return {
     rounds: run.rounds,

@@ -4,7 +4,7 @@ import { BenchUsageError, parseBenchOptions } from '../../bench/options.js';
 describe('bench options', () => {
   it('defaults to the full run on every backend that runs, and to the quick one when CI=true', () => {
     const full = parseBenchOptions([], {})!;
-    expect(full).toMatchObject({ quick: false, examples: ['dense', 'conv'], backends: 'auto', split: true, reference: true, referenceThreads: [1, 2], method: 'bptt', memoryTable: false, json: false });
+    expect(full).toMatchObject({ quick: false, examples: ['dense', 'conv'], backends: 'auto', split: true, reference: true, referenceThreads: [1, 2], method: 'bptt', memory: true, memoryTable: false, json: false });
     expect(full.rounds.dense.maxRounds).toBeGreaterThan(full.rounds.dense.minRounds);
     const ci = parseBenchOptions([], { CI: 'true' })!;
     expect(ci.quick).toBe(true);
@@ -37,6 +37,7 @@ describe('bench options', () => {
     expect(parseBenchOptions(['--backend', 'auto'], {})!.backends).toBe('auto');
     expect(parseBenchOptions(['--rounds', '2'], {})!.rounds.dense.minRounds).toBe(2);
     expect(parseBenchOptions(['--min-rounds', '1'], {})!.rounds.conv.minRounds).toBe(1);
+    expect(parseBenchOptions(['--no-memory'], {})!.memory).toBe(false);
     expect(parseBenchOptions(['--help'], {})).toBeNull();
   });
 

@@ -54,8 +54,10 @@ describe('summary of an interleaved run', () => {
     expect(perRoundMedians(reference.rounds, 'settles')).toEqual([10, 30, 10]);
   });
 
-  it('compares ours with the 2-thread reference round by round', () => {
-    expect(s.comparisons.map((c) => `${c.ours}/${c.reference}`)).toEqual(['wasm/ref-2t']);
+  it('compares ours with the 2-thread reference, then the 1-thread one, round by round', () => {
+    expect(s.comparisons.map((c) => `${c.ours}/${c.reference}`)).toEqual(['wasm/ref-2t', 'wasm/ref-1t']);
+    // The 1-thread side stopped after its first round: one ratio, 200/60.
+    expect(s.comparisons[1].trainingSpeedup).toMatchObject({ n: 1, min: 200 / 60, max: 200 / 60 });
     const c = s.comparisons[0];
     // Per round 120/60, 320/160, 90/60 = 2, 2, 1.5.
     expect(c.trainingSpeedup).toEqual({ n: 3, median: 2, q1: 1.75, q3: 2, min: 1.5, max: 2 });
