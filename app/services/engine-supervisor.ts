@@ -21,7 +21,7 @@
  * Worker on WebGPU/WebGL: datasets, checkpoints and tfjs-node-gpu live on the
  * file-system side.
  */
-import { encode, type Encoded, type RunCommand, type RunEvent } from '../../engine/protocol/run.js';
+import { encode, isRunStart, type Encoded, type RunCommand, type RunEvent, type RunStart } from '../../engine/protocol/run.js';
 import type { EngineBackend, EventTypes } from '../shared/api.js';
 import { errorMessage } from './results.js';
 import type { EngineLink } from './types.js';
@@ -71,8 +71,8 @@ export interface EngineSupervisor {
 export const MAX_RESTARTS = 3;
 export const RESTART_WINDOW_MS = 60_000;
 
-function isStart(command: RunCommand): command is Extract<RunCommand, { type: 'settle.start' | 'train.start' }> {
-  return command.type === 'settle.start' || command.type === 'train.start';
+function isStart(command: RunCommand): command is RunStart {
+  return isRunStart(command.type);
 }
 
 function closesRun(ev: RunEvent): boolean {

@@ -65,6 +65,9 @@ describe('every command on every example', () => {
       expect(r.maxChange).toHaveLength(r.iterations);
       expect(r.tStar).toHaveLength(2);
       expect(r.cycle2).toHaveLength(2);
+      // Stability measured exactly where an example settled to a fixed point.
+      expect(r.stability.map((x: unknown) => x !== null)).toEqual(r.tStar.map((t: number, b: number) => t >= 0 && !r.cycle2[b]));
+      for (const x of r.stability) if (x) expect(x.rho).toBeGreaterThanOrEqual(0);
       if (r.guarantee === 'descent') {
         for (let i = 1; i < r.energy.length; i++) expect(r.energy[i]).toBeLessThanOrEqual(r.energy[i - 1] + 1e-4 * (1 + Math.abs(r.energy[i - 1])));
       }
@@ -78,6 +81,7 @@ describe('every command on every example', () => {
     expect(s.out).toMatch(/iter +mean energy +max change/);
     expect(s.out).toMatch(/t\*: (\d+|–) (\d+|–) (\d+|–)/);
     expect(s.out).toMatch(/2-cycles: none/);
+    expect(s.out).toMatch(/stability ρ\(J\): (0\.\d{3} ?){3}/);
     expect(s.out).toMatch(/visible +vector\[784\] +mean/);
   });
 
@@ -167,6 +171,20 @@ describe('bad input: exit 2 and a clear line', () => {
   it('an unknown command, no file', async () => {
     expectBadInput(await cli('frobnicate'), /unknown command "frobnicate"/);
     expectBadInput(await cli('validate'), /missing graph file/);
+  });
+});
+
+describe('help', () => {
+  it('COMMAND --help prints that command\'s usage on stdout and exits 0, as the overview says it does', async () => {
+    const overview = await cli('--help');
+    expect(overview.out).toMatch(/attractor COMMAND --help for its options/);
+    const names = [...overview.out.matchAll(/^ {2}(\w+) /gm)].map((m) => m[1]);
+    expect(names).toContain('gradcheck');
+    for (const name of names) {
+      const r = await cli(name, '--help');
+      expect(r.code, `${name}: ${r.err}`).toBe(0);
+      expect(r.out).toMatch(new RegExp(`^usage: attractor ${name}\\b`));
+    }
   });
 });
 
