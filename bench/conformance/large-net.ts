@@ -63,7 +63,7 @@ async function timedSettle(network: Network, ex: Example, opts: LargeNetOptions)
   const reads = readCount();
   const t0 = performance.now();
   try {
-    const s = await settle({ net: bound, initial: held.initial, clamps: held.clamps }, { steps: opts.settleSteps, theta: ex.theta, seed: 1, energy: 'none', stopWhenSettled: false });
+    const s = await settle({ net: bound, initial: held.initial, clamps: held.clamps }, { steps: opts.settleSteps, theta: ex.theta, seed: 1, energy: 'none', stopWhen: 'never' });
     disposeState(s.state);
     return { iterations: s.iterations, reads: readCount() - reads, ms: performance.now() - t0 };
   } finally {
