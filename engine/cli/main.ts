@@ -11,6 +11,7 @@ import { kindsCommand } from './commands/kinds.js';
 import { trainCommand } from './commands/train.js';
 import { evalCommand } from './commands/eval.js';
 import { gradcheckCommand } from './commands/gradcheck.js';
+import { METHODS } from '../../nodes/config.js';
 import { runsCommand } from './commands/runs.js';
 import { sweepCommand } from './commands/sweep.js';
 import { EXIT, InputError } from './errors.js';
@@ -21,9 +22,9 @@ const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number
   validate: { run: validateCommand, summary: 'check a graph file: schema, wiring and shapes' },
   compile: { run: compileCommand, summary: 'print the update schedule and its convergence guarantee' },
   settle: { run: (argv, io) => settleCommand(argv, io, { interrupts: ctrlC }), summary: 'settle the network on a batch: energy, max change, t*, 2-cycles' },
-  train: { run: (argv, io) => trainCommand(argv, io, { interrupts: ctrlC }), summary: 'train the weights (bptt, recurrent-backprop, every-step, hebbian), with checkpoints' },
+  train: { run: (argv, io) => trainCommand(argv, io, { interrupts: ctrlC }), summary: `train the weights (${METHODS.join(', ')}), with checkpoints` },
   eval: { run: evalCommand, summary: 'held-out loss, accuracy, t* and 2-cycles of trained weights' },
-  gradcheck: { run: (argv, io) => gradcheckCommand(argv, io, { interrupts: ctrlC }), summary: 'compare bptt, recurrent backprop and finite-difference gradients' },
+  gradcheck: { run: (argv, io) => gradcheckCommand(argv, io, { interrupts: ctrlC }), summary: 'compare bptt, recurrent backprop, equilibrium propagation and finite-difference gradients' },
   kinds: { run: kindsCommand, summary: 'list the node kinds with their ports and parameters' },
   runs: { run: runsCommand, summary: "list a graph's recorded runs and sweeps, show or compare them" },
   sweep: { run: (argv, io) => sweepCommand(argv, io, { interrupts: ctrlC }), summary: 'train over combinations of parameter values and seeds, locally or on Slurm' },
