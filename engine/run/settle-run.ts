@@ -25,6 +25,7 @@ import { iterations } from './iterations.js';
 import { summarizeLayers, type LayerSummary } from './layer-summary.js';
 import type { OpenedRun } from './open.js';
 import { openNetwork, type WeightsChoice } from './weights.js';
+import { energyTerms, finalStates, phaseEnergies, type EnergyTerm, type LayerState, type PhaseEnergies } from './settle-details.js';
 import { recorded, RunRecorder, type RecordOptions } from '../experiments/records.js';
 
 /** Which frames (layer states, attention weights) go out while settling. */
@@ -50,6 +51,8 @@ export interface SettleRequest {
   readonly summarizeLayers?: boolean;
   /** Measure each settled example's fixed-point stability (default true; about one adjoint solve). */
   readonly stability?: boolean;
+  /** Energies after every phase and the final energy's terms (the CLI's --json); final states too when `states`. */
+  readonly details?: { readonly states: boolean };
   /** Write a run folder (engine/experiments/records.ts) for a graph with a file. */
   readonly runRecord?: RecordOptions;
 }
@@ -68,6 +71,14 @@ export interface SettleOutcome {
   readonly stability: (FixedPointStability | null)[];
   /** From the first energy to the last iteration. */
   readonly ms: number;
+  /** When the request asked for details and the settle ran to its end. */
+  readonly details: SettleDetails | null;
+}
+
+export interface SettleDetails {
+  readonly phaseEnergy: PhaseEnergies | null;
+  readonly energyTerms: EnergyTerm[];
+  readonly states: Record<string, LayerState> | null;
 }
 
 export async function settleRun(opened: OpenedRun, request: SettleRequest, ctx: RunContext): Promise<SettleOutcome> {
@@ -134,9 +145,10 @@ async function drive(opened: OpenedRun, request: SettleRequest, ctx: RunContext,
   let cancelled = false;
   let layers: LayerSummary[] | null = null;
   let stability: (FixedPointStability | null)[] = new Array<null>(size).fill(null);
+  let details: SettleDetails | null = null;
   /** When the last iteration ended: the analyses after it are not settle time. */
   let ended: number | undefined;
-  const settling = iterations({ net: bound, initial: batch.initial, clamps: batch.clamps, dropout: batch.dropout }, { steps, theta, seed });
+  const settling = iterations({ net: bound, initial: batch.initial, clamps: batch.clamps, dropout: batch.dropout }, { steps, theta, seed, phaseEnergy: request.details !== undefined });
   const isLast = (info: IterationInfo) => info.converged + info.cycling === size || info.iteration >= steps;
   try {
     for (;;) {
@@ -153,6 +165,14 @@ async function drive(opened: OpenedRun, request: SettleRequest, ctx: RunContext,
         ended = performance.now();
         if (request.summarizeLayers) layers = await summarizeLayers(plan, next.state);
         if (request.stability !== false && last) stability = await settledStability(bound, batch, next.state, last, seed);
+        if (request.details) {
+          const tStar = last ? last.tStar.map((t) => (t >= 0 ? t : null)) : [];
+          details = {
+            phaseEnergy: phaseEnergies(plan, next.phaseEnergy, tStar, last?.iteration ?? 0),
+            energyTerms: await energyTerms(bound, next.state),
+            states: request.details.states ? await finalStates(plan, next.state) : null,
+          };
+        }
         disposeState(next.state);
         break;
       }
@@ -191,6 +211,7 @@ async function drive(opened: OpenedRun, request: SettleRequest, ctx: RunContext,
     layers,
     stability,
     ms: (ended ?? performance.now()) - started,
+    details,
   };
   if (cancelled) return outcome;
   ctx.emit({

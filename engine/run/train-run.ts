@@ -91,7 +91,7 @@ async function train(opened: OpenedRun, request: TrainRequest, ctx: RunContext, 
   checkTrainable(plan, config, train.length, source, request.words);
   checkFolderFree(request.checkpointDir, request.resumeFrom !== null, request.overwrite, request.words);
 
-  const network = Network.create(plan, config.seed, datasets);
+  const network = Network.create(plan, config.seed, datasets, opened.initFiles);
   const optimizer = createOptimizer(config.optimizer, config.weightDecay);
   const t: Training = { opened, request, ctx, config, train, network, optimizer };
   let pool: GradientPool | undefined;

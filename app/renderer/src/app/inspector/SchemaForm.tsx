@@ -6,7 +6,7 @@
  */
 import type { ReactNode } from 'react';
 import { BooleanField, NumberField, NumbersField, SelectField, StringField, type FieldProps, type FormContext } from './fields.js';
-import { discriminatorOf, fieldKind, humanize, isRecord, optionFor, optionValue, optionsOf, type JsonSchema } from './json-schema.js';
+import { discriminantOf, discriminatorOf, fieldKind, humanize, isRecord, optionFor, optionValue, optionsOf, type JsonSchema } from './json-schema.js';
 
 type Value = Record<string, unknown>;
 
@@ -71,7 +71,7 @@ function UnionField(p: FieldProps) {
       <SelectField
         label={humanize(key)}
         schema={{ description: option?.description ?? p.schema.description }}
-        value={current?.[key]}
+        value={discriminantOf(p.schema, current)}
         path={join(p.path, key)}
         ctx={p.ctx}
         options={consts}
