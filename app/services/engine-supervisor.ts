@@ -13,9 +13,11 @@
  *   ends the runs it had with a run.error and is started again, unless it keeps
  *   failing (more than MAX_RESTARTS times within RESTART_WINDOW_MS): then the next
  *   command tries again.
- * - `configure(backend)` (Settings) restarts a running process with the new backend
- *   (at once, so its engine.ready reports it), or remembers it for the first start;
- *   it is refused while a run is in progress, which would be lost.
+ * - `configure(backend)` restarts a running process with the new backend (at once, so
+ *   its engine.ready reports it), or remembers it for the first start; it is refused
+ *   while a run is in progress, which would be lost. `configure(backend, { check: true })`
+ *   (Settings) also starts it and waits: a backend that cannot start (not installed, no
+ *   adapter) is refused with the engine's reason and the previous one is kept.
  *
  * Design note: the engine always runs in a Node process, never in a renderer Web
  * Worker on WebGPU/WebGL: datasets, checkpoints and tfjs-node-gpu live on the
@@ -69,6 +71,8 @@ export interface EngineSupervisor {
 }
 
 export const MAX_RESTARTS = 3;
+/** How long a checked configure waits for the new backend to say it is up (Dawn looks for an adapter first). */
+export const CHECK_TIMEOUT_MS = 120_000;
 export const RESTART_WINDOW_MS = 60_000;
 
 function isStart(command: RunCommand): command is RunStart {
@@ -90,6 +94,8 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
   let failures: number[] = [];
   /** Runs asked for or reported started and not yet closed: configure waits for none, a crash ends them all. */
   const runs = new Set<string>();
+  /** A checked configure waiting for the process of this generation to start (or not). */
+  let probe: { generation: number; settle(failure: string | null): void } | null = null;
 
   function emit(ev: RunEvent): void {
     let event: Encoded;
@@ -115,11 +121,17 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
     const proc = options.transport(backend, {
       event(ev) {
         if (mine !== generation) return;
+        if (probe?.generation === mine) {
+          // The first word of a checked start decides it; a failure to start is the check's answer, not the UI's error.
+          if (ev.type === 'engine.ready') probe.settle(null);
+          else if (ev.type === 'run.error' && ev.runId === undefined) return probe.settle(ev.message);
+        }
         track(ev);
         emit(ev);
       },
       exit(reason) {
-        if (mine === generation) failed(reason);
+        if (probe?.generation === mine) probe.settle(reason);
+        else if (mine === generation) failed(reason);
       },
     });
     child = proc;
@@ -155,6 +167,47 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
     }
   }
 
+  /** Use `next` from now on: a running process is replaced at once, else the next start uses it. */
+  function switchTo(next: EngineBackend): void {
+    if (next === backend) return;
+    backend = next;
+    const old = detach();
+    if (!old) return;
+    void old.stop().catch((err: unknown) => log(`the engine process did not stop cleanly: ${errorMessage(err)}`));
+    start();
+  }
+
+  /** Starts `next` and waits for its word: up, or refused with the reason while the previous backend stays. */
+  async function check(next: EngineBackend): Promise<void> {
+    const before = backend;
+    const wasRunning = child !== null;
+    if (next !== backend || !wasRunning) {
+      backend = next;
+      void detach()?.stop().catch((err: unknown) => log(`the engine process did not stop cleanly: ${errorMessage(err)}`));
+      start();
+    }
+    const mine = generation;
+    const failure = await new Promise<string | null>((resolve) => {
+      const timer = setTimeout(() => resolve(`the engine did not start within ${CHECK_TIMEOUT_MS / 1000} s`), CHECK_TIMEOUT_MS);
+      probe = {
+        generation: mine,
+        settle(result) {
+          clearTimeout(timer);
+          resolve(result);
+        },
+      };
+      // Already up (the same backend, running): nothing to wait for.
+      if (next === before && wasRunning) probe.settle(null);
+    });
+    if (probe?.generation === mine) probe = null;
+    if (failure === null) return;
+    // Back to what worked, started again only if it was running.
+    backend = before;
+    void detach()?.stop().catch(() => undefined);
+    if (wasRunning) start();
+    throw new Error(`${next} cannot be used here: ${failure.replace(/^the engine could not start: /, '')}`);
+  }
+
   function refuseWhenStopped(): void {
     if (stopped) throw new Error(options.stoppedMessage);
   }
@@ -168,17 +221,13 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
         if (isStart(command)) runs.add(command.runId);
         proc.post(command);
       },
-      configure(next) {
+      configure(next, options) {
         refuseWhenStopped();
         if (runs.size > 0) {
           throw new Error(`a run is in progress (${[...runs].join(', ')}): cancel it or wait for it to end before changing the engine backend`);
         }
-        if (next === backend) return;
-        backend = next;
-        const old = detach();
-        if (!old) return;
-        void old.stop().catch((err: unknown) => log(`the engine process did not stop cleanly: ${errorMessage(err)}`));
-        start();
+        if (!options?.check) return switchTo(next);
+        return check(next);
       },
     },
     get running() {

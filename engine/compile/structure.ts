@@ -65,7 +65,7 @@ export function inferStructure(ix: GraphIndex): Structure {
     if (node.params.bias) {
       params.push({ name: `${node.id}.b`, owner: node.id, shape: [biasLength(shape)], init: { constant: node.params.biasInit } });
     }
-    if (!couplings.some((c) => touches(c, node.id))) ix.warn(node.id, 'layer has no couplings: it only follows its bias');
+    if (!couplings.some((c) => touches(c, node.id)) && !wiredToCoupling(ix, node.id)) ix.warn(node.id, 'layer has no couplings: it only follows its bias');
   }
 
   return {
@@ -85,6 +85,19 @@ export function inferStructure(ix: GraphIndex): Structure {
 /** Bias length: per unit on vectors, per channel on grids, per feature on tokens (broadcast over the last axis). */
 function biasLength(shape: LayerNode['params']['shape']): number {
   return shape.type === 'vector' ? shape.size : shape.type === 'grid' ? shape.channels : shape.dim;
+}
+
+/**
+ * Whether a layer is wired into a coupling (directly or through a patches view), resolved
+ * or not: one that did not resolve has its own error, and a second warning on the layer
+ * would only point away from it.
+ */
+function wiredToCoupling(ix: GraphIndex, layerId: string): boolean {
+  return ix.graph.edges.some((e) => {
+    if (e.from.node !== layerId) return false;
+    const kind = ix.node(e.to.node)?.kind;
+    return kind !== undefined && (isCouplingKind(kind) || kind === 'patches' || kind === 'unpatch');
+  });
 }
 
 /** Whether a coupling reads or writes a layer. */

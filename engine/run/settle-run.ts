@@ -12,10 +12,12 @@ import type { BoundNet, State } from '../runtime/network.js';
 import { partIndices } from '../runtime/prepare.js';
 import { readValues } from '../runtime/readback.js';
 import { disposeState, type IterationInfo } from '../runtime/settle.js';
-import type { DrawnInput, EnergyRise, FixedPointStability, OscillatingUnits } from '../protocol/run.js';
+import type { DrawnInput, EnergyRise, FixedPointStability, OscillatingUnits, StartState } from '../protocol/run.js';
 import { fixedPointStability } from '../analysis/stability.js';
 import type { RunContext } from './context.js';
 import { drawnInput } from './drawn-input.js';
+import { exampleViews } from './example-views.js';
+import { applyStarts, startStates } from './start-state.js';
 import { EnergyWatch } from './energy-watch.js';
 import { exampleIndices, type ExampleChoice } from './examples.js';
 import { layerFrames, oscillatingUnits } from './frames.js';
@@ -38,12 +40,16 @@ export interface FrameRecording {
   readonly examples: number;
   /** Frames per second at most; iteration 0, the last one and steps while paused always go out. */
   readonly maxFps: number;
+  /** Frames also carry each updated layer's net input. */
+  readonly netInput?: boolean;
 }
 
 export interface SettleRequest {
   readonly examples: ExampleChoice;
   /** A drawn example for one clamped layer; the run then settles one example (the first picked, which still feeds the other clamps). */
   readonly input?: DrawnInput;
+  /** Edited starts of any layers; the run then settles one example from them. */
+  readonly start?: readonly StartState[];
   /** Absent: the graph's own weights sidecar, else fresh weights from the seed. */
   readonly weights?: WeightsChoice;
   readonly record: FrameRecording;
@@ -92,7 +98,8 @@ async function settleUnrecorded(opened: OpenedRun, request: SettleRequest, ctx: 
   const { plan, datasets } = opened;
   const { steps, theta, seed } = plan.settle;
   const drawn = request.input ? drawnInput(plan, request.input) : undefined;
-  const indices = exampleIndices(request.examples, datasets, seed).slice(0, drawn ? 1 : undefined);
+  const starts = request.start && request.start.length > 0 ? startStates(plan, request.start) : undefined;
+  const indices = exampleIndices(request.examples, datasets, seed).slice(0, drawn || starts ? 1 : undefined);
   const { network, from } = await openNetwork(opened, request.weights, seed);
   let bound: BoundNet | undefined;
   let batch: Batch | undefined;
@@ -100,6 +107,7 @@ async function settleUnrecorded(opened: OpenedRun, request: SettleRequest, ctx: 
     bound = network.bind();
     try {
       batch = buildBatch(plan, datasets, indices, seed + 1, drawn);
+      if (starts) applyStarts(plan, batch, starts);
     } catch (err) {
       throw new RunInputError(`${opened.source}: ${(err as Error).message}`);
     }
@@ -120,6 +128,7 @@ async function settleUnrecorded(opened: OpenedRun, request: SettleRequest, ctx: 
         ...(request.input ? { drawnInto: request.input.layer } : {}),
       },
     });
+    if (request.record.activations) ctx.emit({ type: 'settle.example', runId: ctx.control.runId, items: await exampleViews(plan, datasets, batch, indices, 1) });
     return await drive(opened, request, ctx, bound, batch);
   } finally {
     if (batch) disposeBatch(batch);
@@ -248,7 +257,7 @@ function framer(record: FrameRecording, ctx: RunContext, bound: BoundNet): (iter
     if (!force && (iter % record.every !== 0 || now - lastFrame < minGap)) return;
     lastFrame = now;
     const runId = ctx.control.runId;
-    if (record.activations) ctx.emit({ type: 'settle.frame', runId, iter, layers: await layerFrames(bound.plan, state, record.examples) });
+    if (record.activations) ctx.emit({ type: 'settle.frame', runId, iter, layers: await layerFrames(bound.plan, state, record.examples, record.netInput ? bound : undefined) });
     if (record.attention) (await attentionEvents(bound, state, record.examples, runId, iter)).forEach((ev) => ctx.emit(ev));
   };
 }

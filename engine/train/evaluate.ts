@@ -11,7 +11,8 @@ import { buildBatch, disposeBatch } from '../runtime/batch.js';
 import { disposeState, settle } from '../runtime/settle.js';
 import { exampleLosses } from './loss.js';
 import { readValues } from '../runtime/readback.js';
-import { partIndices } from '../runtime/prepare.js';
+import { classOf, partIndices } from '../runtime/prepare.js';
+import { spreadSample } from '../data/sample.js';
 import { meanMetrics, metricColumns, metricLayout, targetMetrics, type ExampleMetrics, type TargetMetrics } from './example-metrics.js';
 
 export interface EvalReport {
@@ -42,6 +43,16 @@ export interface EvalOptions {
 
 export function heldOutIndices(datasets: ReadonlyMap<string, Dataset>): number[] {
   return partIndices(datasets, 'test');
+}
+
+/**
+ * The held-out examples an evaluation scores: all of them, or at most `limit` spread over
+ * the classes (seeded), never the first `limit` of a part stored class by class.
+ */
+export function heldOutSample(datasets: ReadonlyMap<string, Dataset>, limit: number | undefined, seed: number): number[] {
+  const all = heldOutIndices(datasets);
+  if (limit === undefined || limit >= all.length) return all;
+  return spreadSample(all, classOf(datasets), limit, seed);
 }
 
 /** Running totals of an evaluation, chunk by chunk. */
@@ -124,8 +135,7 @@ export function evalReport(plan: Plan, tally: EvalTally, started: number): EvalR
 
 export async function evaluate(plan: Plan, network: Network, datasets: ReadonlyMap<string, Dataset>, opts: EvalOptions): Promise<EvalReport> {
   const started = performance.now();
-  const all = heldOutIndices(datasets);
-  const indices = opts.limit !== undefined ? all.slice(0, opts.limit) : all;
+  const indices = heldOutSample(datasets, opts.limit, opts.seed);
   const bound = network.bind();
   const tally = emptyTally(opts.perExample);
   try {
