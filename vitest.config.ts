@@ -53,6 +53,9 @@ const INTEGRATION = [
   // Child processes: a write under `ulimit -f`, a stand-in python.
   'test/engine/format/save.test.ts',
   'test/bench/reference.test.ts',
+  // The interleaved benchmark's processes: ours on wasm, the reference's python side.
+  'test/bench/interleaved.test.ts',
+  'test/bench/ref-side.test.ts',
 ];
 
 const ALL = ['test/**/*.test.ts'];

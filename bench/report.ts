@@ -1,7 +1,7 @@
 /** Plain-text tables of the benchmark's results (the JSON output is the same data, unformatted). */
-import type { ReferenceRun } from './reference.js';
-import type { MemoryRow, Quality, SettleBench, TrainResult } from './suite.js';
-import { formatBytes, type ProcessMemory } from './measure.js';
+import type { Spread } from './stats.js';
+import type { Comparison, SideSummary } from './interleave/summary.js';
+import type { MemoryRow } from './suite.js';
 
 /** First column left-aligned, the rest right-aligned, two spaces apart. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
@@ -21,105 +21,83 @@ export function fmt(v: number | null | undefined, digits = 4): string {
   return Number(v.toPrecision(digits)).toString();
 }
 
-export function ms(v: number): string {
-  if (!Number.isFinite(v)) return '-';
+export function ms(v: number | undefined): string {
+  if (v === undefined || !Number.isFinite(v)) return '-';
   return v >= 100 ? v.toFixed(0) : v.toFixed(1);
 }
 
-export function ratio(a: number, b: number): string {
-  return Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '-';
+export function formatBytes(n: number | undefined): string {
+  if (n === undefined || !Number.isFinite(n)) return '-';
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
 
-export interface RefRunResult {
-  readonly label: string;
-  readonly ok: boolean;
-  readonly run?: ReferenceRun;
-  readonly reason?: string;
+/** "q1–q3" of a spread of milliseconds. */
+function iqrMs(s: Spread | undefined): string {
+  return s && s.n > 0 ? `${ms(s.q1)}–${ms(s.q3)}` : '-';
 }
 
-/** The reference leaves its first 5 batches out of the median unless that would leave none. */
-export function referenceTimedBatches(run: ReferenceRun): number {
-  return run.batches > 5 ? run.batches - 5 : run.batches;
+function times(v: number): string {
+  return Number.isFinite(v) ? `${v.toFixed(2)}×` : '-';
 }
 
-export function speedTable(settle: SettleBench | undefined, trains: readonly TrainResult[], refs: readonly RefRunResult[]): string[] {
-  const rows: string[][] = [];
-  if (settle) {
-    rows.push([
-      `settle (no tape, θ=${settle.theta}, ≤${settle.maxSteps} its, batch ${settle.batchSize}, ×${settle.ms.count})`,
-      ms(settle.ms.median),
-      ms(settle.ms.p10),
-      ms(settle.ms.p90),
-      fmt(settle.meanIterations, 3),
-      ms(settle.ms.median / settle.meanIterations),
-      '-',
-      fmt(settle.gflops, 3),
-      '-',
-      '-',
-      '-',
-    ]);
-  }
-  for (const t of trains) {
-    rows.push([
-      `train ${t.method} (T=${t.steps}, batch ${t.batchSize}, ×${t.ms.count})`,
-      ms(t.ms.median),
-      ms(t.ms.p10),
-      ms(t.ms.p90),
-      fmt(t.meanIterations, 3),
-      t.method === 'bptt' ? ms(t.ms.median / t.meanIterations) : '-',
-      t.method === 'recurrent-backprop' ? fmt(t.meanAdjointSteps, 3) : '-',
-      fmt(t.gflops, 3),
-      formatBytes(t.memory.peakBytes),
-      '-',
-      '-',
-    ]);
-  }
-  const bptt = trains.find((t) => t.method === 'bptt');
-  for (const r of refs) {
-    if (!r.ok || !r.run) continue;
-    const run = r.run;
-    rows.push([
-      `reference bptt, ${r.label} (T=${run.steps}, batch ${run.batchSize}, ×${referenceTimedBatches(run)})`,
-      ms(run.msMedian),
-      ms(run.msP10),
-      ms(run.msP90),
-      fmt(run.steps, 3),
-      ms(run.msMedian / run.steps),
-      '-',
-      fmt(run.gflops, 3),
-      '-',
-      bptt ? ratio(run.msMedian, bptt.ms.median) : '-',
-      bptt ? ratio(run.msMedian / run.steps, bptt.ms.median / bptt.meanIterations) : '-',
-    ]);
-  }
-  return table(['ms per batch', 'median', 'p10', 'p90', 'iterations', 'ms/iter', 'adjoint', 'GFLOP/s', 'peak tensors', 'ref/ours', 'per iter'], rows);
+/** Training and settle timings, reads and memory of every side that ran a round (sideLines says why the others did not). */
+export function sidesTable(sides: readonly SideSummary[]): string[] {
+  const rows = sides.filter((s) => s.rounds > 0).map((s) => {
+    const t = s.training;
+    const st = s.settle;
+    const its = (w: typeof t) => (w ? fmt(w.meanIterations, 3) : '-');
+    return [
+      s.id,
+      ms(t?.ms.median),
+      iqrMs(t?.ms),
+      its(t),
+      t?.meanAdjointSteps ? fmt(t.meanAdjointSteps, 3) : '-',
+      fmt(t?.gflops, 3),
+      t?.readsPer === null || t === undefined ? '-' : fmt(t.readsPer, 3),
+      ms(st?.ms.median),
+      iqrMs(st?.ms),
+      its(st),
+      st?.readsPer === null || st === undefined ? '-' : fmt(st.readsPer, 3),
+      formatBytes(s.memory?.maxRssBytes),
+      formatBytes(s.memory?.peakTensorBytes ?? s.memory?.peakDeviceBytes),
+      fmt(s.mse),
+    ];
+  });
+  return table(
+    ['side', 'ms/batch', 'IQR', 'its', 'adjoint', 'GFLOP/s', 'reads', 'ms/settle', 'IQR', 'its', 'reads', 'peak RSS', 'peak tensors', 'held-out MSE'],
+    rows,
+  );
 }
 
-export function qualityTable(
-  untrained: Quality | undefined,
-  bptt: (Quality & { batches: number }) | undefined,
-  rbp: (Quality & { batches: number }) | undefined,
-  settle: SettleBench | undefined,
-  refs: readonly RefRunResult[],
-): string[] {
-  // Every reference run trains the same seeded net on the same batches (threads change only the
-  // speed), so one run's numbers stand for all of them.
-  const ref = refs.find((r) => r.ok && r.run)?.run;
-  const headers = ['held-out masked MSE (bottom half, T=20)', 'ours', ...(ref ? ['reference', 'ours/ref'] : [])];
-  const row = (label: string, ours: number | undefined, theirs: number | undefined, compare = true) => [
-    label,
-    fmt(ours),
-    ...(ref ? [fmt(theirs), compare && ours !== undefined && theirs !== undefined ? ratio(ours, theirs) : '-'] : []),
-  ];
-  return table(headers, [
-    row('untrained', untrained?.mse, ref?.mseBefore),
-    row(`bptt, ${bptt?.batches ?? '-'} batches${ref ? ` (reference ${ref.batches})` : ''}`, bptt?.mse, ref?.mse),
-    row(`recurrent-backprop, ${rbp?.batches ?? '-'} batches`, rbp?.mse, undefined),
-    row('baseline: train mean image', undefined, ref?.baselineMeanImage),
-    // Not the same measurement (ours: settles of 64-example held-out batches, ≤ 100 steps, settled
-    // examples only; the reference: all 1000, ≤ 200 steps, unsettled counted as 200): no ratio.
-    row('mean steps to converge (θ=1e-3) after bptt', settle?.meanTStar ?? undefined, ref?.meanStepsToConverge, false),
-  ]);
+/** What each side runs on, and why a side did not run or stopped. */
+export function sideLines(sides: readonly SideSummary[], notRun: readonly { id: string; reason: string }[]): string[] {
+  const lines = sides.map((s) => {
+    if (!s.info) return `  ${s.id.padEnd(10)} not run: ${s.failed ?? 'unknown'}`;
+    const failed = s.failed ? ` — ${s.rounds > 0 ? `stopped after ${s.rounds} rounds` : 'failed'}: ${s.failed}` : '';
+    const software = s.info.softwareAdapter ? ' — a software adapter: a correctness device, its times say nothing of a GPU' : '';
+    return `  ${s.id.padEnd(10)} ${s.info.detail}${software}${failed}`;
+  });
+  return [...lines, ...notRun.map((n) => `  ${n.id.padEnd(10)} not run: ${n.reason}`)];
+}
+
+/** Per-round speed-ups of ours over each reference compared, with their spread, and the MSE ratio. */
+export function comparisonTable(comparisons: readonly Comparison[]): string[] {
+  return table(
+    ['ours vs reference', 'batch: median', 'IQR', 'min–max', 'settle: median', 'IQR', 'min–max', 'MSE ours/ref'],
+    comparisons.map((c) => [
+      `${c.ours} vs ${c.reference}`,
+      times(c.trainingSpeedup.median),
+      c.trainingSpeedup.n > 0 ? `${times(c.trainingSpeedup.q1)}–${times(c.trainingSpeedup.q3)}` : '-',
+      c.trainingSpeedup.n > 0 ? `${times(c.trainingSpeedup.min)}–${times(c.trainingSpeedup.max)}` : '-',
+      times(c.settleSpeedup.median),
+      c.settleSpeedup.n > 0 ? `${times(c.settleSpeedup.q1)}–${times(c.settleSpeedup.q3)}` : '-',
+      c.settleSpeedup.n > 0 ? `${times(c.settleSpeedup.min)}–${times(c.settleSpeedup.max)}` : '-',
+      times(c.mseRatio),
+    ]),
+  );
 }
 
 export function memoryTable(rows: readonly MemoryRow[]): string[] {
@@ -139,18 +117,4 @@ export function memoryTable(rows: readonly MemoryRow[]): string[] {
     ];
   });
   return table(['T', 'bptt peak', 'rec-backprop peak', 'bptt its', 'rbp its + adjoint', 'bptt ms', 'rbp ms'], body);
-}
-
-/** Bytes per iteration BPTT adds, from the smallest and largest T measured. */
-export function bpttGrowth(rows: readonly MemoryRow[]): number | undefined {
-  const b = rows.filter((r) => r.method === 'bptt' && !r.skipped).sort((x, y) => x.iterations - y.iterations);
-  if (b.length < 2) return undefined;
-  const first = b[0];
-  const last = b[b.length - 1];
-  if (last.iterations === first.iterations) return undefined;
-  return (last.memory.peakBytes - first.memory.peakBytes) / (last.iterations - first.iterations);
-}
-
-export function processLine(p: ProcessMemory, tensors: number): string {
-  return `process: RSS ${formatBytes(p.rssBytes)} (max so far ${formatBytes(p.maxRssBytes)}), live tensors ${tensors}`;
 }

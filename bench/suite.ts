@@ -1,206 +1,54 @@
 /**
- * The engine side of the benchmark, one example graph at a time: timed training
- * batches (bptt, recurrent-backprop), timed settles, held-out quality, peak tensor
- * memory of one training batch, and that peak as T grows.
+ * The engine side of the benchmark, on one example graph: loading it (with the batch and
+ * T the run asks for), held-out quality, and the peak tensor memory of one training batch
+ * as T grows (the memory table).
  */
-import { dirname, join } from 'node:path';
-import { tf } from '../engine/tf.js';
+import { dirname } from 'node:path';
 import type { TrainingConfig } from '../nodes/config.js';
+import type { GraphDoc } from '../nodes/graph.js';
 import type { Plan } from '../engine/compile/plan.js';
 import { compileGraph } from '../engine/compile/compile.js';
 import type { Dataset } from '../engine/data/dataset.js';
 import { loadGraphFile } from '../engine/format/load.js';
-import { buildBatch, disposeBatch } from '../engine/runtime/batch.js';
 import { Network } from '../engine/runtime/network.js';
-import { loadPlanDatasets, pickExamples } from '../engine/runtime/prepare.js';
-import { disposeState, settle } from '../engine/runtime/settle.js';
+import { loadPlanDatasets } from '../engine/runtime/prepare.js';
 import { evaluate } from '../engine/train/evaluate.js';
 import { createOptimizer } from '../engine/train/optimizers.js';
-import { trainBatch, type BatchReport } from '../engine/train/trainer.js';
-import { batchFlops, flopsPerIteration, gflops } from './flops.js';
-import { mean, peakMemoryOf, summarise, type PeakMemory, type TimingSummary } from './measure.js';
+import { trainBatch } from '../engine/train/trainer.js';
+import { peakMemoryOf, type PeakMemory } from './measure.js';
 
-export type ExampleName = 'dense' | 'conv';
 export type GradMethod = 'bptt' | 'recurrent-backprop';
 
-export const EXAMPLE_FILES: Record<ExampleName, string> = {
-  dense: 'examples/mnist-completion.attractor.json',
-  conv: 'examples/conv-completion.attractor.json',
-};
-
 export interface Example {
-  readonly name: ExampleName;
   readonly file: string;
+  readonly graph: GraphDoc;
   readonly plan: Plan;
   readonly datasets: Map<string, Dataset>;
+  /** The graph's training section with the run's overrides (batch, T, method) applied. */
   readonly training: TrainingConfig;
-  /** The graph's settle θ (1e-3 in both examples): convergence for t*, and early stops. */
+  /** The graph's settle θ (1e-3 in the examples): convergence for t*, and early stops. */
   readonly theta: number;
 }
 
-export async function loadExample(root: string, name: ExampleName): Promise<Example> {
-  const file = join(root, EXAMPLE_FILES[name]);
+/** Loads, compiles and opens the data of an example graph; `overrides` replace parts of its training section. */
+export async function loadExample(file: string, overrides: Partial<TrainingConfig> = {}): Promise<Example> {
   const loaded = await loadGraphFile(file);
   if (!loaded.ok) throw new Error(`${file}: ${loaded.problems.map((p) => p.message).join('; ')}`);
   const { plan, problems } = compileGraph(loaded.graph);
   if (!plan) throw new Error(`${file}: ${problems.map((p) => p.message).join('; ')}`);
   const datasets = await loadPlanDatasets(plan, dirname(file));
-  return { name, file, plan, datasets, training: loaded.graph.training, theta: plan.settle.theta };
+  return { file, graph: loaded.graph, plan, datasets, training: { ...loaded.graph.training, ...overrides }, theta: plan.settle.theta };
 }
 
 /** A fresh network and optimiser, seeded as the graph says. */
 function fresh(ex: Example, seed: number) {
-  const network = Network.create(ex.plan, seed);
+  const network = Network.create(ex.plan, seed, ex.datasets);
   const optimizer = createOptimizer(ex.training.optimizer, ex.training.weightDecay);
   return { network, optimizer };
 }
 
 function configFor(ex: Example, method: GradMethod, overrides: Partial<TrainingConfig> = {}): TrainingConfig {
   return { ...ex.training, method, ...overrides };
-}
-
-export interface TrainResult {
-  readonly method: GradMethod;
-  /** Batches trained: `requested`, or fewer when the time budget ran out. */
-  readonly batches: number;
-  readonly requested: number;
-  readonly batchSize: number;
-  readonly steps: number;
-  readonly warmup: number;
-  /** ms per training batch over the batches after warmup (trainer's own clock: batch building included). */
-  readonly ms: TimingSummary;
-  readonly meanIterations: number;
-  readonly meanAdjointSteps: number;
-  readonly tossed: number;
-  /** Mean loss of the last min(50, n) batches, like the reference's train_loss_last50. */
-  readonly lossLast50: number;
-  /** Mean FLOPs per timed batch (flops.ts) and the achieved rate: Σ FLOPs / Σ ms over the timed batches. */
-  readonly gflopPerBatch: number;
-  readonly gflops: number;
-  /** Peak tensor memory of one extra training batch run under tf.profile (not timed). */
-  readonly memory: PeakMemory;
-  readonly seconds: number;
-}
-
-/**
- * Trains a fresh network (the graph's seed) for `batches` batches with `method`: all but the
- * last are timed, the last is profiled for its peak memory. Returns the trained network (caller disposes).
- */
-export async function benchTraining(
-  ex: Example,
-  method: GradMethod,
-  requested: number,
-  warmup: number,
-  /** Stop early (but after warmup + 2 batches) once the batches so far took longer than this; the result says how many ran. */
-  budgetMs = Infinity,
-  onBatch?: (r: BatchReport) => void,
-): Promise<{ result: TrainResult; network: Network }> {
-  const config = configFor(ex, method, { batches: requested });
-  const { network, optimizer } = fresh(ex, config.seed);
-  const perIteration = flopsPerIteration(ex.plan, config.batch);
-  const input = { plan: ex.plan, network, optimizer, datasets: ex.datasets, config, theta: ex.theta };
-  const reports: BatchReport[] = [];
-  const started = performance.now();
-  let batches = requested;
-  let memory: PeakMemory;
-  let last: BatchReport;
-  try {
-    for (let step = 0; step < batches - 1; step++) {
-      if (performance.now() - started > budgetMs && step >= warmup + 1) {
-        batches = step + 1;
-        break;
-      }
-      const r = await trainBatch(input, step);
-      reports.push(r);
-      onBatch?.(r);
-    }
-    // The last batch runs under tf.profile for its peak memory; profiling slows kernels
-    // down, so it is left out of the timing (the weights still see exactly `batches` updates).
-    ({ memory, result: last } = await peakMemoryOf(() => trainBatch(input, batches - 1)));
-    onBatch?.(last);
-  } catch (err) {
-    network.dispose();
-    throw err;
-  } finally {
-    optimizer.dispose();
-  }
-  const seconds = (performance.now() - started) / 1e3;
-
-  const timedReports = reports.length > warmup ? reports.slice(warmup) : reports;
-  const flops = timedReports.map((r) => batchFlops(perIteration, method, r.iterations, r.adjointSteps));
-  const totalMs = timedReports.reduce((s, r) => s + r.ms, 0);
-  const result: TrainResult = {
-    method,
-    batches,
-    requested,
-    batchSize: config.batch,
-    steps: config.steps,
-    warmup: reports.length > warmup ? warmup : 0,
-    ms: summarise(reports.map((r) => r.ms), warmup),
-    meanIterations: mean(timedReports.map((r) => r.iterations)),
-    meanAdjointSteps: mean(timedReports.map((r) => r.adjointSteps)),
-    tossed: [...reports, last].reduce((s, r) => s + r.tossed, 0),
-    lossLast50: mean([...reports, last].slice(-50).map((r) => r.loss)),
-    gflopPerBatch: mean(flops) / 1e9,
-    gflops: gflops(flops.reduce((a, b) => a + b, 0), totalMs),
-    memory,
-    seconds,
-  };
-  return { result, network };
-}
-
-export interface SettleBench {
-  readonly batchSize: number;
-  readonly maxSteps: number;
-  readonly theta: number;
-  readonly repeats: number;
-  readonly ms: TimingSummary;
-  readonly meanIterations: number;
-  readonly meanTStar: number | null;
-  readonly unsettled: number;
-  readonly gflops: number;
-}
-
-/** Settles held-out batches without a tape (energy off), `repeats` times after one warmup settle. */
-export async function benchSettle(ex: Example, network: Network, repeats: number, batchSize: number, maxSteps = 100): Promise<SettleBench> {
-  const samples: number[] = [];
-  const iterations: number[] = [];
-  const tStars: number[] = [];
-  let unsettled = 0;
-  const perIteration = flopsPerIteration(ex.plan, batchSize);
-  let flops = 0;
-  let timedMs = 0;
-  for (let r = 0; r <= repeats; r++) {
-    const indices = pickExamples(ex.datasets, batchSize, 1000 + r, 'test');
-    const batch = buildBatch(ex.plan, ex.datasets, indices, 2000 + r);
-    const t0 = performance.now();
-    const bound = network.bind();
-    const s = await settle(
-      { net: bound, initial: batch.initial, clamps: batch.clamps },
-      { steps: maxSteps, theta: ex.theta, seed: r, energy: 'none' },
-    );
-    bound.dispose();
-    const ms = performance.now() - t0;
-    disposeState(s.state);
-    disposeBatch(batch);
-    samples.push(ms);
-    if (r === 0) continue; // warmup
-    timedMs += ms;
-    flops += batchFlops(perIteration, 'settle', s.iterations);
-    iterations.push(s.iterations);
-    s.tStar.forEach((t) => (t >= 0 ? tStars.push(t) : unsettled++));
-  }
-  return {
-    batchSize,
-    maxSteps,
-    theta: ex.theta,
-    repeats,
-    ms: summarise(samples, 1),
-    meanIterations: mean(iterations),
-    meanTStar: tStars.length > 0 ? mean(tStars) : null,
-    unsettled,
-    gflops: gflops(flops, timedMs),
-  };
 }
 
 export interface Quality {
@@ -315,7 +163,6 @@ export async function memoryVersusT(
   theta: number,
   /** Skip a BPTT row whose predicted peak passes this (a wasm heap overflow aborts the backend). */
   skipBpttAbove?: { limit: number; predict: (steps: number) => number },
-  onRow?: (row: MemoryRow) => void,
 ): Promise<MemoryRow[]> {
   const rows: MemoryRow[] = [];
   for (const method of ['bptt', 'recurrent-backprop'] as const) {
@@ -334,7 +181,6 @@ export async function memoryVersusT(
           skipped: `predicted peak ${(predicted / 1024 ** 3).toFixed(2)} GiB > ${(skipBpttAbove.limit / 1024 ** 3).toFixed(2)} GiB`,
         };
         rows.push(row);
-        onRow?.(row);
         continue;
       }
       const config = configFor(ex, method, { steps: T, batch: batchSize, batches: 1 });
@@ -350,13 +196,46 @@ export async function memoryVersusT(
       const { memory, result } = profiled;
       const row = { method, steps: T, batchSize, iterations: result.iterations, adjointSteps: result.adjointSteps, memory, ms: result.ms };
       rows.push(row);
-      onRow?.(row);
     }
   }
   return rows;
 }
 
-/** Tensors alive now (a leak shows as growth between examples). */
-export function liveTensors(): number {
-  return tf.memory().numTensors;
+
+/** Bytes per iteration BPTT adds, from the smallest and largest T measured. */
+export function bpttGrowth(rows: readonly MemoryRow[]): number | undefined {
+  const b = rows.filter((r) => r.method === 'bptt' && !r.skipped).sort((x, y) => x.iterations - y.iterations);
+  if (b.length < 2) return undefined;
+  const first = b[0];
+  const last = b[b.length - 1];
+  if (last.iterations === first.iterations) return undefined;
+  return (last.memory.peakBytes - first.memory.peakBytes) / (last.iterations - first.iterations);
+}
+
+/**
+ * The memory table's settings: T of its rows; θ so small that no example stops before T;
+ * the BPTT peak its batch is chosen to stay under; and the predicted peak past which a
+ * BPTT row is skipped, not run (overflowing wasm's 4 GiB heap aborts the backend).
+ */
+export const MEMORY_TABLE = { steps: [20, 100, 500], theta: 1e-9, budget: 1.5 * 1024 ** 3, hardLimit: 3 * 1024 ** 3 } as const;
+
+export interface MemoryTable extends MemoryBatchChoice {
+  readonly theta: number;
+  readonly budget: number;
+  readonly rows: MemoryRow[];
+  readonly bpttBytesPerIteration?: number;
+}
+
+/**
+ * Peak tensor memory of one training batch versus T for BPTT and recurrent backprop, at the
+ * largest batch (up to the training batch) where BPTT at the largest T fits the budget.
+ * Run last in a process: the wasm heap only ever grows.
+ */
+export async function memoryTable(ex: Example): Promise<MemoryTable> {
+  const { steps, theta, budget, hardLimit } = MEMORY_TABLE;
+  const maxT = Math.max(...steps);
+  const choice = await chooseMemoryBatch(ex, maxT, ex.training.batch, budget, theta);
+  const rows = await memoryVersusT(ex, steps, choice.batchSize, theta, { limit: hardLimit, predict: (T) => predictBpttPeak(choice.model, T, choice.batchSize) });
+  const growth = bpttGrowth(rows);
+  return { ...choice, theta, budget, rows, ...(growth !== undefined ? { bpttBytesPerIteration: growth } : {}) };
 }

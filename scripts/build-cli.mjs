@@ -20,6 +20,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entries = [
   { name: 'CLI', src: 'engine/cli/entry.ts', out: 'dist/attractor.mjs' },
   { name: 'benchmark', src: 'bench/main.ts', out: 'dist/bench.mjs' },
+  { name: 'benchmark side', src: 'bench/side/main.ts', out: 'dist/bench-side.mjs' },
+  { name: 'GPU check', src: 'bench/gpu-check/main.ts', out: 'dist/gpu-check.mjs' },
   { name: 'gradient worker', src: 'engine/parallel/worker.ts', out: 'dist/train-worker.mjs' },
   { name: 'engine server worker', src: 'engine/server/worker-main.ts', out: 'dist/engine-server.mjs' },
   { name: 'web host', src: 'app/web/main.ts', out: 'dist/web-server.mjs' },

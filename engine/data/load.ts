@@ -44,7 +44,7 @@ async function readSource(source: DatasetSource, baseDir: string, opts: LoadOpti
     case 'random-patterns':
       return randomPatterns(source.count, source.size, source.seed);
     case 'shapes':
-      return shapes(source.count, source.size, source.seed);
+      return shapes(source.count, source.size, source.seed, source.channels ?? 1);
     case 'associative-recall':
       return associativeRecall(source.pairs, source.symbols, source.count, source.seed);
     case 'idx':

@@ -64,6 +64,8 @@ export function randomPatterns(count: number, size: number, seed: number): Datas
 }
 
 export const SHAPE_NAMES = ['square', 'circle', 'triangle', 'cross'] as const;
+/** Colours are subsets of the channels: 8 channels give 255 already. */
+const MAX_SHAPE_CHANNELS = 8;
 /** Below 4 pixels a circle is a square. */
 const MIN_SHAPE = 4;
 
@@ -72,14 +74,21 @@ const MIN_SHAPE = 4;
  * square, 1 circle (pixel centres within radius L/2), 2 triangle (apex up, base
  * L), 3 cross (a plus of bars about L/4 thick). The shape, its side
  * L ∈ [max(4, round(0.3·s)), s] and its position are drawn from the seed.
+ * With c > 1 `channels` each shape also gets a colour, a non-empty subset of the
+ * channels drawn from the seed (2^c − 1 colours); one channel draws no colour, so
+ * its images are the same as before colours existed.
  */
-export function shapes(count: number, size: number, seed: number): Dataset {
+export function shapes(count: number, size: number, seed: number, channels = 1): Dataset {
   if (!Number.isInteger(count) || count < 1) throw new Error(`shapes: expected a count ≥ 1, got ${count}`);
   if (!Number.isInteger(size) || size < MIN_SHAPE) {
     throw new Error(`shapes: expected an image size ≥ ${MIN_SHAPE} (smaller circles look like squares), got ${size}`);
   }
+  if (!Number.isInteger(channels) || channels < 1 || channels > MAX_SHAPE_CHANNELS) {
+    throw new Error(`shapes: expected 1 to ${MAX_SHAPE_CHANNELS} channels, got ${channels}`);
+  }
   const rng = makeRng(seed);
-  const units = size * size;
+  const plane = size * size;
+  const units = channels * plane;
   const images = new Float32Array(count * units);
   const labels = new Int32Array(count);
   const minSide = Math.max(MIN_SHAPE, Math.round(0.3 * size));
@@ -88,16 +97,22 @@ export function shapes(count: number, size: number, seed: number): Dataset {
     const side = minSide + rng.int(size - minSide + 1);
     const x0 = rng.int(size - side + 1);
     const y0 = rng.int(size - side + 1);
+    // Bit c of the colour: channel c is on (CHW layout, channel planes one after another).
+    const colour = channels === 1 ? 1 : 1 + rng.int(2 ** channels - 1);
     labels[k] = label;
     const inside = insideTest(label, side);
-    for (let y = 0; y < side; y++) {
-      for (let x = 0; x < side; x++) if (inside(x, y)) images[k * units + (y0 + y) * size + x0 + x] = 1;
+    for (let c = 0; c < channels; c++) {
+      if (!(colour & (1 << c))) continue;
+      const at = k * units + c * plane;
+      for (let y = 0; y < side; y++) {
+        for (let x = 0; x < side; x++) if (inside(x, y)) images[at + (y0 + y) * size + x0 + x] = 1;
+      }
     }
   }
   return {
-    name: `shapes ${count} of ${size}×${size} seed ${seed}`,
+    name: `shapes ${count} of ${channels > 1 ? `${channels}×` : ''}${size}×${size} seed ${seed}`,
     count,
-    channels: 1,
+    channels,
     height: size,
     width: size,
     images,

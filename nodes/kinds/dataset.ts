@@ -32,6 +32,7 @@ export const datasetSourceSchema = z.discriminatedUnion(
         kind: z.literal('shapes'),
         count: positiveInt().default(1000),
         size: positiveInt().default(16).describe('side of the square image'),
+        channels: positiveInt('an integer from 1 to 8').max(8, { error: 'expected an integer from 1 to 8' }).optional().describe('colour channels (default 1): with more than one, each shape gets a colour (a non-empty subset of the channels)'),
         seed,
       })
       .strict(),

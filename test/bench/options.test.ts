@@ -1,49 +1,50 @@
 import { describe, expect, it } from 'vitest';
 import { BenchUsageError, parseBenchOptions } from '../../bench/options.js';
-import { median, quantile, summarise } from '../../bench/measure.js';
 
 describe('bench options', () => {
-  it('defaults to the full run, and to the quick one when CI=true', () => {
+  it('defaults to the full run on every backend that runs, and to the quick one when CI=true', () => {
     const full = parseBenchOptions([], {})!;
-    expect(full.quick).toBe(false);
-    expect(full.batches).toBe(100);
-    expect(full.examples).toEqual(['dense', 'conv']);
-    expect(full.reference).toBe(true);
-    expect(full.backend).toBe('auto');
+    expect(full).toMatchObject({ quick: false, examples: ['dense', 'conv'], backends: 'auto', split: true, reference: true, referenceThreads: [1, 2], method: 'bptt', memory: true, memoryTable: false, json: false });
+    expect(full.rounds.dense.maxRounds).toBeGreaterThan(full.rounds.dense.minRounds);
     const ci = parseBenchOptions([], { CI: 'true' })!;
     expect(ci.quick).toBe(true);
-    expect(ci.batches).toBeLessThan(full.batches);
+    expect(ci.rounds.dense.maxRounds).toBeLessThan(full.rounds.dense.maxRounds);
+    expect(ci.rounds.dense.budgetMs).toBeLessThan(full.rounds.dense.budgetMs);
     expect(parseBenchOptions(['--full'], { CI: 'true' })!.quick).toBe(false);
     expect(parseBenchOptions([], { CI: 'false' })!.quick).toBe(false);
   });
 
   it('takes every option it documents', () => {
-    const o = parseBenchOptions(['--quick', '--batches', '7', '--conv-batches', '3', '--only', 'conv', '--no-reference', '--backend', 'cpu', '--json'], {})!;
-    expect(o).toMatchObject({ quick: true, batches: 7, convBatches: 3, examples: ['conv'], reference: false, backend: 'cpu', json: true });
-    // The last batch is profiled for memory, so at least one batch before it stays timed.
-    expect(o.warmup).toBe(2);
-    expect(parseBenchOptions(['--batches', '2'], {})!.warmup).toBe(0);
+    const o = parseBenchOptions(
+      ['--quick', '--only', 'conv,conv-large', '--backend', 'webgpu,wasm', '--no-split', '--no-reference', '--threads', '2,4', '--method', 'recurrent-backprop',
+        '--rounds', '7', '--budget', '30', '--turn', '3', '--settles', '0', '--warmup', '0', '--batch', '8', '--steps', '5', '--memory-table', '--json'],
+      {},
+    )!;
+    expect(o).toMatchObject({
+      quick: true,
+      examples: ['conv', 'conv-large'],
+      backends: ['webgpu', 'wasm'],
+      split: false,
+      reference: false,
+      referenceThreads: [2, 4],
+      method: 'recurrent-backprop',
+      batch: 8,
+      steps: 5,
+      memoryTable: true,
+      json: true,
+    });
+    expect(o.rounds.conv).toEqual({ maxRounds: 7, minRounds: 3, budgetMs: 30_000, batchesPerTurn: 3, settlesPerTurn: 0, warmupBatches: 0 });
+    expect(parseBenchOptions(['--backend', 'auto'], {})!.backends).toBe('auto');
+    expect(parseBenchOptions(['--rounds', '2'], {})!.rounds.dense.minRounds).toBe(2);
+    expect(parseBenchOptions(['--min-rounds', '1'], {})!.rounds.conv.minRounds).toBe(1);
+    expect(parseBenchOptions(['--no-memory'], {})!.memory).toBe(false);
     expect(parseBenchOptions(['--help'], {})).toBeNull();
   });
 
   it('refuses bad options with a message', () => {
-    for (const argv of [['--batches', '0'], ['--batches', 'x'], ['--only', 'attention'], ['--backend', 'gpu'], ['--frobnicate'], ['--quick', '--full'], ['extra']]) {
+    for (const argv of [['--rounds', '0'], ['--turn', 'x'], ['--only', 'attention'], ['--backend', 'gpu'], ['--backend', ','], ['--threads', '0'], ['--method', 'hebbian'], ['--frobnicate'], ['--quick', '--full'], ['extra']]) {
       expect(() => parseBenchOptions(argv, {}), argv.join(' ')).toThrow(BenchUsageError);
     }
-  });
-});
-
-describe('timing statistics (as the reference computes them)', () => {
-  it('median, p10/p90 and warmup', () => {
-    expect(median([3, 1, 2])).toBe(2);
-    expect(median([4, 1, 3, 2])).toBe(2.5);
-    const ten = [10, 1, 9, 2, 8, 3, 7, 4, 6, 5];
-    // sorted[min(n − 1, ⌊q·n⌋)]
-    expect(quantile(ten, 0.1)).toBe(2);
-    expect(quantile(ten, 0.9)).toBe(10);
-    const s = summarise([100, 90, 1, 2, 3], 2);
-    expect(s).toMatchObject({ count: 3, median: 2, p10: 1, p90: 3, mean: 2 });
-    expect(summarise([5, 7], 3).count).toBe(2);
-    expect(median([])).toBeNaN();
+    expect(() => parseBenchOptions(['--only', 'dense,mnist'], {})).toThrow(/--only: expected a comma-separated list of dense, conv, conv-large, got "dense,mnist"/);
   });
 });

@@ -7,7 +7,7 @@ import { expect, it } from 'vitest';
 import { tf } from '../../../engine/tf.js';
 import { describeWebGpu } from '../../helpers/backends.js';
 import { readValues } from '../../../engine/runtime/readback.js';
-import { compareOutputs, KERNEL_CASES, runCase, type KernelCase, type Output } from './kernel-cases.js';
+import { compareOutputs, KERNEL_CASES, runCase, type KernelCase, type Output } from '../../../bench/conformance/kernel-cases.js';
 
 async function on(backend: 'cpu' | 'webgpu', c: KernelCase): Promise<Output[]> {
   await tf.setBackend(backend);

@@ -18,6 +18,7 @@ const EXAMPLES = [
   'associative-recall',
   'deep-conv-blocks',
   'attention-blocks',
+  'conv-large',
 ].map((n) => `examples/${n}.attractor.json`);
 
 it('every example in examples/ is in this list', () => {

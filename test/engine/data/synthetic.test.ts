@@ -101,4 +101,31 @@ describe('shapes', () => {
     expect(Array.from(a.labels!)).not.toEqual(Array.from(shapes(20, 12, 4).labels!));
     expect(() => shapes(5, 3, 0)).toThrow(/size ≥ 4/);
   });
+
+  it('colours each shape with a non-empty subset of the channels, drawn where the one-channel shape is', () => {
+    const n = 12;
+    const grey = shapes(300, n, 5);
+    const rgb = shapes(300, n, 5, 3);
+    expect([rgb.channels, rgb.height, rgb.width]).toEqual([3, n, n]);
+    const plane = n * n;
+    const colours = new Set<number>();
+    for (let k = 0; k < rgb.count; k++) {
+      const planes = [0, 1, 2].map((c) => rgb.images.subarray((3 * k + c) * plane, (3 * k + c + 1) * plane));
+      const lit = planes.map((p) => p.some((v) => v === 1));
+      expect(lit.some(Boolean), `example ${k} has a colour`).toBe(true);
+      colours.add(lit.reduce((bits, on, c) => bits | (on ? 1 << c : 0), 0));
+      // Every lit channel holds one and the same shape in a square box (a square fills it).
+      const shape = planes[lit.indexOf(true)];
+      planes.forEach((p, c) => lit[c] && expect(Array.from(p)).toEqual(Array.from(shape)));
+      const b = box(shape, n);
+      expect(b.h).toBe(b.w);
+      if (rgb.labels![k] === 0) expect(b.filled).toBe(b.h * b.w);
+    }
+    expect(colours.size).toBe(7);
+    // The colour is drawn after the shape: the first example is the grey set's first shape, coloured.
+    const first = [0, 1, 2].map((c) => rgb.images.subarray(c * plane, (c + 1) * plane)).find((p) => p.some((v) => v === 1))!;
+    expect(Array.from(first)).toEqual(Array.from(example(grey, 0)));
+    expect(() => shapes(5, 8, 0, 9)).toThrow(/1 to 8 channels/);
+  });
 });
+

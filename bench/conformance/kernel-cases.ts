@@ -4,9 +4,10 @@
  * grids with 16 channels, 5×5 kernels. Each case is run on a backend under test
  * and on cpu, the reference, and compared within float32 tolerance
  * (compareOutputs). Inputs are deterministic values uploaded on each backend.
+ * Run by test/engine/backend/webgpu-kernels.test.ts and by `npm run gpu-check`.
  */
-import { tf } from '../../../engine/tf.js';
-import { convolution, flipSwap, product } from '../../../engine/runtime/products.js';
+import { tf } from '../../engine/tf.js';
+import { convolution, flipSwap, product } from '../../engine/runtime/products.js';
 
 export interface InputSpec {
   shape: number[];
