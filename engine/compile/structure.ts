@@ -38,6 +38,9 @@ export function inferStructure(ix: GraphIndex): Structure {
     if (spec) couplings.push(spec);
   }
 
+  const wholeClamped = wholeClampedLayers(clamps);
+  const coupled = new Set(couplings.flatMap((c) => [...couplingKind(c).reads(c), ...couplingKind(c).writes(c)]));
+  const fed = new Set(ix.graph.edges.map((e) => e.from.node));
   const layers: LayerSpec[] = [];
   for (const node of layerNodes) {
     const { shape, activation } = node.params;
@@ -49,7 +52,7 @@ export function inferStructure(ix: GraphIndex): Structure {
         ix.error(node.id, `expected softmaxGroup to divide the layer size ${shape.size}, got ${node.params.softmaxGroup}`, undefined, ['params', 'softmaxGroup']);
       } else softmaxGroup = node.params.softmaxGroup;
     }
-    const fullyClamped = clamps.some((c) => c.layer === node.id && c.hold && c.mask.kind === 'whole');
+    const fullyClamped = wholeClamped.has(node.id);
     layers.push({
       id: node.id,
       shape,
@@ -65,7 +68,7 @@ export function inferStructure(ix: GraphIndex): Structure {
     if (node.params.bias) {
       params.push({ name: `${node.id}.b`, owner: node.id, shape: [biasLength(shape)], init: { constant: node.params.biasInit } });
     }
-    if (!couplings.some((c) => touches(c, node.id))) ix.warn(node.id, 'layer has no couplings: it only follows its bias');
+    if (!coupled.has(node.id)) ix.warn(node.id, 'layer has no couplings: it only follows its bias');
   }
 
   return {
@@ -76,7 +79,7 @@ export function inferStructure(ix: GraphIndex): Structure {
     targets: resolveTargets(ix, clamps),
     noise: resolveNoise(ix),
     datasets: ix.nodesOf('dataset').map((n) => {
-      if (ix.graph.edges.every((e) => e.from.node !== n.id)) ix.warn(n.id, 'dataset feeds nothing');
+      if (!fed.has(n.id)) ix.warn(n.id, 'dataset feeds nothing');
       return { id: n.id, params: n.params };
     }),
   };
@@ -85,12 +88,6 @@ export function inferStructure(ix: GraphIndex): Structure {
 /** Bias length: per unit on vectors, per channel on grids, per feature on tokens (broadcast over the last axis). */
 function biasLength(shape: LayerNode['params']['shape']): number {
   return shape.type === 'vector' ? shape.size : shape.type === 'grid' ? shape.channels : shape.dim;
-}
-
-/** Whether a coupling reads or writes a layer. */
-export function touches(c: CouplingSpec, layer: string): boolean {
-  const entry = couplingKind(c);
-  return entry.reads(c).includes(layer) || entry.writes(c).includes(layer);
 }
 
 /** The coupling a node of a coupling kind resolves to; undefined for other nodes, or when it does not fit (reported). */
@@ -188,8 +185,13 @@ function maskFits(ix: GraphIndex, node: GraphNode, mask: ClampMask, layer: Layer
   }
 }
 
+function wholeClampedLayers(clamps: readonly ClampSpec[]): Set<string> {
+  return new Set(clamps.filter((c) => c.hold && c.mask.kind === 'whole').map((c) => c.layer));
+}
+
 function resolveTargets(ix: GraphIndex, clamps: ClampSpec[]): TargetSpec[] {
   const out: TargetSpec[] = [];
+  const wholeClamped = wholeClampedLayers(clamps);
   for (const node of ix.nodesOf('target')) {
     const layer = visibleLayer(ix, node, 'targets score');
     const data = dataInput(ix, node);
@@ -200,7 +202,7 @@ function resolveTargets(ix: GraphIndex, clamps: ClampSpec[]): TargetSpec[] {
       ix.error(node.id, `cross-entropy needs a softmax or sigmoid layer, got ${layer.params.activation} layer "${layer.id}"`, 'layer', ['params', 'loss']);
       continue;
     }
-    if (node.params.units === 'unclamped' && clamps.some((c) => c.layer === layer.id && c.hold && c.mask.kind === 'whole')) {
+    if (node.params.units === 'unclamped' && wholeClamped.has(layer.id)) {
       ix.warn(node.id, `layer "${layer.id}" is wholly clamped: no unclamped units are left to score`);
     }
     out.push({ id: node.id, layer: layer.id, data, loss, units: node.params.units, weight: node.params.weight });

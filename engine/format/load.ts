@@ -8,6 +8,7 @@ import { describeValue, type PathSegment, type Problem } from '../../nodes/probl
 import { validateGraph } from '../../nodes/validate.js';
 import { findSyntaxError, nestingDepth, positionAt } from './json-text.js';
 import { MIGRATIONS, migrate, pathInOriginal } from './migrate.js';
+import { documentLimitProblems } from '../compile/limits.js';
 
 export type LoadResult = { ok: true; graph: GraphDoc; migratedFrom?: number } | { ok: false; problems: Problem[] };
 
@@ -70,6 +71,9 @@ export function loadGraphJson(json: unknown, source: string): LoadResult {
   if (version > GRAPH_VERSION) {
     return fail(['version'], `written by a newer version (format version ${version}; this build reads up to ${GRAPH_VERSION})`);
   }
+  // Counted before anything is validated: a file of a million nodes is refused at once.
+  const tooMany = documentLimitProblems(json);
+  if (tooMany.length > 0) return { ok: false, problems: tooMany };
   if (version === GRAPH_VERSION) {
     const checked = validateGraph(json);
     return checked.ok ? { ok: true, graph: checked.graph } : checked;
