@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, shell, utilityProcess } from 'electron';
 import type { EventChannel, EventTypes, RecentFile, RequestChannel } from '../shared/api.js';
-import { createServices, type Handlers, type WindowControl } from '../services/index.js';
+import { createGraphChecker, createServices, type Handlers, type WindowControl } from '../services/index.js';
 import { graphPathFromArgv } from './args.js';
 import { createDialogs } from './dialogs.js';
 import type { EngineSupervisor } from '../services/engine-supervisor.js';
@@ -201,6 +201,8 @@ function start(): void {
 
     handlers = createServices({
       mode: 'electron',
+      // Checking a large graph would freeze the window on this thread (electron.vite.config.ts builds the worker).
+      checker: createGraphChecker(fileURLToPath(new URL('./check-worker.js', import.meta.url))),
       version: app.getVersion(),
       dataDir: app.getPath('userData'),
       examplesDir,

@@ -7,6 +7,7 @@
 import type { EngineBackend, RequestChannel, Response } from '../shared/api.js';
 import type { ValidPayload } from '../shared/request-schemas.js';
 import type { RunCommand } from '../../engine/protocol/run.js';
+import type { GraphChecker } from './graph-check.js';
 
 /** One handler per channel; it receives the payload its schema let through (dispatch checks it first). */
 export type Handlers = { [C in RequestChannel]: (payload: ValidPayload<C>) => Promise<Response<C>> };
@@ -49,4 +50,6 @@ export interface ServiceOptions {
   readonly window?: WindowControl;
   /** Absent: `engine.send` is refused with a message saying the engine is not running in this host. */
   readonly engine?: EngineLink;
+  /** Where `graph.check` runs (graph-check.ts: a worker thread); absent: in the calling thread. */
+  readonly checker?: GraphChecker;
 }

@@ -31,6 +31,7 @@ export class RunControl {
   private cancelled = false;
   private steps = 0;
   private wake: (() => void) | undefined;
+  private readonly aborter = new AbortController();
 
   constructor(
     readonly runId: string,
@@ -44,6 +45,11 @@ export class RunControl {
 
   get isCancelled(): boolean {
     return this.cancelled;
+  }
+
+  /** Aborted by cancel(): what stops work that runs before the loop's gates, such as reading data files. */
+  get signal(): AbortSignal {
+    return this.aborter.signal;
   }
 
   pause(): void {
@@ -72,6 +78,7 @@ export class RunControl {
 
   cancel(): void {
     this.cancelled = true;
+    this.aborter.abort();
     this.notify();
   }
 

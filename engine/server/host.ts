@@ -17,7 +17,7 @@ import { BACKEND_NAMES, type BackendInfo, type BackendName } from '../backend/se
 import { parseCommand, transferables, type BackendSummary, type RunCommand, type RunEvent, type SettleStart, type TrainStart } from '../protocol/run.js';
 import { RunControl } from '../run/control.js';
 import { backendSummary, type RunContext } from '../run/context.js';
-import { RunInputError } from '../run/input-error.js';
+import { asInputError } from '../run/input-error.js';
 import { resolvePath } from '../run/open.js';
 import { listCheckpoints } from './checkpoints.js';
 import { runSettle, runTrain } from './runs.js';
@@ -124,7 +124,9 @@ export class EngineHost {
       },
       (err: unknown) => {
         this.active = undefined;
-        this.emit(failureEvent(cmd, err));
+        // A cancel that arrived while the run was still opening (reading its data) stops it there.
+        if (control.isCancelled && (err as Error | undefined)?.name === 'AbortError') this.emit({ type: 'run.cancelled', runId: cmd.runId, at: 0 });
+        else this.emit(failureEvent(cmd, err));
       },
     );
     this.active = { control, done };
@@ -137,8 +139,9 @@ export class EngineHost {
 }
 
 function failureEvent(cmd: SettleStart | TrainStart, err: unknown): RunEvent {
-  if (err instanceof RunInputError) {
-    return { type: 'run.error', runId: cmd.runId, command: cmd.type, ended: true, message: err.oneLine, ...(err.problems.length > 0 ? { problems: [...err.problems] } : {}) };
+  const input = asInputError(err);
+  if (input) {
+    return { type: 'run.error', runId: cmd.runId, command: cmd.type, ended: true, message: input.oneLine, ...(input.problems.length > 0 ? { problems: [...input.problems] } : {}) };
   }
   // Not the user's input: say so, with the engine's own words.
   const message = err instanceof Error ? err.message : String(err);

@@ -29,7 +29,7 @@ function graphSource(cmd: SettleStart | TrainStart, hostDir: string): GraphSourc
 }
 
 export async function runSettle(cmd: SettleStart, ctx: RunContext, hostDir: string): Promise<RunEvent[]> {
-  const opened = await openRun(graphSource(cmd, hostDir), cmd.overrides ?? {});
+  const opened = await openRun(graphSource(cmd, hostDir), cmd.overrides ?? {}, ctx.control.signal);
   const { record } = cmd;
   const o = await settleRun(
     opened,
@@ -48,7 +48,7 @@ export async function runSettle(cmd: SettleStart, ctx: RunContext, hostDir: stri
 }
 
 export async function runTrain(cmd: TrainStart, ctx: RunContext, hostDir: string): Promise<RunEvent[]> {
-  const opened = await openRun(graphSource(cmd, hostDir));
+  const opened = await openRun(graphSource(cmd, hostDir), {}, ctx.control.signal);
   const resumeFrom = cmd.resumeFrom ? resolvePath(opened.baseDir, cmd.resumeFrom) : null;
   const checkpointDir = cmd.checkpointDir ? resolvePath(opened.baseDir, cmd.checkpointDir) : (resumeFrom ?? sidecarDirFor(opened.graphPath!));
   const o = await trainRun(
