@@ -8,7 +8,7 @@ import { describeShape } from '../../nodes/shapes.js';
 import type { CheckResult, PlanSummary } from '../protocol/check.js';
 import { formatPlan } from './plan-text.js';
 import { compileGraph } from './compile.js';
-import { documentLimitProblems } from './limits.js';
+import { documentLimitProblems } from './limit-checks.js';
 import type { Plan } from './plan.js';
 
 export function checkGraph(input: unknown): CheckResult {

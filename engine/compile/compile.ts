@@ -8,7 +8,7 @@ import { scheduleGroups } from './schedule.js';
 import { deriveGuarantee } from './guarantee.js';
 import type { CouplingSpec, LayerUpdate, Phase, Plan } from './plan.js';
 import { couplingKind } from '../couplings/registry.js';
-import { checkLimits } from './limits.js';
+import { checkLimits } from './limit-checks.js';
 
 export type SettleOverrides = Partial<SettleConfig>;
 

@@ -9,7 +9,7 @@ import { describeValue, type PathSegment, type Problem } from '../../nodes/probl
 import { validateGraph } from '../../nodes/validate.js';
 import { findSyntaxError, nestingDepth, positionAt } from './json-text.js';
 import { MIGRATIONS, migrate, pathInOriginal } from './migrate.js';
-import { documentLimitProblems } from '../compile/limits.js';
+import { documentLimitProblems } from '../compile/limit-checks.js';
 
 export type LoadResult = { ok: true; graph: GraphDoc; migratedFrom?: number } | { ok: false; problems: Problem[] };
 

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { compileGraph } from '../../../engine/compile/compile.js';
 import { checkGraph } from '../../../engine/compile/check.js';
-import { ensureTensorFits, estimateRun, LIMITS, LimitError, totalBytes } from '../../../engine/compile/limits.js';
+import { ensureTensorFits, LIMITS, LimitError } from '../../../engine/compile/limits.js';
+import { estimateRun, totalBytes } from '../../../engine/compile/limit-checks.js';
 import { loadGraphText } from '../../../engine/format/load.js';
 import { pathText, type Problem } from '../../../nodes/problems.js';
 import { between, clamp, dataset, graphOf, layer, vector, within } from '../../helpers/graphs.js';
