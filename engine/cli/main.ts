@@ -29,7 +29,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number
 
 export function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return ['usage: attractor COMMAND [options] [--debug]   (attractor COMMAND --help for its options)', '', ...lines, '', '--debug prints the stack trace of an internal error'].join('\n');
+  return ['usage: attractor COMMAND [options] [--debug]   (attractor COMMAND --help for its options)', '', ...lines, '', '--debug: with a failure that is a bug in the engine, print its stack trace'].join('\n');
 }
 
 /** `io` with every line made safe for a terminal (terminal-text.ts). */
