@@ -118,10 +118,14 @@ const ENGINE_BLOCKS = [
       },
     ],
   },
+  {
+    files: ['engine/experiments/**'],
+    patterns: [...noTensors('engine/experiments/', "the app's services read run folders and run sweeps in the Electron main process"), notCli, notServer],
+  },
   { files: ['engine/couplings/**'], patterns: [...noTensors('engine/couplings/', 'the compiler reads the coupling registry in the Electron main process'), notCli, notServer] },
   { files: ['engine/cli/**'], patterns: [notServer] },
   { files: ['engine/server/**'], patterns: [notCli] },
-  { files: ['engine/*.ts', 'engine/runtime/**', 'engine/train/**', 'engine/data/**', 'engine/backend/**', 'engine/parallel/**', 'engine/run/**'], patterns: [notCli, notServer] },
+  { files: ['engine/*.ts', 'engine/runtime/**', 'engine/train/**', 'engine/data/**', 'engine/backend/**', 'engine/parallel/**', 'engine/run/**', 'engine/analysis/**'], patterns: [notCli, notServer] },
 ];
 
 const benchLayer = rule([

@@ -38,12 +38,16 @@ const INTEGRATION = [
   'test/engine/train/**/*.test.ts',
   // The run driver on real graphs.
   'test/engine/run/**/*.test.ts',
+  // Stability, capacity and retrieval measured on settled nets.
+  'test/engine/analysis/**/*.test.ts',
   'test/engine/backend/**/*.test.ts',
   'test/engine/catalog.test.ts',
   // The run-protocol server in-process and on its worker thread.
   'test/engine/server/**/*.test.ts',
   // The CLI in-process on tensors and as bin/attractor.mjs.
   'test/engine/cli/**/*.test.ts',
+  // Run records, sweeps: the CLI as processes, a local Slurm, a local sshd.
+  'test/engine/experiments/**/*.test.ts',
   // The web host: HTTP and WebSocket servers, its engine worker.
   'test/app/web/**/*.test.ts',
   // Child processes: a write under `ulimit -f`, a stand-in python.
@@ -63,6 +67,9 @@ export default defineConfig({
   test: {
     // tfjs backends are process-global: one test file per worker process.
     pool: 'forks',
+    // Runs write run folders beside their graph (engine/experiments/records.ts): not beside
+    // the repository's examples. Tests of the records turn them on for what they run.
+    env: { ATTRACTOR_RUNS: 'off' },
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // The JSON report lets .ci/run print a plain "N passed, N failed" line at the end;

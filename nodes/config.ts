@@ -39,6 +39,10 @@ export const optimizerSchema = z.discriminatedUnion(
   { error: 'expected an optimizer with kind "adam" or "sgd"' },
 );
 
+/** How recurrent backprop solves its adjoint (engine/train/adjoint-solve.ts says when cg applies). */
+export const ADJOINT_SOLVERS = ['auto', 'cg', 'neumann'] as const;
+export type AdjointSolver = (typeof ADJOINT_SOLVERS)[number];
+
 export const trainingConfigSchema = z
   .object({
     method: z.enum(METHODS, { error: `expected one of ${METHODS.join(', ')}` }).default('bptt'),
@@ -51,11 +55,15 @@ export const trainingConfigSchema = z
     seed: seed.default(0),
     adjoint: z
       .object({
-        tolerance: positive().default(1e-4).describe('stop the adjoint series when ‖Δg‖_∞ < tolerance·‖g₀‖_∞, per example'),
-        maxSteps: positiveInt().default(500).describe('a series still growing after this many terms is tossed'),
+        solver: z
+          .enum(ADJOINT_SOLVERS, { error: `expected one of ${ADJOINT_SOLVERS.join(', ')}` })
+          .default('auto')
+          .describe('recurrent backprop: conjugate gradients on the symmetric system (cg), the power series (neumann), or cg where it applies (auto)'),
+        tolerance: positive().default(1e-4).describe('stop the adjoint when it moves less than tolerance·‖g₀‖ (series) or its residual is that small (cg), per example'),
+        maxSteps: positiveInt().default(500).describe('an adjoint not converged after this many steps is tossed'),
       })
       .strict()
-      .default({ tolerance: 1e-4, maxSteps: 500 }),
+      .default({ solver: 'auto', tolerance: 1e-4, maxSteps: 500 }),
     checkpointEvery: positiveInt().default(100).describe('batches between checkpoints'),
     stopAtTStar: z
       .boolean()

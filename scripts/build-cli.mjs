@@ -49,7 +49,8 @@ const common = {
   // register_all_gradients) would put two copies of tfjs-core in the bundle.
   mainFields: ['module', 'main'],
   banner: { js: banner },
-  external: ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'],
+  // ssh2 loads optional native crypto bindings when they built: it stays a real node_module.
+  external: ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', 'ssh2'],
   absWorkingDir: root,
   logLevel: 'warning',
   legalComments: 'none',

@@ -27,7 +27,7 @@
  * Worker on WebGPU/WebGL: datasets, checkpoints and tfjs-node-gpu live on the
  * file-system side.
  */
-import { encode, type Encoded, type RunCommand, type RunEvent } from '../../engine/protocol/run.js';
+import { encode, isRunStart, type Encoded, type RunCommand, type RunEvent, type RunKind, type RunStart } from '../../engine/protocol/run.js';
 import type { EngineBackend, EventTypes } from '../shared/api.js';
 import { errorMessage } from './results.js';
 import type { EngineLink } from './types.js';
@@ -83,7 +83,7 @@ export const CANCEL_ANSWER_MS = 1000;
 
 /** What the supervisor knows of a run it passed on: its kind, whether it has started, and a pending cancel's watchdog. */
 interface TrackedRun {
-  readonly kind: 'settle' | 'train';
+  readonly kind: RunKind;
   started: boolean;
   watchdog?: () => void;
 }
@@ -94,8 +94,10 @@ const realTimer = (ms: number, f: () => void): (() => void) => {
   return () => clearTimeout(t);
 };
 
-function isStart(command: RunCommand): command is Extract<RunCommand, { type: 'settle.start' | 'train.start' }> {
-  return command.type === 'settle.start' || command.type === 'train.start';
+const START_KIND: Record<RunStart['type'], RunKind> = { 'settle.start': 'settle', 'train.start': 'train', 'gradcheck.start': 'gradcheck' };
+
+function isStart(command: RunCommand): command is RunStart {
+  return isRunStart(command.type);
 }
 
 function closesRun(ev: RunEvent): boolean {
@@ -216,7 +218,7 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
         options.admit?.(command);
         refuseWhenStopped();
         const proc = child ?? start();
-        if (isStart(command)) runs.set(command.runId, { kind: command.type === 'settle.start' ? 'settle' : 'train', started: false });
+        if (isStart(command)) runs.set(command.runId, { kind: START_KIND[command.type], started: false });
         proc.post(command);
         if (command.type === 'run.cancel') watch(command.runId);
       },

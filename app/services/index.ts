@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { checkGraph } from '../../engine/compile/check.js';
 import { Examples } from './examples.js';
+import { ExperimentService, installedCli } from './experiments.js';
 import { FileService } from './files.js';
 import { RecentFiles } from './recent.js';
 import { RecoveryStore } from './recovery.js';
@@ -30,6 +31,7 @@ export function createServices(options: ServiceOptions): Handlers {
   const files = new FileService({ mode: options.mode, dialogs: options.dialogs, workspace, recent });
   const examples = new Examples(options.examplesDir);
   const recovery = new RecoveryStore(options.dataDir);
+  const experiments = new ExperimentService({ cli: options.cli ?? installedCli(), workspace });
 
   return {
     'app.info': async () => ({
@@ -71,5 +73,12 @@ export function createServices(options: ServiceOptions): Handlers {
       if (!options.engine) throw new Error('the engine is not running in this host');
       options.engine.configure(backend);
     },
+
+    'runs.list': (p) => experiments.list(p),
+    'runs.curves': (p) => experiments.curves(p),
+    'runs.log': (p) => experiments.log(p),
+    'sweep.start': (p) => experiments.start(p),
+    'sweep.cancel': (p) => experiments.cancel(p),
+    'sweep.resume': (p) => experiments.resume(p),
   };
 }

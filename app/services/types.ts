@@ -8,6 +8,7 @@ import type { EngineBackend, RequestChannel, Response } from '../shared/api.js';
 import type { ValidPayload } from '../shared/request-schemas.js';
 import type { RunCommand } from '../../engine/protocol/run.js';
 import type { GraphChecker } from './graph-check.js';
+import type { CliCommand } from '../../engine/experiments/local-runner.js';
 
 /** One handler per channel; it receives the payload its schema let through (dispatch checks it first). */
 export type Handlers = { [C in RequestChannel]: (payload: ValidPayload<C>) => Promise<Response<C>> };
@@ -52,4 +53,6 @@ export interface ServiceOptions {
   readonly engine?: EngineLink;
   /** Where `graph.check` runs (graph-check.ts: a worker thread); absent: in the calling thread. */
   readonly checker?: GraphChecker;
+  /** How sweeps start the attractor CLI (default: bin/attractor.mjs of this installation, run by this Node). */
+  readonly cli?: CliCommand;
 }

@@ -19,6 +19,8 @@ import type { GraphDoc } from '../../nodes/graph.js';
 import type { Problem } from '../../nodes/problems.js';
 import type { CheckResult } from '../../engine/protocol/check.js';
 import type { Encoded } from '../../engine/protocol/run.js';
+import type { RunCurves, RunInfo, SettingsTable } from '../../engine/protocol/runs.js';
+import type { SweepInfo } from '../../engine/protocol/sweeps.js';
 import type { requestSchemas } from './request-schemas.js';
 
 // ---- answers and their parts --------------------------------------------
@@ -109,6 +111,12 @@ export const REQUEST_CHANNELS = [
   'window.close',
   'engine.send',
   'engine.configure',
+  'runs.list',
+  'runs.curves',
+  'runs.log',
+  'sweep.start',
+  'sweep.cancel',
+  'sweep.resume',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
@@ -135,6 +143,12 @@ export interface ResponseTypes {
   'window.close': void;
   'engine.send': void;
   'engine.configure': void;
+  'runs.list': { readonly runs: RunInfo[]; readonly sweeps: SweepInfo[] };
+  'runs.curves': { readonly curves: RunCurves[]; readonly settings: SettingsTable };
+  'runs.log': { readonly text: string; readonly offset: number };
+  'sweep.start': { readonly id: string; readonly dir: string };
+  'sweep.cancel': void;
+  'sweep.resume': void;
 }
 export type Response<C extends RequestChannel> = ResponseTypes[C];
 

@@ -14,10 +14,12 @@
  */
 import { z } from '../../nodes/schema.js';
 import { runCommandSchema } from '../../engine/protocol/run.js';
+import { sweepSpecSchema } from '../../engine/protocol/sweeps.js';
 import { ENGINE_BACKENDS, isRequestChannel, type RequestChannel } from './api.js';
 
 const filePath = z.string().min(1).max(4096);
 const graphJson = z.unknown().refine((v) => typeof v === 'object' && v !== null && !Array.isArray(v), { error: 'expected a graph object' });
+const runId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, { error: 'expected a run or sweep id' });
 const sessionId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected a session id of letters, digits, _ or -' });
 
 /**
@@ -59,6 +61,16 @@ export const requestSchemas = {
    * engine process is restarted with this backend, refused while a run is in progress.
    */
   'engine.configure': z.object({ backend: z.enum(ENGINE_BACKENDS, { error: `expected one of ${ENGINE_BACKENDS.join(', ')}` }) }).strict(),
+  /** The graph's run records (NAME.runs/) and sweeps (NAME.sweeps/), newest first. */
+  'runs.list': z.object({ graphPath: filePath }).strict(),
+  /** Curves (with the history of resumed runs) and settings side by side, of the runs picked. */
+  'runs.curves': z.object({ graphPath: filePath, ids: z.array(runId).min(1).max(20) }).strict(),
+  /** A sweep task's log from `offset` on (at most 64 kB a call): tailing it. */
+  'runs.log': z.object({ graphPath: filePath, sweepId: runId, index: z.number().int().min(0), offset: z.number().int().min(0).default(0) }).strict(),
+  /** A sweep of the saved graph, run by the services' host (local pool, or Slurm). */
+  'sweep.start': z.object({ graphPath: filePath, spec: sweepSpecSchema }).strict(),
+  'sweep.cancel': z.object({ graphPath: filePath, id: runId }).strict(),
+  'sweep.resume': z.object({ graphPath: filePath, id: runId }).strict(),
 } as const satisfies { readonly [C in RequestChannel]: z.ZodType };
 
 /** A validated payload, as the channel's schema outputs it (what a service receives). */

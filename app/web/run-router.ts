@@ -9,7 +9,7 @@
  *
  * The engine's own messages (engine.ready, a crash with no run) go to every client.
  */
-import type { Encoded, RunCommand } from '../../engine/protocol/run.js';
+import type { Encoded, RunCommand, RunKind, RunStart } from '../../engine/protocol/run.js';
 
 export type ClientId = string;
 
@@ -25,11 +25,13 @@ export interface RunRouterOptions {
 interface OwnedRun {
   readonly client: ClientId;
   readonly runId: string;
-  readonly kind: 'settle' | 'train';
+  readonly kind: RunKind;
   paused: boolean;
 }
 
 type EventRecord = { [key: string]: Encoded };
+
+const KIND: Record<RunStart['type'], RunKind> = { 'settle.start': 'settle', 'train.start': 'train', 'gradcheck.start': 'gradcheck' };
 
 /** Engine-side ids: unlike a client's, never longer than the protocol allows, and easy to find in a message. */
 const ENGINE_ID = /"(web-(?:run|req)-\d+)"/g;
@@ -47,8 +49,9 @@ export class RunRouter {
   send(client: ClientId, command: RunCommand): void {
     switch (command.type) {
       case 'settle.start':
-      case 'train.start': {
-        const kind = command.type === 'settle.start' ? 'settle' : 'train';
+      case 'train.start':
+      case 'gradcheck.start': {
+        const kind = KIND[command.type];
         const busy = [...this.runs.values()][0];
         if (busy) {
           const why = busy.client === client ? `a run is in progress (${busy.kind} run "${busy.runId}"): cancel it or wait for it to end` : `the engine is busy with another client's ${busy.kind} run: wait for it to end`;

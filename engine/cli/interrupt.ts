@@ -5,7 +5,7 @@
 import { EXIT } from './errors.js';
 
 /** Installs the handlers for one run; returns their removal. */
-export type Interrupts = (stop: () => void, unit: 'iteration' | 'batch') => () => void;
+export type Interrupts = (stop: () => void, unit: 'iteration' | 'batch' | 'finite difference') => () => void;
 
 export const ctrlC: Interrupts = (stop, unit) => {
   const again = () => process.exit(EXIT.interrupted);

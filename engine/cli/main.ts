@@ -11,6 +11,8 @@ import { kindsCommand } from './commands/kinds.js';
 import { trainCommand } from './commands/train.js';
 import { evalCommand } from './commands/eval.js';
 import { gradcheckCommand } from './commands/gradcheck.js';
+import { runsCommand } from './commands/runs.js';
+import { sweepCommand } from './commands/sweep.js';
 import { EXIT } from './errors.js';
 import { asInputError } from '../run/input-error.js';
 import { visible } from './terminal-text.js';
@@ -23,8 +25,10 @@ const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number
   settle: { run: (argv, io) => settleCommand(argv, io, { interrupts: ctrlC }), summary: 'settle the network on a batch: energy, max change, t*, 2-cycles' },
   train: { run: (argv, io) => trainCommand(argv, io, { interrupts: ctrlC }), summary: 'train the weights (bptt, recurrent-backprop, every-step, hebbian), with checkpoints' },
   eval: { run: evalCommand, summary: 'held-out loss, accuracy, t* and 2-cycles of trained weights' },
-  gradcheck: { run: gradcheckCommand, summary: 'compare bptt, recurrent backprop and finite-difference gradients' },
+  gradcheck: { run: (argv, io) => gradcheckCommand(argv, io, { interrupts: ctrlC }), summary: 'compare bptt, recurrent backprop and finite-difference gradients' },
   kinds: { run: kindsCommand, summary: 'list the node kinds with their ports and parameters' },
+  runs: { run: runsCommand, summary: "list a graph's recorded runs and sweeps, show or compare them" },
+  sweep: { run: (argv, io) => sweepCommand(argv, io, { interrupts: ctrlC }), summary: 'train over combinations of parameter values and seeds, locally or on Slurm' },
 };
 
 export function usage(): string {

@@ -11,14 +11,17 @@ import { problemLines } from '../run/input-error.js';
 import { compileLoaded, loadGraph, loadRunData, type CompiledGraph, type GraphSource, type OpenedRun } from '../run/open.js';
 import { InputError } from './errors.js';
 import type { Io } from './io.js';
+import { withOverrides } from './record-option.js';
 
 /** A graph file named on the command line: messages and checkpoints name it as typed. */
 export function fileSource(file: string): GraphSource {
   return { path: file, fallbackDir: process.cwd() };
 }
 
-export async function openAndCompile(file: string, overrides: SettleOverrides = {}): Promise<CompiledGraph> {
-  return compileLoaded(await loadGraph(fileSource(file)), overrides);
+/** `set`: graph parameters by path (`--set`), applied before compiling. */
+export async function openAndCompile(file: string, overrides: SettleOverrides = {}, set: Record<string, unknown> = {}): Promise<CompiledGraph> {
+  const loaded = await loadGraph(fileSource(file));
+  return compileLoaded({ ...loaded, graph: withOverrides(loaded.graph, set, file) }, overrides);
 }
 
 export function backendOption(raw: unknown): BackendName | 'auto' {
@@ -29,9 +32,9 @@ export function backendOption(raw: unknown): BackendName | 'auto' {
   }
 }
 
-export async function openCommandRun(file: string, overrides: SettleOverrides, backendName: unknown): Promise<{ opened: OpenedRun; backend: BackendInfo }> {
+export async function openCommandRun(file: string, overrides: SettleOverrides, backendName: unknown, set: Record<string, unknown> = {}): Promise<{ opened: OpenedRun; backend: BackendInfo }> {
   const prefer = backendOption(backendName);
-  const compiled = await openAndCompile(file, overrides);
+  const compiled = await openAndCompile(file, overrides, set);
   let backend: BackendInfo;
   try {
     backend = await startBackend(prefer);

@@ -3,7 +3,7 @@
  * gets too) and its outcome: the energy trace, t*, 2-cycles, the final state, recorded
  * attention weights and, under a `descent` guarantee, any rise of the energy.
  */
-import type { EnergyRise, RunEvent, SettleTotals } from '../protocol/run.js';
+import type { EnergyRise, FixedPointStability, RunEvent, SettleTotals } from '../protocol/run.js';
 import type { PlanSummary } from '../protocol/check.js';
 import { attentionShape } from '../run/attention.js';
 import type { SettleOutcome } from '../run/settle-run.js';
@@ -79,6 +79,8 @@ export function bodyLines(trace: SettleTrace, o: SettleOutcome): string[] {
   lines.push(`t*: ${o.tStar.map((t) => (t === null ? '–' : String(t))).join(' ')}   (${converged}/${o.tStar.length} converged)`);
   const cycles = o.cycle2.flatMap((c, i) => (c ? [i] : []));
   lines.push(`2-cycles: ${cycles.length === 0 ? 'none' : `examples ${cycles.join(', ')}`}`);
+  const stability = stabilityLine(o.stability);
+  if (stability) lines.push(stability);
   lines.push('final state:');
   for (const l of o.layers ?? []) {
     lines.push(`  ${l.id.padEnd(12)} ${l.shape.padEnd(18)} mean ${fmt(l.mean)}  min ${fmt(l.min)}  max ${fmt(l.max)}  saturated ${(100 * l.saturated).toFixed(0)}%`);
@@ -88,6 +90,19 @@ export function bodyLines(trace: SettleTrace, o: SettleOutcome): string[] {
   }
   lines.push(`${o.iterations} iterations in ${o.ms.toFixed(1)} ms (${(o.ms / Math.max(1, o.iterations)).toFixed(2)} ms per iteration)`);
   return lines;
+}
+
+/** ρ of the settle step's Jacobian per settled example, and what it says; undefined when none was measured. */
+export function stabilityLine(stability: readonly (FixedPointStability | null)[]): string | undefined {
+  const measured = stability.filter((s): s is FixedPointStability => s !== null);
+  if (measured.length === 0) return undefined;
+  const shown = stability.map((s) => (s === null ? '–' : `${s.rho.toFixed(3)}${s.converged ? '' : '?'}`)).join(' ');
+  const unstable = measured.filter((s) => s.rho >= 1);
+  const verdict =
+    unstable.length === 0
+      ? 'every fixed point attracts; recurrent backprop’s series converges'
+      : `${unstable.length} not attracting under this schedule (${unstable.some((s) => s.dominant === 'negative') ? 'a 2-cycle direction: the neumann series diverges, cg can still apply' : 'a saddle: recurrent backprop tosses them'})`;
+  return `stability ρ(J): ${shown}   (${verdict}${measured.some((s) => !s.converged) ? '; ? = estimate not converged' : ''})`;
 }
 
 /** One line naming where the energy rose although the plan guarantees descent; undefined when it never did. */

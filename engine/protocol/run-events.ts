@@ -42,6 +42,21 @@ export interface TrainTotals {
   readonly workers: number;
 }
 
+export interface GradcheckTotals {
+  /** Examples, parameters and sampled entries checked. */
+  readonly batch: number;
+  readonly params: number;
+  readonly entries: number;
+  readonly epsilon: number;
+  readonly theta: number;
+  readonly steps: number;
+  readonly adjointTolerance: number;
+  readonly weights: string;
+}
+
+/** What a run does: settle examples, train the weights, or check the gradients. */
+export type RunKind = 'settle' | 'train' | 'gradcheck';
+
 interface RunStartedBase {
   readonly type: 'run.started';
   readonly runId: string;
@@ -49,7 +64,8 @@ interface RunStartedBase {
   readonly plan: PlanSummary;
   readonly warnings: readonly Problem[];
 }
-export type RunStarted = RunStartedBase & ({ readonly kind: 'settle'; readonly totals: SettleTotals } | { readonly kind: 'train'; readonly totals: TrainTotals });
+export type RunStarted = RunStartedBase &
+  ({ readonly kind: 'settle'; readonly totals: SettleTotals } | { readonly kind: 'train'; readonly totals: TrainTotals } | { readonly kind: 'gradcheck'; readonly totals: GradcheckTotals });
 
 export interface SettleIteration {
   readonly type: 'settle.iteration';
@@ -114,6 +130,19 @@ export interface OscillatingUnits {
   readonly truncated: boolean;
 }
 
+/** The dominant eigenvalue of the settle step's Jacobian: one real number of this sign, or a complex or ± pair. */
+export type DominantEigenvalue = 'positive' | 'negative' | 'pair' | 'none';
+
+/** Fixed-point stability of one example (engine/analysis/stability.ts says what it predicts). */
+export interface FixedPointStability {
+  /** Spectral radius of one settle iteration's Jacobian at x*: < 1 attracts, and recurrent backprop's series converges. */
+  readonly rho: number;
+  readonly dominant: DominantEigenvalue;
+  /** The power iteration met its tolerance (else rho is its latest estimate). */
+  readonly converged: boolean;
+  readonly steps: number;
+}
+
 export interface SettleDone {
   readonly type: 'settle.done';
   readonly runId: string;
@@ -127,6 +156,8 @@ export interface SettleDone {
   readonly energyRose: boolean;
   readonly energyRises: EnergyRise[];
   readonly finalEnergy: number[];
+  /** Per example at its fixed point; null for one that did not settle, or when not measured. */
+  readonly stability: (FixedPointStability | null)[];
 }
 
 export interface TrainBatch {
@@ -219,6 +250,52 @@ export interface TrainCheckpoint {
   readonly dir: string;
 }
 
+/** Two gradients compared on the same entries. */
+export interface Agreement {
+  readonly cosine: number;
+  /** max_i |a_i − b_i| / max_i |b_i|: the worst error relative to the gradient's scale. */
+  readonly maxRelError: number;
+}
+
+/** The three gradients on one parameter's sampled entries. */
+export interface ParamAgreement {
+  readonly param: string;
+  readonly entries: number;
+  /** max |finite difference| over its entries: the scale the relative errors are taken at. */
+  readonly scale: number;
+  readonly bpttVsFd: Agreement;
+  readonly rbpVsFd: Agreement;
+  readonly bpttVsRbp: Agreement;
+}
+
+export type GradcheckStage = 'bptt' | 'recurrent-backprop' | 'finite-differences';
+
+export interface GradcheckProgress {
+  readonly type: 'gradcheck.progress';
+  readonly runId: string;
+  readonly stage: GradcheckStage;
+  /** Finite differences: entries done of `total`; the gradients: 0 of 1 as they start. */
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface GradcheckDone {
+  readonly type: 'gradcheck.done';
+  readonly runId: string;
+  readonly bpttVsFd: Agreement;
+  readonly rbpVsFd: Agreement;
+  readonly bpttVsRbp: Agreement;
+  readonly perParam: ParamAgreement[];
+  /** One ulp of the loss over 2ε: the smallest gradient the finite differences resolve (errors of a few of these are rounding). */
+  readonly fdResolution: number;
+  /** Examples recurrent backprop dropped, and why. */
+  readonly tossed: number;
+  readonly tossedWhy: { readonly notSettled: number; readonly diverged: number };
+  readonly tStar: (number | null)[];
+  /** What a reader needs to trust the numbers: tossed examples and what to change. */
+  readonly notes: string[];
+}
+
 export interface RunPaused {
   readonly type: 'run.paused';
   readonly runId: string;
@@ -271,10 +348,18 @@ export interface TrainSummary {
   readonly ms: number;
 }
 
+export interface GradcheckSummary {
+  readonly kind: 'gradcheck';
+  readonly entries: number;
+  /** The worst of the three overall max relative errors. */
+  readonly worstRelError: number;
+  readonly ms: number;
+}
+
 export interface RunDone {
   readonly type: 'run.done';
   readonly runId: string;
-  readonly summary: SettleSummary | TrainSummary;
+  readonly summary: SettleSummary | TrainSummary | GradcheckSummary;
 }
 
 export interface CheckpointInfo {
@@ -300,9 +385,9 @@ export interface EngineInfo {
   readonly requestId?: string;
   readonly backend: BackendSummary;
   readonly tensors: number;
-  readonly run: { readonly runId: string; readonly kind: 'settle' | 'train'; readonly paused: boolean } | null;
+  readonly run: { readonly runId: string; readonly kind: RunKind; readonly paused: boolean } | null;
   /** Web mode: another client's run is in progress (`run` is null for this client): the engine is busy. */
-  readonly busy?: { readonly kind: 'settle' | 'train'; readonly paused: boolean };
+  readonly busy?: { readonly kind: RunKind; readonly paused: boolean };
 }
 
 /** Sent once by a worker host when its backend is up (or with run.error when none could start). */
@@ -322,6 +407,8 @@ export type RunEvent =
   | TrainGallery
   | TrainWeights
   | TrainCheckpoint
+  | GradcheckProgress
+  | GradcheckDone
   | RunPaused
   | RunResumed
   | RunCancelled

@@ -146,6 +146,43 @@ export const trainStartSchema = z
     error: 'expected a checkpoint folder: a graph without a graphPath has no sidecar folder to train into',
   });
 
+/** Most examples a gradient check settles (each finite difference settles them all twice). */
+export const MAX_GRADCHECK_EXAMPLES = 64;
+
+/** Check gradients: BPTT, recurrent backprop and finite differences on sampled entries of every parameter. */
+export const gradcheckStartSchema = z
+  .object({
+    type: z.literal('gradcheck.start'),
+    runId,
+    graph: z.unknown().optional(),
+    graphPath: path('a graph file path').nullable(),
+    weights: path('a checkpoint folder').nullable().optional(),
+    /** Training examples checked together (default 2). */
+    batch: positiveInt().max(MAX_GRADCHECK_EXAMPLES).optional(),
+    /** Sampled entries per parameter (default 4). */
+    perParam: positiveInt().max(64).optional(),
+    seed: z.number().int({ error: 'expected an integer seed' }).optional(),
+    /** Central-difference step (default 1e-3). */
+    epsilon: positive().optional(),
+    /** Convergence threshold of every settle (default 1e-6: float32's floor). */
+    theta: positive().optional(),
+    /** The long BPTT's T and every settle's cap (default 2000). */
+    steps: positiveInt().optional(),
+    adjointTolerance: positive().optional(),
+  })
+  .strict()
+  .refine((c) => (c.graph !== undefined && c.graph !== null) || c.graphPath !== null, {
+    path: ['graph'],
+    error: 'expected a graph document, or a graphPath to read it from',
+  });
+
+/** The commands that open a run (refusing one ends the run it names). */
+export const RUN_STARTS = ['settle.start', 'train.start', 'gradcheck.start'] as const;
+export type RunStart = Extract<RunCommand, { type: (typeof RUN_STARTS)[number] }>;
+export function isRunStart(type: string | undefined): type is RunStart['type'] {
+  return (RUN_STARTS as readonly (string | undefined)[]).includes(type);
+}
+
 const control = <T extends string>(type: T) => z.object({ type: z.literal(type), runId }).strict();
 const requestId = z.string().max(200).optional();
 
@@ -154,6 +191,7 @@ export const runCommandSchema = z.discriminatedUnion(
   [
     settleStartSchema,
     trainStartSchema,
+    gradcheckStartSchema,
     control('run.pause'),
     control('run.resume'),
     control('run.step'),
@@ -162,12 +200,13 @@ export const runCommandSchema = z.discriminatedUnion(
     z.object({ type: z.literal('engine.info'), requestId }).strict(),
   ],
   {
-    error: 'expected a command with type settle.start, train.start, run.pause, run.resume, run.step, run.cancel, checkpoint.list or engine.info',
+    error: 'expected a command with type settle.start, train.start, gradcheck.start, run.pause, run.resume, run.step, run.cancel, checkpoint.list or engine.info',
   },
 );
 
 export type SettleStart = z.output<typeof settleStartSchema>;
 export type TrainStart = z.output<typeof trainStartSchema>;
+export type GradcheckStart = z.output<typeof gradcheckStartSchema>;
 export type SettleOverrides = z.output<typeof settleOverridesSchema>;
 export type ExampleRef = z.output<typeof exampleRefSchema>;
 export type DrawnInput = z.output<typeof drawnInputSchema>;

@@ -4,7 +4,7 @@
  * training); the server's commands and the CLI's Ctrl-C only flip flags and wake a waiting
  * gate, so they take effect between units and never inside one.
  */
-import type { RunEvent } from '../protocol/run.js';
+import type { RunEvent, RunKind } from '../protocol/run.js';
 
 /** Yield to the event loop so queued messages (pause, cancel) are handled before the next unit. */
 export function tick(): Promise<void> {
@@ -24,7 +24,7 @@ export function tick(): Promise<void> {
 export type Gate = 'run' | 'step' | 'cancel';
 
 export class RunControl {
-  /** Units done: iterations (settle) or batches (train); the `at` of pause events. */
+  /** Units done: iterations (settle), batches (train) or finite differences (gradcheck); the `at` of pause events. */
   position = 0;
   private pauseRequested = false;
   private announced = false;
@@ -35,7 +35,7 @@ export class RunControl {
 
   constructor(
     readonly runId: string,
-    readonly kind: 'settle' | 'train',
+    readonly kind: RunKind,
     private readonly emit: (ev: RunEvent) => void,
   ) {}
 

@@ -12,7 +12,8 @@ import type { BoundNet, State } from '../runtime/network.js';
 import { partIndices } from '../runtime/prepare.js';
 import { readValues } from '../runtime/readback.js';
 import { disposeState, type IterationInfo } from '../runtime/settle.js';
-import type { DrawnInput, EnergyRise, OscillatingUnits } from '../protocol/run.js';
+import type { DrawnInput, EnergyRise, FixedPointStability, OscillatingUnits } from '../protocol/run.js';
+import { fixedPointStability } from '../analysis/stability.js';
 import type { RunContext } from './context.js';
 import { drawnInput } from './drawn-input.js';
 import { EnergyWatch } from './energy-watch.js';
@@ -24,6 +25,7 @@ import { iterations } from './iterations.js';
 import { summarizeLayers, type LayerSummary } from './layer-summary.js';
 import type { OpenedRun } from './open.js';
 import { openNetwork, type WeightsChoice } from './weights.js';
+import { recorded, RunRecorder, type RecordOptions } from '../experiments/records.js';
 
 /** Which frames (layer states, attention weights) go out while settling. */
 export interface FrameRecording {
@@ -46,6 +48,10 @@ export interface SettleRequest {
   readonly record: FrameRecording;
   /** Summarise the last state layer by layer (the CLI's "final state"). */
   readonly summarizeLayers?: boolean;
+  /** Measure each settled example's fixed-point stability (default true; about one adjoint solve). */
+  readonly stability?: boolean;
+  /** Write a run folder (engine/experiments/records.ts) for a graph with a file. */
+  readonly runRecord?: RecordOptions;
 }
 
 export interface SettleOutcome {
@@ -58,11 +64,20 @@ export interface SettleOutcome {
   readonly energyRises: EnergyRise[];
   readonly finalEnergy: number[];
   readonly layers: LayerSummary[] | null;
+  /** Per example: ρ of the settle step's Jacobian at its fixed point; null where it did not settle or was not measured. */
+  readonly stability: (FixedPointStability | null)[];
   /** From the first energy to the last iteration. */
   readonly ms: number;
 }
 
 export async function settleRun(opened: OpenedRun, request: SettleRequest, ctx: RunContext): Promise<SettleOutcome> {
+  if (!request.runRecord || opened.graphPath === null) return settleUnrecorded(opened, request, ctx);
+  const settings = { settle: opened.plan.settle, weights: request.weights?.dir ?? opened.graph.weights ?? null, drawn: request.input?.layer ?? null };
+  const recorder = new RunRecorder(request.runRecord, { kind: 'settle', graphFile: opened.graphPath, graph: opened.graph, seed: opened.plan.settle.seed, settings });
+  return recorded(recorder, ctx, (c) => settleUnrecorded(opened, request, c), (o) => ({ status: o.cancelled ? 'cancelled' : 'done' }));
+}
+
+async function settleUnrecorded(opened: OpenedRun, request: SettleRequest, ctx: RunContext): Promise<SettleOutcome> {
   const { plan, datasets } = opened;
   const { steps, theta, seed } = plan.settle;
   const drawn = request.input ? drawnInput(plan, request.input) : undefined;
@@ -118,6 +133,9 @@ async function drive(opened: OpenedRun, request: SettleRequest, ctx: RunContext,
   let last: IterationInfo | undefined;
   let cancelled = false;
   let layers: LayerSummary[] | null = null;
+  let stability: (FixedPointStability | null)[] = new Array<null>(size).fill(null);
+  /** When the last iteration ended: the analyses after it are not settle time. */
+  let ended: number | undefined;
   const settling = iterations({ net: bound, initial: batch.initial, clamps: batch.clamps, dropout: batch.dropout }, { steps, theta, seed });
   const isLast = (info: IterationInfo) => info.converged + info.cycling === size || info.iteration >= steps;
   try {
@@ -132,7 +150,9 @@ async function drive(opened: OpenedRun, request: SettleRequest, ctx: RunContext,
       }
       const next = await settling.next();
       if (next.done) {
+        ended = performance.now();
         if (request.summarizeLayers) layers = await summarizeLayers(plan, next.state);
+        if (request.stability !== false && last) stability = await settledStability(bound, batch, next.state, last, seed);
         disposeState(next.state);
         break;
       }
@@ -169,7 +189,8 @@ async function drive(opened: OpenedRun, request: SettleRequest, ctx: RunContext,
     energyRises: watch.rises,
     finalEnergy: [...watch.current],
     layers,
-    ms: performance.now() - started,
+    stability,
+    ms: (ended ?? performance.now()) - started,
   };
   if (cancelled) return outcome;
   ctx.emit({
@@ -183,8 +204,17 @@ async function drive(opened: OpenedRun, request: SettleRequest, ctx: RunContext,
     energyRose: watch.rises.length > 0,
     energyRises: watch.rises,
     finalEnergy: outcome.finalEnergy,
+    stability,
   });
   return outcome;
+}
+
+/** Stability at the fixed points reached: examples that settled (not in a 2-cycle); null for the rest. */
+async function settledStability(bound: BoundNet, batch: Batch, state: State, last: IterationInfo, seed: number): Promise<(FixedPointStability | null)[]> {
+  const settled = last.tStar.map((t, b) => t >= 0 && !last.cycle2[b]);
+  if (!settled.some(Boolean)) return settled.map(() => null);
+  const measured = await fixedPointStability(bound, batch.clamps, state, { seed });
+  return measured.map((m, b) => (settled[b] ? m : null));
 }
 
 /** Sends frames as `record` asks: every `every` iterations, at most `maxFps` a second, forced ones always. */

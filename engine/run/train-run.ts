@@ -25,6 +25,7 @@ import { RunInputError } from './input-error.js';
 import type { OpenedRun } from './open.js';
 import { checkFolderFree, checkTrainable, optimizerMisfit, trainingConfig, workerCount, type OptionWords, type TrainOverrides } from './train-setup.js';
 import { openCheckpoint } from './weights.js';
+import { recorded, RunRecorder, type RecordOptions } from '../experiments/records.js';
 
 /** Weight views are the largest events: at most one per this many ms, except the last. */
 const WEIGHTS_MIN_GAP_MS = 1000;
@@ -46,6 +47,8 @@ export interface TrainRequest {
   readonly weights?: { readonly every: number };
   /** Each batch's whole report (train.batch carries most of it, not the adjoint's steps). */
   readonly onBatch?: (report: BatchReport) => void;
+  /** Write a run folder (engine/experiments/records.ts) for a graph with a file. */
+  readonly runRecord?: RecordOptions;
 }
 
 export type TrainOutcome =
@@ -76,8 +79,15 @@ interface Training {
 }
 
 export async function trainRun(opened: OpenedRun, request: TrainRequest, ctx: RunContext): Promise<TrainOutcome> {
-  const { plan, datasets, source } = opened;
   const config = trainingConfig(opened.graph.training, request.overrides);
+  if (!request.runRecord || opened.graphPath === null) return train(opened, request, ctx, config);
+  const settings = { training: config, settle: opened.plan.settle, workers: request.workers };
+  const recorder = new RunRecorder(request.runRecord, { kind: 'train', graphFile: opened.graphPath, graph: opened.graph, seed: config.seed, settings, checkpointDir: request.checkpointDir });
+  return recorded(recorder, ctx, (c) => train(opened, request, c, config), (o) => (o.status === 'stopped' ? { status: 'stopped', message: o.reason } : { status: o.status }));
+}
+
+async function train(opened: OpenedRun, request: TrainRequest, ctx: RunContext, config: TrainingConfig): Promise<TrainOutcome> {
+  const { plan, datasets, source } = opened;
   const train = trainIndices(datasets);
   checkTrainable(plan, config, train.length, source, request.words);
   // In the web mode both folders must be in the workspace before anything is looked up there.

@@ -11,6 +11,7 @@ import type { TrainingConfig, TrainingMethod } from '../../nodes/config.js';
 import type { BackendName } from '../backend/select.js';
 import type { Plan } from '../compile/plan.js';
 import { MANIFEST_FILE, type LoadedCheckpoint } from '../train/checkpoint.js';
+import { cgRefusal } from '../train/symmetric-adjoint.js';
 import { RunInputError } from './input-error.js';
 
 /** What a run may change of the graph's training section. */
@@ -53,6 +54,8 @@ export function checkTrainable(plan: Plan, config: TrainingConfig, trainExamples
   if (config.method === 'hebbian') return;
   if (plan.targets.length === 0) throw new RunInputError(`${source}: nothing to train: the graph has no target node`);
   if (plan.params.every((p) => p.trainable === false)) throw new RunInputError(`${source}: nothing to train: every parameter is fixed (patterns taken from data)`);
+  const refusal = config.method === 'recurrent-backprop' && config.adjoint.solver === 'cg' ? cgRefusal(plan) : undefined;
+  if (refusal) throw new RunInputError(`${source}: training.adjoint.solver "cg" does not apply: ${refusal}; use "auto" (cg where it applies) or "neumann"`);
   if (trainExamples < config.batch) {
     throw new RunInputError(`${source}: the training data has ${trainExamples} examples, fewer than a batch of ${config.batch} (${words.batch})`);
   }

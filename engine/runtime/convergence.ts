@@ -20,27 +20,34 @@ import { tf } from '../tf.js';
  */
 export const RISE_PER_SCALE = 2 ** -18;
 
+/** When a batch may stop: every example converged or cycling, every example converged, or only at the step budget. */
+export type StopRule = 'settled' | 'converged' | 'never';
+
 export class ConvergenceTracker {
   /** Per example: the first iteration with ‖x_i − x_{i−1}‖_∞ < θ, or −1. */
   private settledAt: tf.Tensor1D;
   /** Per example, 1 while in a 2-cycle: ‖x_i − x_{i−2}‖_∞ < θ ≤ ‖x_i − x_{i−1}‖_∞. */
   private cycling: tf.Tensor1D;
-  /** 1 once every example has settled or cycles (only when stopping is wanted). */
+  /** 1 once the batch may stop (see StopRule). */
   private done: tf.Scalar;
 
   constructor(
     private readonly batch: number,
     private readonly theta: number,
-    private readonly stopWhenSettled: boolean,
+    private readonly stop: StopRule,
+    private readonly freezeSettled = true,
   ) {
     this.settledAt = tf.keep(tf.fill([batch], -1)) as tf.Tensor1D;
     this.cycling = tf.keep(tf.zeros([batch])) as tf.Tensor1D;
     this.done = tf.keep(tf.scalar(0));
   }
 
-  /** Examples that keep their state through the next iteration: settled ones, and all once the batch is done. */
+  /** Examples that keep their state through the next iteration: settled ones (unless told not to freeze them), and all once the batch is done. */
   frozen(): tf.Tensor1D {
-    return tf.tidy(() => tf.logicalOr(tf.greaterEqual(this.settledAt, 0), tf.greater(this.done, 0)) as tf.Tensor1D);
+    return tf.tidy(() => {
+      const done = tf.greater(this.done, 0);
+      return (this.freezeSettled ? tf.logicalOr(tf.greaterEqual(this.settledAt, 0), done) : tf.logicalOr(tf.zeros([this.batch], 'bool'), done)) as tf.Tensor1D;
+    });
   }
 
   /** Per example, true once the whole batch is done (every example, the same). */
@@ -59,7 +66,9 @@ export class ConvergenceTracker {
         ? tf.cast(tf.logicalAnd(stillUnsettled, tf.logicalAnd(tf.less(back2, this.theta), tf.greaterEqual(change, this.theta))), 'float32')
         : tf.zeros([this.batch]);
       const cycling = tf.where(moving, cyc, this.cycling);
-      const done = this.stopWhenSettled ? tf.cast(tf.all(tf.logicalOr(tf.greaterEqual(settledAt, 0), tf.greater(cycling, 0))), 'float32') : this.done.clone();
+      const converged = tf.greaterEqual(settledAt, 0);
+      const stopped = this.stop === 'settled' ? tf.logicalOr(converged, tf.greater(cycling, 0)) : converged;
+      const done = this.stop === 'never' ? this.done.clone() : tf.cast(tf.all(stopped), 'float32');
       return { settledAt, cycling, done };
     });
     this.settledAt.dispose();

@@ -10,6 +10,25 @@ import { tf } from '../tf.js';
 
 type Grad = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
 
+let weightsOnly = false;
+
+/**
+ * Runs `f` (a gradient computation) for the weight gradients of the products alone: explicit
+ * BPTT takes ∂/∂W ⟨G, x·W⟩ = xᵀG of every iteration at once from stacked states that are
+ * constants. Neither the forward product nor ∂/∂x is needed there: the forward value is
+ * given as zeros and the input cotangent as zeros. Valid because every consumer of a
+ * product's value in a net input is linear in it (reshapes, view permutations, sums), so
+ * the weight gradient reads only the saved input and the incoming cotangent.
+ */
+export function weightGradientsOnly<R>(f: () => R): R {
+  weightsOnly = true;
+  try {
+    return f();
+  } finally {
+    weightsOnly = false;
+  }
+}
+
 /**
  * x·a with ∂x = ∂y·aᵀ from `aT`, a materialised aᵀ (a itself when a is symmetric).
  *
@@ -22,10 +41,11 @@ export function product(x: tf.Tensor2D, a: tf.Tensor2D, aT: tf.Tensor2D): tf.Ten
   const op = tf.customGrad(((xs: tf.Tensor, as: tf.Tensor, save: tf.GradSaveFunc) => {
     save([xs]);
     const grad: Grad = (dy, [saved]) => [
-      tf.matMul(dy as tf.Tensor2D, aT),
+      weightsOnly ? tf.zerosLike(saved) : tf.matMul(dy as tf.Tensor2D, aT),
       tf.matMul(tf.transpose(saved as tf.Tensor2D), dy as tf.Tensor2D),
     ];
-    return { value: tf.matMul(xs as tf.Tensor2D, as as tf.Tensor2D), gradFunc: grad };
+    const value = weightsOnly ? tf.zeros([xs.shape[0], as.shape[1]] as [number, number]) : tf.matMul(xs as tf.Tensor2D, as as tf.Tensor2D);
+    return { value, gradFunc: grad };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(x, a) as tf.Tensor2D;
 }
@@ -57,10 +77,11 @@ export function convolution(x: tf.Tensor4D, k: tf.Tensor4D, kFlip: tf.Tensor4D):
   const op = tf.customGrad(((xs: tf.Tensor, ks: tf.Tensor, save: tf.GradSaveFunc) => {
     save([xs]);
     const grad: Grad = (dy, [saved]) => [
-      tf.conv2d(dy as tf.Tensor4D, kFlip, 1, 'same'),
+      weightsOnly ? tf.zerosLike(saved) : tf.conv2d(dy as tf.Tensor4D, kFlip, 1, 'same'),
       convFilterGrad(saved as tf.Tensor4D, dy as tf.Tensor4D, ks.shape[0]),
     ];
-    return { value: tf.conv2d(xs as tf.Tensor4D, ks as tf.Tensor4D, 1, 'same'), gradFunc: grad };
+    const value = weightsOnly ? tf.zeros([...xs.shape.slice(0, 3), ks.shape[3]] as number[]) : tf.conv2d(xs as tf.Tensor4D, ks as tf.Tensor4D, 1, 'same');
+    return { value, gradFunc: grad };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(x, k) as tf.Tensor4D;
 }

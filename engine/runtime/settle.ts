@@ -14,7 +14,7 @@ import type { BoundNet } from './network.js';
 import type { ClampBinding, State } from './state.js';
 import { runScheduled, type StepContext } from './step.js';
 import { changePerExample, copyState, disposeState, keepWhere, release, tidyState } from './state-ops.js';
-import { ConvergenceTracker, rises } from './convergence.js';
+import { ConvergenceTracker, rises, type StopRule } from './convergence.js';
 import { readCadence, readValues } from './readback.js';
 
 export { changePerExample, disposeState, readCadence, tidyState };
@@ -27,8 +27,14 @@ export interface SettleOptions {
   readonly energy?: 'iteration' | 'phase' | 'none';
   /** Keep a copy of the state after these iterations (0 = initial) for the UI. */
   readonly snapshots?: readonly number[];
-  /** Stop once every example has converged or cycles (default); false runs all `steps` (fixed-T unrolls, leak checks). */
-  readonly stopWhenSettled?: boolean;
+  /**
+   * Stop once every example has converged or cycles (`settled`, the default), once every one
+   * has converged (`converged`: cycling examples run on, as BPTT unrolls them), or run all
+   * `steps` (`never`: fixed-T runs, leak checks).
+   */
+  readonly stopWhen?: StopRule;
+  /** Freeze each example once it has converged (default); false lets it move on (fixed-T unrolls as the reference runs them). */
+  readonly freezeSettled?: boolean;
   /** Read the device every this many iterations (default `readCadence()`); the results do not depend on it. */
   readonly readEvery?: number;
 }
@@ -116,7 +122,7 @@ export async function* settleIterations(input: SettleInput, opts: SettleOptions)
   const ctx: StepContext = { net, clamps: input.clamps, dropout: input.dropout ?? new Map(), nextSeed: () => rng.int(2 ** 31) };
   const record = opts.energy ?? 'iteration';
   const every = Math.max(1, opts.readEvery ?? readCadence());
-  const tracker = new ConvergenceTracker(batch, opts.theta, opts.stopWhenSettled !== false);
+  const tracker = new ConvergenceTracker(batch, opts.theta, opts.stopWhen ?? 'settled', opts.freezeSettled !== false);
   const wanted = new Set(opts.snapshots ?? []);
   const phaseCount = record === 'phase' ? plan.phases.length : 0;
 

@@ -26,6 +26,10 @@ export async function listCheckpoints(graphPath: string): Promise<CheckpointInfo
   const stem = basename(graphPath).replace(GRAPH_EXTENSION, '').replace(/\.json$/, '');
   const siblings = await readdir(folder, { withFileTypes: true }).catch(() => []);
   for (const d of siblings) if (d.isDirectory()) candidates.add(join(folder, d.name));
+  // Each recorded train run keeps its last checkpoint in its run folder (engine/experiments/records.ts).
+  const runs = join(folder, `${stem}.runs`);
+  for (const d of await readdir(runs, { withFileTypes: true }).catch(() => [])) if (d.isDirectory()) named.add(join(runs, d.name, 'checkpoint'));
+  for (const dir of named) candidates.add(dir);
 
   const out: CheckpointInfo[] = [];
   for (const dir of candidates) {

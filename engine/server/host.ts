@@ -14,13 +14,17 @@
  */
 import { tf } from '../tf.js';
 import { BACKEND_NAMES, type BackendInfo, type BackendName } from '../backend/select.js';
-import { parseCommand, transferables, type BackendSummary, type RunCommand, type RunEvent, type SettleStart, type TrainStart } from '../protocol/run.js';
+import { isRunStart, parseCommand, transferables, type BackendSummary, type RunCommand, type RunEvent, type RunKind, type RunStart } from '../protocol/run.js';
 import { RunControl } from '../run/control.js';
 import { backendSummary, type RunContext } from '../run/context.js';
 import { asInputError } from '../run/input-error.js';
 import { resolvePath } from '../run/open.js';
 import { listCheckpoints } from './checkpoints.js';
-import { runSettle, runTrain } from './runs.js';
+import { runGradcheck, runSettle, runTrain } from './runs.js';
+
+const KIND: Record<RunStart['type'], RunKind> = { 'settle.start': 'settle', 'train.start': 'train', 'gradcheck.start': 'gradcheck' };
+/** What one run.step runs while paused. */
+const UNIT: Record<RunKind, string> = { settle: 'iteration', train: 'batch', gradcheck: 'finite difference' };
 
 export type SendEvent = (ev: RunEvent, transfer?: ArrayBuffer[]) => void;
 
@@ -30,8 +34,6 @@ export interface EngineHostOptions {
   /** The backend already started (engine/backend/select.ts); default: whatever tfjs has active. */
   readonly backend?: BackendInfo;
 }
-
-const STARTS = new Set(['settle.start', 'train.start']);
 
 export class EngineHost {
   private active: { control: RunControl; done: Promise<void> } | undefined;
@@ -54,7 +56,7 @@ export class EngineHost {
     const parsed = parseCommand(raw);
     if (!parsed.ok) {
       const { runId, command, message, problems } = parsed;
-      this.emit({ type: 'run.error', ...(runId !== undefined ? { runId } : {}), ...(command ? { command } : {}), ended: command !== undefined && STARTS.has(command), message, problems });
+      this.emit({ type: 'run.error', ...(runId !== undefined ? { runId } : {}), ...(command ? { command } : {}), ended: isRunStart(command), message, problems });
       return;
     }
     this.dispatch(parsed.command);
@@ -65,7 +67,7 @@ export class EngineHost {
     while (this.active) await this.active.done;
   }
 
-  get running(): { runId: string; kind: 'settle' | 'train'; paused: boolean } | null {
+  get running(): { runId: string; kind: RunKind; paused: boolean } | null {
     const c = this.active?.control;
     return c ? { runId: c.runId, kind: c.kind, paused: c.paused } : null;
   }
@@ -74,6 +76,7 @@ export class EngineHost {
     switch (cmd.type) {
       case 'settle.start':
       case 'train.start':
+      case 'gradcheck.start':
         return this.start(cmd);
       case 'run.pause':
         return this.control(cmd, (c) => (c.pause(), undefined));
@@ -83,7 +86,7 @@ export class EngineHost {
         return this.control(cmd, (c) => (c.cancel(), undefined));
       case 'run.step':
         return this.control(cmd, (c) =>
-          c.step() ? undefined : `run "${c.runId}" is not paused: pause it first (run.step runs one ${c.kind === 'settle' ? 'iteration' : 'batch'} while paused)`,
+          c.step() ? undefined : `run "${c.runId}" is not paused: pause it first (run.step runs one ${UNIT[c.kind]} while paused)`,
         );
       case 'engine.info':
         this.emit({ type: 'engine.info', ...(cmd.requestId !== undefined ? { requestId: cmd.requestId } : {}), backend: this.backend, tensors: tf.memory().numTensors, run: this.running });
@@ -107,16 +110,16 @@ export class EngineHost {
     if (refused) this.emit({ type: 'run.error', runId: cmd.runId, command: cmd.type, ended: false, message: `${cmd.type}: ${refused}` });
   }
 
-  private start(cmd: SettleStart | TrainStart): void {
+  private start(cmd: RunStart): void {
     if (this.active) {
       const other = this.active.control;
       this.emit({ type: 'run.error', runId: cmd.runId, command: cmd.type, ended: true, message: `a run is in progress (${other.kind} run "${other.runId}"): cancel it or wait for it to end` });
       return;
     }
-    const kind = cmd.type === 'settle.start' ? 'settle' : 'train';
+    const kind = KIND[cmd.type];
     const control = new RunControl(cmd.runId, kind, (ev) => this.emit(ev));
     const ctx: RunContext = { control, emit: (ev) => this.emit(ev), backend: this.backend, backendName: this.backendName };
-    const work = cmd.type === 'settle.start' ? runSettle(cmd, ctx, this.baseDir) : runTrain(cmd, ctx, this.baseDir);
+    const work = cmd.type === 'settle.start' ? runSettle(cmd, ctx, this.baseDir) : cmd.type === 'train.start' ? runTrain(cmd, ctx, this.baseDir) : runGradcheck(cmd, ctx, this.baseDir);
     const done = work.then(
       (closing) => {
         this.active = undefined;
@@ -138,7 +141,7 @@ export class EngineHost {
   }
 }
 
-function failureEvent(cmd: SettleStart | TrainStart, err: unknown): RunEvent {
+function failureEvent(cmd: RunStart, err: unknown): RunEvent {
   const input = asInputError(err);
   if (input) {
     return { type: 'run.error', runId: cmd.runId, command: cmd.type, ended: true, message: input.oneLine, ...(input.problems.length > 0 ? { problems: [...input.problems] } : {}) };

@@ -4,13 +4,15 @@
  * becomes the events that close the run, sent once every tensor is freed. Paths in a
  * command resolve against the server's folder, then the graph's.
  */
-import type { RunEvent, SettleStart, TrainStart } from '../protocol/run.js';
+import type { GradcheckStart, RunEvent, SettleStart, TrainStart } from '../protocol/run.js';
 import { sidecarDirFor } from '../train/checkpoint.js';
 import type { RunContext } from '../run/context.js';
 import { openRun, resolvePath, type GraphSource } from '../run/open.js';
 import { settleRun } from '../run/settle-run.js';
+import { entriesPerParam, gradcheckRun } from '../run/gradcheck-run.js';
 import { trainRun, type TrainOutcome } from '../run/train-run.js';
 import type { OptionWords } from '../run/train-setup.js';
+import { appRecord } from '../experiments/records.js';
 
 export const TRAIN_DEFAULTS = { evalEvery: 50, evalLimit: 200, galleryEvery: 25, galleryCount: 4, weightsEvery: 25 } as const;
 const DEFAULT_FPS = 30;
@@ -24,7 +26,7 @@ const WORDS: OptionWords = {
   occupied: 'continue it (resumeFrom), train into another folder (checkpointDir), or replace it (overwrite: true)',
 };
 
-function graphSource(cmd: SettleStart | TrainStart, hostDir: string): GraphSource {
+function graphSource(cmd: SettleStart | TrainStart | GradcheckStart, hostDir: string): GraphSource {
   return { document: cmd.graph, path: cmd.graphPath === null ? null : resolvePath(hostDir, cmd.graphPath), fallbackDir: hostDir };
 }
 
@@ -38,6 +40,7 @@ export async function runSettle(cmd: SettleStart, ctx: RunContext, hostDir: stri
       input: cmd.input,
       weights: cmd.weights ? { dir: resolvePath(opened.baseDir, cmd.weights), option: 'weights' } : undefined,
       record: { activations: record.activations, attention: record.attention, every: record.every ?? 1, examples: record.examples ?? 1, maxFps: record.maxFps ?? DEFAULT_FPS },
+      runRecord: appRecord(opened.graphPath),
     },
     ctx,
   );
@@ -45,6 +48,33 @@ export async function runSettle(cmd: SettleStart, ctx: RunContext, hostDir: stri
   if (o.cancelled) return [{ type: 'run.cancelled', runId, at: o.iterations }];
   const converged = o.tStar.filter((t) => t !== null).length;
   return [{ type: 'run.done', runId, summary: { kind: 'settle', iterations: o.iterations, converged, cycling: o.cycle2.filter(Boolean).length, ms: o.ms } }];
+}
+
+/** What a gradcheck.start leaves out: a quick check the app can afford on every click. */
+export const GRADCHECK_REQUEST_DEFAULTS = { batch: 2, perParam: 4, seed: 0 } as const;
+
+export async function runGradcheck(cmd: GradcheckStart, ctx: RunContext, hostDir: string): Promise<RunEvent[]> {
+  const opened = await openRun(graphSource(cmd, hostDir));
+  const perParam = cmd.perParam ?? GRADCHECK_REQUEST_DEFAULTS.perParam;
+  const o = await gradcheckRun(
+    opened,
+    {
+      batch: cmd.batch ?? GRADCHECK_REQUEST_DEFAULTS.batch,
+      entries: entriesPerParam(opened, perParam),
+      seed: cmd.seed ?? GRADCHECK_REQUEST_DEFAULTS.seed,
+      weights: cmd.weights ? { dir: resolvePath(opened.baseDir, cmd.weights), option: 'weights' } : undefined,
+      epsilon: cmd.epsilon,
+      theta: cmd.theta,
+      steps: cmd.steps,
+      adjointTolerance: cmd.adjointTolerance,
+    },
+    ctx,
+  );
+  const runId = cmd.runId;
+  if (!o.report) return [{ type: 'run.cancelled', runId, at: o.at }];
+  const r = o.report;
+  const worstRelError = Math.max(r.bpttVsFd.maxRelError, r.rbpVsFd.maxRelError, r.bpttVsRbp.maxRelError);
+  return [{ type: 'run.done', runId, summary: { kind: 'gradcheck', entries: r.coordinates.length, worstRelError, ms: o.ms } }];
 }
 
 export async function runTrain(cmd: TrainStart, ctx: RunContext, hostDir: string): Promise<RunEvent[]> {
@@ -63,6 +93,7 @@ export async function runTrain(cmd: TrainStart, ctx: RunContext, hostDir: string
       evaluation: { every: cmd.evalEvery ?? TRAIN_DEFAULTS.evalEvery, limit: cmd.evalLimit ?? TRAIN_DEFAULTS.evalLimit, chunk: EVAL_CHUNK },
       gallery: { every: cmd.galleryEvery ?? TRAIN_DEFAULTS.galleryEvery, count: cmd.galleryCount ?? TRAIN_DEFAULTS.galleryCount },
       weights: { every: cmd.weightsEvery ?? TRAIN_DEFAULTS.weightsEvery },
+      runRecord: appRecord(opened.graphPath),
     },
     ctx,
   );

@@ -14,7 +14,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseBackendName, startBackend, type BackendInfo } from '../backend/select.js';
-import { decode, encode, type RunEvent } from '../protocol/run.js';
+import { decode, encode, isRunStart, type RunEvent } from '../protocol/run.js';
 import { backendSummary } from '../run/context.js';
 import { confineTo } from '../format/confine.js';
 import { EngineHost } from './host.js';
@@ -98,7 +98,7 @@ function refuse(ch: Channel, msg: unknown, why: string): void {
   const m = msg !== null && typeof msg === 'object' ? (msg as Record<string, unknown>) : {};
   const runId = typeof m.runId === 'string' ? { runId: m.runId } : {};
   const command = typeof m.type === 'string' ? m.type : undefined;
-  ch.post({ type: 'run.error', ...runId, ...(command ? { command } : {}), ended: command === 'settle.start' || command === 'train.start', message: why }, []);
+  ch.post({ type: 'run.error', ...runId, ...(command ? { command } : {}), ended: isRunStart(command), message: why }, []);
 }
 
 void main();

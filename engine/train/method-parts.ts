@@ -4,15 +4,18 @@ import type { BoundNet, Network } from '../runtime/network.js';
 import type { Batch } from '../runtime/batch.js';
 import type { StepContext } from '../runtime/step.js';
 import { makeRng } from '../data/rng.js';
+import type { AdjointSolver } from '../../nodes/config.js';
 
 export interface MethodOptions {
   /** T: iterations unrolled, or the most settled before the adjoint. */
   readonly steps: number;
   readonly theta: number;
   readonly seed: number;
-  readonly adjoint: { readonly tolerance: number; readonly maxSteps: number };
+  readonly adjoint: { readonly tolerance: number; readonly maxSteps: number; readonly solver?: AdjointSolver };
   /** Unrolled methods: freeze each example at its t* and end when all have (default), or run all T. */
   readonly stopAtTStar?: boolean;
+  /** bptt and every-step on the tape even where the explicit backward pass applies (tests compare the two). */
+  readonly taped?: boolean;
 }
 
 export interface GradientResult {

@@ -2,8 +2,10 @@
  * Gradient methods. Each returns the batch loss and the gradients of the free
  * parameters (through the symmetrising maps), plus settling statistics.
  *
- * - bptt: unroll up to T iterations on the tape; loss at the final step (seed Eq. 5).
- *   Each example stops at its t* (frozen), and the unroll ends when all have.
+ * - bptt: unroll up to T iterations; loss at the final step (seed Eq. 5). Each example
+ *   stops at its t* (frozen), and the unroll ends when all have. On the layer-wise
+ *   schedules by an explicit backward pass over the kept states (bptt.ts); otherwise
+ *   (one unit at a time, dropout, shuffled phases) on the tape.
  * - recurrent-backprop: settle without a tape to x*, solve the adjoint, then one VJP of
  *   F w.r.t. θ (recurrent-backprop.ts). Memory does not grow with T.
  * - every-step: TD(1): the loss at every iteration up to each example's t*, averaged.
@@ -22,6 +24,7 @@ import { readValues } from '../runtime/readback.js';
 import { batchLoss } from './loss.js';
 import { unroll } from './unroll.js';
 import { recurrentBackpropGradients } from './recurrent-backprop.js';
+import { explicitGradients, replayable } from './bptt.js';
 import { byParamName, context, trainable, type GradientResult, type MethodOptions } from './method-parts.js';
 
 export type { GradientResult, MethodOptions };
@@ -85,10 +88,12 @@ async function unrolledGradients(
 }
 
 export function bpttGradients(network: Network, batch: Batch, opts: MethodOptions): Promise<GradientResult> {
+  if (!opts.taped && replayable(network.plan, batch)) return explicitGradients(network, batch, opts, 'final');
   return unrolledGradients(network, batch, opts, () => ({ final: (state) => batchLoss(network.plan, batch.targets, state) }));
 }
 
 export function everyStepGradients(network: Network, batch: Batch, opts: MethodOptions): Promise<GradientResult> {
+  if (!opts.taped && replayable(network.plan, batch)) return explicitGradients(network, batch, opts, 'every');
   return unrolledGradients(network, batch, opts, () => {
     const losses: tf.Scalar[] = [];
     return {

@@ -11,7 +11,7 @@
 import { tf } from '../tf.js';
 import type { State } from '../runtime/state.js';
 import { runScheduled, type StepContext } from '../runtime/step.js';
-import { changePerExample } from '../runtime/state-ops.js';
+import { changePerExample, mixExamples } from '../runtime/state-ops.js';
 
 export interface UnrollOptions {
   /** Per example: the iterations it moves for; the unroll runs the largest. */
@@ -47,7 +47,7 @@ export function unroll(ctx: StepContext, initial: State, opts: UnrollOptions): U
       const frozen: State = new Map();
       for (const [id, x] of next) {
         const old = state.get(id)!;
-        frozen.set(id, old === x ? x : tf.where(tf.reshape(tf.cast(active, 'bool'), [batch, ...new Array(x.rank - 1).fill(1)]), x, old));
+        frozen.set(id, old === x ? x : mixExamples(active, x, old));
       }
       next = frozen;
     }

@@ -2,7 +2,7 @@
  * Running graphs end to end, in real Chromium against the real web-mode host and its
  * engine worker: settle an MNIST digit (energy chart, scrubbing frames), train a saved
  * graph (held-out loss falls), cancel and resume from the checkpoint, settle with a
- * trained checkpoint, an attention block drawn as a graph, the backend setting, and a
+ * trained checkpoint, the gradient check, an attention block drawn as a graph, the backend setting, and a
  * drawn digit. Each test starts from a fresh studio (see fixtures.ts): its own host,
  * workspace, engine and browser storage, so it passes alone and in any order.
  */
@@ -44,6 +44,10 @@ describe('running graphs (web mode, Chromium)', { timeout: 120_000 }, () => {
     expect(await ui.attr('guarantee-chip', 'data-kind')).toBe('descent');
     expect(Number(await ui.byTestId('tstar').textContent())).toBe(points - 1);
     expect(await ui.byTestId('energy-alarm').count()).toBe(0);
+    // The fixed point's stability: the spectral radius of the settle step's Jacobian, below 1 for an attractor.
+    const rho = Number(await ui.byTestId('stability').textContent());
+    expect(rho).toBeGreaterThan(0);
+    expect(rho).toBeLessThan(1);
     // uPlot drew the series: a canvas inside the chart.
     expect(await ui.byTestId('energy-chart').locator('canvas').count()).toBe(1);
     // SVG export next to each chart's PNG button.
@@ -134,6 +138,25 @@ describe('running graphs (web mode, Chromium)', { timeout: 120_000 }, () => {
     // Back to the graph's own weights.
     await ui.byTestId('settle-weights').selectOption('');
     console.log(`settle with checkpoint: ${await ui.byTestId('settle-weights-from').textContent()}`);
+  });
+
+  test('checks gradients in the Gradients tab: BPTT, recurrent backprop and finite differences agree on every parameter', async ({ ui }) => {
+    await ui.openExample('mnist-completion');
+    await ui.openRunDock();
+    await ui.byTestId('run-tab-gradients').click();
+    await ui.byTestId('gradcheck-batch').fill('1');
+    await ui.byTestId('gradcheck-per-param').fill('2');
+    expect(await ui.run('run-gradcheck')).toBe('done');
+    await ui.byTestId('gradcheck-report').waitFor();
+    for (const row of ['gradcheck-bptt-fd', 'gradcheck-rbp-fd', 'gradcheck-bptt-rbp']) {
+      expect(await ui.num(row, 'data-cosine')).toBeGreaterThan(0.99);
+    }
+    // One row per trainable parameter of the example: the coupling's weights and both layers' biases.
+    const params = await ui.byTestId('gradcheck-params').locator('tbody tr').count();
+    expect(params).toBe(3);
+    expect(await ui.num('gradcheck-tossed', 'data-tossed')).toBe(0);
+    await ui.shot('gradcheck');
+    console.log(`gradcheck: BPTT vs FD ${await ui.attr('gradcheck-bptt-fd', 'data-error')}, RBP vs FD ${await ui.attr('gradcheck-rbp-fd', 'data-error')}`);
   });
 
   test('an attention block as a graph: tokens as vertices, weights above the threshold as edges', async ({ ui }) => {

@@ -7,8 +7,10 @@ import { describeBackend } from '../../backend/select.js';
 import { openNetwork } from '../../run/weights.js';
 import { openCommandRun, printWarnings } from '../open.js';
 import type { Io } from '../io.js';
+import { RunRecorder } from '../../experiments/records.js';
+import { RECORD_USAGE, recordFor, recordOptions, setValues } from '../record-option.js';
 
-const USAGE = 'attractor eval FILE [--weights DIR] [--batch B] [--limit N] [--backend B] [--json]';
+const USAGE = `attractor eval FILE [--weights DIR] [--batch B] [--limit N] [--backend B] [--json] ${RECORD_USAGE}`;
 
 export function formatEval(r: EvalReport): string {
   const parts = [
@@ -22,9 +24,9 @@ export function formatEval(r: EvalReport): string {
 }
 
 export async function evalCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, options(['weights', 'batch', 'limit', 'backend'], ['json']), USAGE);
+  const { values, positionals } = parse(argv, { ...options(['weights', 'batch', 'limit', 'backend'], ['json']), ...recordOptions() }, USAGE);
   const file = onePositional(positionals, 'graph file', USAGE);
-  const { opened, backend } = await openCommandRun(file, {}, values.backend);
+  const { opened, backend } = await openCommandRun(file, {}, values.backend, setValues(values));
   if (!values.json) printWarnings(io, file, opened.warnings);
   let weights = typeof values.weights === 'string' ? values.weights : undefined;
   if (!weights && !opened.graph.weights) {
@@ -33,9 +35,15 @@ export async function evalCommand(argv: string[], io: Io): Promise<number> {
     weights = sidecar;
   }
   const { network, from } = await openNetwork(opened, weights ? { dir: weights, option: '--weights' } : undefined, opened.plan.settle.seed);
+  const { steps, theta, seed } = opened.plan.settle;
+  const batch = intOption(values, 'batch', 1) ?? 100;
+  const limit = intOption(values, 'limit', 1);
+  const recording = recordFor(file, argv, values, io);
+  const recorder = recording ? new RunRecorder(recording, { kind: 'eval', graphFile: file, graph: opened.graph, seed, settings: { settle: opened.plan.settle, weights: weights ?? opened.graph.weights ?? null, batch, limit: limit ?? null } }) : null;
+  recorder?.begin({ name: backend.name, detail: backend.detail });
   try {
-    const { steps, theta, seed } = opened.plan.settle;
-    const r = await evaluate(opened.plan, network, opened.datasets, { batch: intOption(values, 'batch', 1) ?? 100, steps, theta, seed, limit: intOption(values, 'limit', 1) });
+    const r = await evaluate(opened.plan, network, opened.datasets, { batch, steps, theta, seed, limit });
+    await recorder?.finish('done', { eval: { examples: r.examples, loss: r.loss, accuracy: r.accuracy, meanTStar: r.meanTStar, unsettled: r.unsettled, cycle2: r.cycle2, weights: from } });
     if (values.json) io.out(JSON.stringify({ file, backend: backend.name, weights: from, ...r }));
     else {
       io.out(describeBackend(backend));
@@ -43,6 +51,9 @@ export async function evalCommand(argv: string[], io: Io): Promise<number> {
       io.out(formatEval(r));
     }
     return 0;
+  } catch (err) {
+    await recorder?.finish('failed', { message: (err as Error).message });
+    throw err;
   } finally {
     network.dispose();
   }

@@ -10,9 +10,9 @@ import type { Interrupts } from '../interrupt.js';
 import { openCommandRun, printWarnings } from '../open.js';
 import { SettleTrace, attentionJson, bodyLines, headerLines, riseWarning } from '../settle-report.js';
 import type { Io } from '../io.js';
+import { RECORD_USAGE, recordFor, recordOptions, setValues } from '../record-option.js';
 
-const USAGE =
-  'attractor settle FILE [--steps N] [--theta X] [--schedule S] [--order fixed|shuffled] [--seed K] [--batch B] [--backend auto|tensorflow|webgpu|wasm|cpu] [--weights DIR] [--record attention] [--json]';
+const USAGE = `attractor settle FILE [--steps N] [--theta X] [--schedule S] [--order fixed|shuffled] [--seed K] [--batch B] [--backend auto|tensorflow|webgpu|wasm|cpu] [--weights DIR] [--record attention] [--json] ${RECORD_USAGE}`;
 
 export interface SettleDeps {
   /** Ctrl-C: the first stops the settle before its next iteration (the report shows what was done, exit 130). */
@@ -20,7 +20,7 @@ export interface SettleDeps {
 }
 
 export async function settleCommand(argv: string[], io: Io, deps: SettleDeps = {}): Promise<number> {
-  const { values, positionals } = parse(argv, options(['steps', 'theta', 'schedule', 'order', 'seed', 'batch', 'backend', 'weights', 'record'], ['json']), USAGE);
+  const { values, positionals } = parse(argv, { ...options(['steps', 'theta', 'schedule', 'order', 'seed', 'batch', 'backend', 'weights', 'record'], ['json']), ...recordOptions() }, USAGE);
   const file = onePositional(positionals, 'graph file', USAGE);
   const overrides = {
     steps: intOption(values, 'steps', 1),
@@ -36,7 +36,7 @@ export async function settleCommand(argv: string[], io: Io, deps: SettleDeps = {
   const control = new RunControl('settle', 'settle', trace.take);
   const release = deps.interrupts?.(() => control.cancel(), 'iteration');
   try {
-    const { opened, backend } = await openCommandRun(file, overrides, values.backend);
+    const { opened, backend } = await openCommandRun(file, overrides, values.backend, setValues(values));
     const { plan, datasets } = opened;
     if (!json) printWarnings(io, file, opened.warnings);
     const size = plan.settle.batch;
@@ -52,6 +52,7 @@ export async function settleCommand(argv: string[], io: Io, deps: SettleDeps = {
         weights: typeof values.weights === 'string' ? { dir: values.weights, option: '--weights' } : undefined,
         record: { activations: false, attention: record === 'attention', every: 1, examples: size, maxFps: Infinity },
         summarizeLayers: true,
+        runRecord: recordFor(file, argv, values, io),
       },
       { control, emit, backend: backendSummary(backend), backendName: backend.name },
     );
@@ -75,6 +76,7 @@ export async function settleCommand(argv: string[], io: Io, deps: SettleDeps = {
           maxChange: trace.maxChange,
           tStar: outcome.tStar.map((t) => t ?? -1),
           cycle2: outcome.cycle2,
+          stability: outcome.stability,
           energyRises: outcome.energyRises,
           theta: plan.settle.theta,
           layers: outcome.layers,

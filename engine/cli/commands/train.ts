@@ -13,9 +13,11 @@ import type { Interrupts } from '../interrupt.js';
 import { openCommandRun, printWarnings } from '../open.js';
 import { TrainReport } from '../train-report.js';
 import type { Io } from '../io.js';
+import type { RecordOptions } from '../../experiments/records.js';
+import { RECORD_USAGE, recordFor, recordOptions, setValues } from '../record-option.js';
 
 const USAGE =
-  'attractor train FILE [--method bptt|recurrent-backprop|every-step|hebbian] [--epochs N | --batches N] [--batch B] [--lr X] [--steps T] [--seed K] [--backend B] [--out DIR] [--resume] [--workers N|auto] [--json]';
+  `attractor train FILE [--method bptt|recurrent-backprop|every-step|hebbian] [--epochs N | --batches N] [--batch B] [--lr X] [--steps T] [--seed K] [--backend B] [--out DIR] [--resume | --resume-from DIR] [--workers N|auto] [--json] ${RECORD_USAGE}`;
 
 /** Held-out examples scored after training (all of MNIST's 1,000; fewer keeps the summary quick elsewhere), 100 at a time. */
 const HELD_OUT = { limit: 1000, chunk: 100 } as const;
@@ -29,12 +31,15 @@ const WORDS: OptionWords = {
 export interface TrainDeps {
   /** Ctrl-C: the first finishes the batch in flight, writes a checkpoint and exits 130. */
   readonly interrupts?: Interrupts;
+  /** A sweep's task: its run id and sweep, on top of what the command line says. */
+  readonly record?: Partial<RecordOptions>;
 }
 
 export async function trainCommand(argv: string[], io: Io, deps: TrainDeps = {}): Promise<number> {
-  const { values, positionals } = parse(argv, options(['method', 'epochs', 'batches', 'batch', 'lr', 'steps', 'seed', 'backend', 'out', 'workers'], ['resume', 'json']), USAGE);
+  const { values, positionals } = parse(argv, { ...options(['method', 'epochs', 'batches', 'batch', 'lr', 'steps', 'seed', 'backend', 'out', 'workers', 'resume-from'], ['resume', 'json']), ...recordOptions() }, USAGE);
   const file = onePositional(positionals, 'graph file', USAGE);
   if (values.epochs !== undefined && values.batches !== undefined) throw new InputError(`give --epochs or --batches, not both\nusage: ${USAGE}`);
+  if (values.resume && values['resume-from'] !== undefined) throw new InputError(`give --resume or --resume-from, not both\nusage: ${USAGE}`);
   const overrides: TrainOverrides = {
     method: choiceOption(values, 'method', METHODS),
     batch: intOption(values, 'batch', 1),
@@ -50,20 +55,22 @@ export async function trainCommand(argv: string[], io: Io, deps: TrainDeps = {})
   const control = new RunControl('train', 'train', () => undefined);
   const release = deps.interrupts?.(() => control.cancel(), 'batch');
   try {
-    const { opened, backend } = await openCommandRun(file, {}, values.backend);
+    const { opened, backend } = await openCommandRun(file, {}, values.backend, setValues(values));
     if (!values.json) printWarnings(io, file, opened.warnings);
-    if (values.resume && !existsSync(join(out, MANIFEST_FILE))) throw new InputError(`--resume: no checkpoint in ${out}`);
+    const resumeFrom = typeof values['resume-from'] === 'string' ? values['resume-from'] : values.resume ? out : null;
+    if (resumeFrom !== null && !existsSync(join(resumeFrom, MANIFEST_FILE))) throw new InputError(`${values.resume ? '--resume' : '--resume-from'}: no checkpoint in ${resumeFrom}`);
     const outcome = await trainRun(
       opened,
       {
         overrides,
         checkpointDir: out,
-        resumeFrom: values.resume ? out : null,
+        resumeFrom,
         overwrite: false,
         workers,
         words: WORDS,
         evaluation: HELD_OUT,
         onBatch: (r) => report.batch(r),
+        runRecord: recordFor(file, argv, values, io, deps.record),
       },
       { control, emit: (ev: RunEvent) => report.take(ev), backend: backendSummary(backend), backendName: backend.name },
     );

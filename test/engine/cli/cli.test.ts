@@ -64,6 +64,9 @@ describe('every command on every example', () => {
       expect(r.maxChange).toHaveLength(r.iterations);
       expect(r.tStar).toHaveLength(2);
       expect(r.cycle2).toHaveLength(2);
+      // Stability measured exactly where an example settled to a fixed point.
+      expect(r.stability.map((x: unknown) => x !== null)).toEqual(r.tStar.map((t: number, b: number) => t >= 0 && !r.cycle2[b]));
+      for (const x of r.stability) if (x) expect(x.rho).toBeGreaterThanOrEqual(0);
       if (r.guarantee === 'descent') {
         for (let i = 1; i < r.energy.length; i++) expect(r.energy[i]).toBeLessThanOrEqual(r.energy[i - 1] + 1e-4 * (1 + Math.abs(r.energy[i - 1])));
       }
@@ -77,6 +80,7 @@ describe('every command on every example', () => {
     expect(s.out).toMatch(/iter +mean energy +max change/);
     expect(s.out).toMatch(/t\*: (\d+|–) (\d+|–) (\d+|–)/);
     expect(s.out).toMatch(/2-cycles: none/);
+    expect(s.out).toMatch(/stability ρ\(J\): (0\.\d{3} ?){3}/);
     expect(s.out).toMatch(/visible +vector\[784\] +mean/);
   });
 

@@ -106,6 +106,13 @@ describe('attractor train / eval / gradcheck', () => {
     expect(j.rbpVsFd.maxRelError).toBeLessThan(1e-2);
     expect(j.bpttVsFd.maxRelError).toBeLessThan(1e-2);
     expect(j.bpttVsRbp.cosine).toBeGreaterThan(0.9999);
+    // --per-param K: K entries of every trainable parameter, each reported on its own line.
+    const each = await cli('gradcheck', smallGraph('grad-each'), '--per-param', '2', '--backend', 'cpu');
+    expect(each.code, each.err).toBe(0);
+    const rows = each.out.split('\n').filter((l) => / 2 entries /.test(l));
+    expect(rows.length).toBe(j.perParam.length);
+    expect(each.out).toMatch(/finite differences resolve gradients down to ≈ \d/);
+    expect((await cli('gradcheck', smallGraph('grad-both'), '--per-param', '2', '--coordinates', '4')).err).toMatch(/--per-param and --coordinates: give one of them/);
   });
 
   it('bad options: exit 2 with the reason', async () => {

@@ -47,7 +47,7 @@ describe('energy rises [wasm]', () => {
     for (const v of net.params.values()) tf.tidy(() => v.assign(tf.mul(v, 3)));
     const bound = net.bind();
     const batch = buildBatch(plan, datasets, pickExamples(datasets, 8, 1, 'train'), 2);
-    const { energy, rose } = await trace({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps: 300, theta: 1e-9, seed: 0, stopWhenSettled: false });
+    const { energy, rose } = await trace({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps: 300, theta: 1e-9, seed: 0, stopWhen: 'never' });
     // The trace does wobble upwards by more than 1e-5·(1 + |E|) — what the old rule called a rise — …
     let wobbles = 0;
     for (let i = 1; i < energy.length; i++) energy[i].forEach((e, b) => (e - energy[i - 1][b] > 1e-5 * (1 + Math.abs(energy[i - 1][b])) ? wobbles++ : 0));

@@ -187,7 +187,7 @@ describeEachBackend('settle', () => {
     const counts: number[] = [];
     const run = async (steps: number) => {
       const before = tf.memory().numTensors;
-      const iterations = settleIterations({ net: bound, initial: start, clamps: new Map() }, { steps, theta: 1e-3, seed: 0, stopWhenSettled: false });
+      const iterations = settleIterations({ net: bound, initial: start, clamps: new Map() }, { steps, theta: 1e-3, seed: 0, stopWhen: 'never' });
       for (;;) {
         const r = await iterations.next();
         if (!r.done) {

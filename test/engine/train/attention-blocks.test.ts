@@ -45,7 +45,7 @@ describeEachBackend('attention blocks', () => {
         const net = randomNetwork(plan, seed);
         const bound2 = net.bind();
         const start = new Map([['x', tf.randomUniform([3, 6, 4], -0.9, 0.9, 'float32', seed)]]);
-        const r = await settle({ net: bound2, initial: start, clamps: new Map() }, { steps: 40, theta: 1e-9, seed, energy: 'phase', stopWhenSettled: false });
+        const r = await settle({ net: bound2, initial: start, clamps: new Map() }, { steps: 40, theta: 1e-9, seed, energy: 'phase', stopWhen: 'never' });
         for (let i = 1; i < r.phaseEnergy.length; i++) {
           r.phaseEnergy[i].forEach((e, b) => expect(e - r.phaseEnergy[i - 1][b]).toBeLessThan(1e-5 * (1 + Math.abs(e))));
         }
@@ -74,7 +74,7 @@ describeEachBackend('attention blocks', () => {
       const net = randomNetwork(plan, 4);
       const bound2 = net.bind();
       const start = new Map([['x', tf.randomUniform([2, 6, 4], -0.9, 0.9, 'float32', 9)]]);
-      const r = await settle({ net: bound2, initial: start, clamps: new Map() }, { steps: 30, theta: 1e-9, seed: 0, energy: 'phase', stopWhenSettled: false });
+      const r = await settle({ net: bound2, initial: start, clamps: new Map() }, { steps: 30, theta: 1e-9, seed: 0, energy: 'phase', stopWhen: 'never' });
       for (let i = 1; i < r.phaseEnergy.length; i++) r.phaseEnergy[i].forEach((e, b) => expect(e - r.phaseEnergy[i - 1][b]).toBeLessThan(1e-5 * (1 + Math.abs(e))));
       disposeState(r.state);
       disposeState(start);
@@ -111,7 +111,7 @@ describeEachBackend('attention blocks', () => {
     const net = randomNetwork(plan, 1);
     const bound = net.bind();
     const batch = buildBatch(plan, datasets, [0, 1, 2], 1);
-    const r = await settle({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps: 30, theta: 1e-9, seed: 0, energy: 'phase', stopWhenSettled: false });
+    const r = await settle({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps: 30, theta: 1e-9, seed: 0, energy: 'phase', stopWhen: 'never' });
     for (let i = 1; i < r.phaseEnergy.length; i++) r.phaseEnergy[i].forEach((e, b) => expect(e - r.phaseEnergy[i - 1][b]).toBeLessThan(1e-5 * (1 + Math.abs(e))));
     disposeState(r.state);
     disposeBatch(batch);
@@ -133,7 +133,7 @@ describeEachBackend('attention blocks', () => {
     const bound = net.bind();
     const all = Array.from({ length: 20 }, (_, i) => i);
     const batch = buildBatch(plan, datasets, all, 5);
-    const r = await settle({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps: 1, theta: 1e-6, seed: 0, stopWhenSettled: false });
+    const r = await settle({ net: bound, initial: batch.initial, clamps: batch.clamps }, { steps: 1, theta: 1e-6, seed: 0, stopWhen: 'never' });
     const y = net.params.get('m')!;
     const err = tf.tidy(() => tf.max(tf.abs(tf.sub(r.state.get('q')!, y))).dataSync()[0]);
     expect(err).toBeLessThan(1e-3);

@@ -16,6 +16,7 @@ import { Inspector } from './inspector/Inspector.js';
 import { BottomPanel } from './panels/BottomPanel.js';
 import { RunDock } from '../run/RunDock.js';
 import { RunClient } from '../run/run-client.js';
+import { ExperimentsDock } from '../runs/ExperimentsDock.js';
 import { sendStoredBackend } from './settings/engine-backend.js';
 import type { Studio } from './studio.js';
 
@@ -78,6 +79,7 @@ export function App({ studio }: { studio: Studio }) {
       <StatusBar studio={studio} run={runClient} />
       {/* Settle / Train / Attention: a drawer over the workbench's right side, opened from its handle. */}
       <RunDock host={studio} client={runClient} />
+      <ExperimentsDock host={studio} />
       <Dialogs studio={studio} />
       <Notices studio={studio} />
     </div>

@@ -1,17 +1,19 @@
 /**
- * The run panel: a drawer on the right of the workbench with Settle | Train | Attention,
+ * The run panel: a drawer on the right of the workbench with Settle | Train | Attention | Gradients,
  * the engine's backend and the run's status. Mounted once by the app shell
  * (`<RunDock host={studio} />`); it owns its RunClient (one subscription to engine events).
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { RunClient, useRunState } from './run-client.js';
 import { StatusBadge, type RunHost } from './common.js';
 import { SettleView } from './settle/SettleView.js';
 import { TrainView } from './train/TrainView.js';
 import { AttentionView } from './attention/AttentionView.js';
+import { GradcheckView } from './gradcheck/GradcheckView.js';
+import { useSettleRequests } from '../runs/requests.js';
 import './run.css';
 
-type Tab = 'settle' | 'train' | 'attention';
+type Tab = 'settle' | 'train' | 'attention' | 'gradients';
 
 /** `client`: the app's RunClient (shared with the status bar); without one the dock makes and owns its own. */
 export function RunDock({ host, client: given, defaultOpen = false }: { host: RunHost; client?: RunClient; defaultOpen?: boolean }) {
@@ -30,6 +32,9 @@ export function RunDock({ host, client: given, defaultOpen = false }: { host: Ru
       void client.info();
     }
   }, [open, asked, state.backend, client]);
+
+  // Runs › Settle ▸ (a run's weights): the Settle tab, open.
+  useSettleRequests(useCallback(() => (setOpen(true), setTab('settle')), []));
 
   // A run that started shows its own tab.
   const kind = state.run?.kind;
@@ -60,6 +65,9 @@ export function RunDock({ host, client: given, defaultOpen = false }: { host: Ru
               Attention
               {attentionBlocks > 0 && <span className="count">{attentionBlocks}</span>}
             </button>
+            <button role="tab" className="tab" aria-selected={tab === 'gradients'} data-testid="run-tab-gradients" title="Check gradients: BPTT, recurrent backprop and finite differences" onClick={() => setTab('gradients')}>
+              Gradients
+            </button>
           </div>
           <span className="spacer" />
           <StatusBadge run={state.run} />
@@ -79,6 +87,7 @@ export function RunDock({ host, client: given, defaultOpen = false }: { host: Ru
           {tab === 'settle' && <SettleView {...props} />}
           {tab === 'train' && <TrainView {...props} />}
           {tab === 'attention' && <AttentionView {...props} />}
+          {tab === 'gradients' && <GradcheckView {...props} />}
         </div>
       </aside>
     </>

@@ -38,9 +38,9 @@ export function GuaranteeChip({ kind, reason }: { kind: GuaranteeKind | null; re
   );
 }
 
-export function Stat({ label, value, testId, tone }: { label: string; value: ReactNode; testId?: string; tone?: 'warn' | 'bad' }) {
+export function Stat({ label, value, testId, tone, title }: { label: string; value: ReactNode; testId?: string; tone?: 'warn' | 'bad'; title?: string }) {
   return (
-    <div className={`run-stat${tone ? ` run-stat--${tone}` : ''}`}>
+    <div className={`run-stat${tone ? ` run-stat--${tone}` : ''}`} title={title}>
       <span className="run-stat__label">{label}</span>
       <span className="run-stat__value" data-testid={testId}>
         {value}
@@ -75,12 +75,15 @@ export function RunControls({ client, run }: { client: RunClient; run: Run | nul
   );
 }
 
+/** What a run's position counts, in the status badge. */
+const POSITION: Record<Run['kind'], string> = { settle: 'iter', train: 'batch', gradcheck: 'entry' };
+
 export function StatusBadge({ run }: { run: Run | null }) {
   if (!run) return <span className="run-status run-status--idle">idle</span>;
   return (
     <span className={`run-status run-status--${run.status}`} data-testid="run-status" data-status={run.status} data-run={run.runId}>
       {run.status}
-      {run.status === 'running' || run.status === 'paused' ? ` · ${run.kind === 'settle' ? 'iter' : 'batch'} ${run.at}` : ''}
+      {run.status === 'running' || run.status === 'paused' ? ` · ${POSITION[run.kind]} ${run.at}` : ''}
     </span>
   );
 }

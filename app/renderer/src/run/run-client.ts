@@ -6,8 +6,8 @@
  */
 import { useSyncExternalStore } from 'react';
 import type { AttractorApi } from '../../../shared/api.js';
-import { decode, type CheckpointInfo, type RunCommand, type RunEvent, type SettleStart, type TrainStart } from '../../../../engine/protocol/run.js';
-import { initialState, newSettleRun, newTrainRun, reduce, type RunState } from './run-state.js';
+import { decode, isRunStart, type CheckpointInfo, type GradcheckStart, type RunCommand, type RunEvent, type SettleStart, type TrainStart } from '../../../../engine/protocol/run.js';
+import { initialState, newGradcheckRun, newSettleRun, newTrainRun, reduce, type RunState } from './run-state.js';
 
 type Listener = () => void;
 
@@ -75,7 +75,7 @@ export class RunClient {
       const message = err instanceof Error ? err.message : String(err);
       if (this.state.run && 'runId' in command && command.runId === this.state.run.runId) {
         this.state.run.error = message;
-        if (command.type === 'settle.start' || command.type === 'train.start') this.state.run.status = 'failed';
+        if (isRunStart(command.type)) this.state.run.status = 'failed';
       } else this.state.engineError = message;
       this.changed();
     }
@@ -93,6 +93,13 @@ export class RunClient {
     this.state.run = newTrainRun(runId, command.batches ?? 0);
     this.changed();
     return this.send({ type: 'train.start', runId, ...command });
+  }
+
+  gradcheck(command: Omit<GradcheckStart, 'type' | 'runId'>): Promise<void> {
+    const runId = newRunId('gradcheck');
+    this.state.run = newGradcheckRun(runId);
+    this.changed();
+    return this.send({ type: 'gradcheck.start', runId, ...command });
   }
 
   control(type: 'run.pause' | 'run.resume' | 'run.step' | 'run.cancel'): Promise<void> {

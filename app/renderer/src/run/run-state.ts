@@ -10,6 +10,9 @@ import type {
   BackendSummary,
   CheckpointInfo,
   GalleryItem,
+  GradcheckDone,
+  GradcheckProgress,
+  GradcheckTotals,
   RunEvent,
   SettleAttention,
   SettleDone,
@@ -83,7 +86,14 @@ export interface TrainRun extends RunBase {
   cancelledCheckpoint: string | null;
 }
 
-export type Run = SettleRun | TrainRun;
+export interface GradcheckRun extends RunBase {
+  readonly kind: 'gradcheck';
+  totals: GradcheckTotals | null;
+  progress: GradcheckProgress | null;
+  done: GradcheckDone | null;
+}
+
+export type Run = SettleRun | TrainRun | GradcheckRun;
 
 export interface RunState {
   version: number;
@@ -137,6 +147,10 @@ export function newTrainRun(runId: string, totalBatches: number): TrainRun {
     checkpoints: [],
     cancelledCheckpoint: null,
   };
+}
+
+export function newGradcheckRun(runId: string): GradcheckRun {
+  return { ...base(runId), kind: 'gradcheck', totals: null, progress: null, done: null };
 }
 
 export function guaranteeOf(run: Run | null): GuaranteeKind | null {
@@ -196,6 +210,8 @@ export function reduce(state: RunState, ev: RunEvent): boolean {
         run.resumedFrom = ev.totals.resumedFrom;
         run.method = ev.totals.method;
         run.at = ev.totals.startStep;
+      } else if (ev.kind === 'gradcheck' && run.kind === 'gradcheck') {
+        run.totals = ev.totals;
       }
       return true;
     case 'run.paused':
@@ -215,7 +231,7 @@ export function reduce(state: RunState, ev: RunEvent): boolean {
       run.status = 'done';
       return true;
     default:
-      return run.kind === 'settle' ? reduceSettle(run, ev) : reduceTrain(run, ev);
+      return run.kind === 'settle' ? reduceSettle(run, ev) : run.kind === 'train' ? reduceTrain(run, ev) : reduceGradcheck(run, ev);
   }
 }
 
@@ -284,6 +300,21 @@ function reduceTrain(run: TrainRun, ev: RunEvent): boolean {
       return true;
     case 'train.checkpoint':
       run.checkpoints.push({ step: ev.step, dir: ev.dir });
+      return true;
+    default:
+      return false;
+  }
+}
+
+function reduceGradcheck(run: GradcheckRun, ev: RunEvent): boolean {
+  switch (ev.type) {
+    case 'gradcheck.progress':
+      run.progress = ev;
+      if (ev.stage === 'finite-differences') run.at = ev.done;
+      return true;
+    case 'gradcheck.done':
+      run.done = ev;
+      run.log.push(ev);
       return true;
     default:
       return false;

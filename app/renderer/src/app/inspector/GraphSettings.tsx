@@ -31,7 +31,7 @@ function SectionForm({ studio, section, title }: { studio: Studio; section: Sect
           schema={jsonSchemaOf(SCHEMAS[section])}
           value={value}
           path={section}
-          ctx={{ prefix: 'graph', errors: prefixed(errors, section) }}
+          ctx={{ prefix: 'graph', errors: prefixed(errors, section), sweepPath: (path) => path }}
           onChange={(next, commit) => {
             if (!commit) return setDraft(next);
             setDraft(null);

@@ -36,7 +36,7 @@ export function NodeInspector({ studio, node, index }: { studio: Studio; node: G
     ...mine.filter((p) => !prefix.every((seg, i) => p.path[i] === seg)).map((p) => p.message),
     ...[...errors].filter(([path]) => !drawn.has(path)).flatMap(([path, msgs]) => msgs.map((m) => (path ? `${path}: ${m}` : m))),
   ];
-  const ctx: FormContext = { prefix: 'param', errors };
+  const ctx: FormContext = { prefix: 'param', errors, sweepPath: (path) => `${node.id}.${path}` };
 
   const onChange = (next: Params, commit: boolean) => {
     if (!commit) return setDraft(next);

@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { bounds, type JsonSchema } from './json-schema.js';
+import { requestSweepParam } from '../../runs/requests.js';
 
 export type ErrorMap = ReadonlyMap<string, readonly string[]>;
 
@@ -13,6 +14,8 @@ export interface FormContext {
   /** Test ids are `<prefix>-<path>` and `<prefix>-error-<path>`. */
   readonly prefix: string;
   readonly errors: ErrorMap;
+  /** The sweep path of a field (`W.init.gain`, `training.optimizer.lr`): numeric fields get a ⤳ that adds it to a sweep. */
+  readonly sweepPath?: (path: string) => string;
 }
 
 export interface FieldProps {
@@ -102,6 +105,11 @@ export function NumberField(p: FieldProps) {
         onBlur={commit}
         onKeyDown={commitKeys(() => ref.current?.blur(), revert)}
       />
+      {p.ctx.sweepPath && (
+        <button type="button" className="run-mini sweep-here" title="Sweep this parameter (Runs › Sweep)" data-testid={`sweep-${controlProps(p).id}`} onClick={() => requestSweepParam({ path: p.ctx.sweepPath!(p.path), value: shown })}>
+          ⤳
+        </button>
+      )}
     </FieldRow>
   );
 }

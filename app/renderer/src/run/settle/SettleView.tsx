@@ -5,7 +5,7 @@
  * and watch energy, max change, t*, 2-cycles and each layer's state.
  */
 import { useEffect, useState } from 'react';
-import type { CheckpointInfo } from '../../../../../engine/protocol/run.js';
+import type { CheckpointInfo, FixedPointStability } from '../../../../../engine/protocol/run.js';
 import { ErrorBanner, RunControls, Stat, fmt, type ViewProps } from '../common.js';
 import { isActive } from '../run-client.js';
 import type { SettleRun } from '../run-state.js';
@@ -13,6 +13,7 @@ import { downloadBlob, toCsv, toJsonl } from '../exports.js';
 import { SettleCharts } from './SettleCharts.js';
 import { FramesView, useFrameCursor } from './FramesView.js';
 import { usePaintInput } from './PaintInput.js';
+import { useSettleRequests } from '../../runs/requests.js';
 
 export function SettleView({ host, client, state }: ViewProps) {
   const [part, setPart] = useState<'test' | 'train'>('test');
@@ -23,6 +24,7 @@ export function SettleView({ host, client, state }: ViewProps) {
   const path = doc.path;
   /** '' = the graph's own `weights`, else fresh ones; otherwise a checkpoint folder. */
   const [weights, setWeights] = useState('');
+  useSettleRequests(setWeights);
   const [checkpoints, setCheckpoints] = useState<{ path: string; list: readonly CheckpointInfo[] } | null>(null);
   /** The part sizes the engine reported for the graph they belong to (path, or name while unsaved). */
   const [sizes, setSizes] = useState<{ graph: string; parts: { train: number; test: number } } | null>(null);
@@ -137,6 +139,7 @@ function SettleBody({ run, version }: { run: SettleRun; version: number }) {
         <Stat label="max |Δx|" value={fmt(run.maxChange.at(-1), 3)} />
         <Stat label="θ" value={fmt(run.theta, 3)} />
         <Stat label="2-cycle" value={inCycle ? 'yes' : 'no'} testId="cycle2" tone={inCycle ? 'warn' : undefined} />
+        <StabilityStat stability={run.done?.stability[0] ?? null} />
         <Stat label="schedule" value={run.plan ? `${run.plan.schedule} · ${run.plan.phases} ph` : '—'} />
       </div>
       {run.weightsFrom && (
@@ -160,6 +163,19 @@ function SettleBody({ run, version }: { run: SettleRun; version: number }) {
       </div>
     </>
   );
+}
+
+/** ρ of the settle step's Jacobian at the fixed point reached, with what it means on hover. */
+function StabilityStat({ stability }: { stability: FixedPointStability | null }) {
+  if (!stability) return <Stat label="ρ(J)" value="—" testId="stability" />;
+  const attracts = stability.rho < 1;
+  const meaning = attracts
+    ? 'The fixed point attracts under this schedule: small perturbations shrink by ρ per iteration, and recurrent backprop’s adjoint series converges.'
+    : stability.dominant === 'negative'
+      ? 'Not attracting under this schedule along a direction that flips sign each iteration (a 2-cycle in the making): the adjoint series diverges, conjugate gradients can still solve it if this is an energy minimum.'
+      : 'Not attracting under this schedule (a saddle or worse): recurrent backprop tosses this example.';
+  const title = `Spectral radius of one settle iteration’s Jacobian at x* (power iteration, ${stability.steps} steps${stability.converged ? '' : ', not converged: an estimate'}). ${meaning}`;
+  return <Stat label="ρ(J)" value={`${fmt(stability.rho, 3)}${stability.converged ? '' : '?'}`} testId="stability" tone={attracts ? undefined : 'warn'} title={title} />;
 }
 
 export function LogExports({ run }: { run: { runId: string; log: readonly import('../../../../../engine/protocol/run.js').RunEvent[] } }) {
