@@ -22,6 +22,7 @@ import type { TrainTotals } from '../protocol/run.js';
 import type { RunContext } from './context.js';
 import { evaluateHeldOut, gallery, type HeldOutOptions, type HeldOutReport } from './held-out.js';
 import { RunInputError } from './input-error.js';
+import { doingText, ensureRunFits } from './memory-check.js';
 import type { OpenedRun } from './open.js';
 import { checkFolderFree, checkTrainable, optimizerMisfit, trainingConfig, workerCount, type OptionWords, type TrainOverrides } from './train-setup.js';
 import { openCheckpoint } from './weights.js';
@@ -94,6 +95,9 @@ async function train(opened: OpenedRun, request: TrainRequest, ctx: RunContext, 
   for (const dir of [request.checkpointDir, request.resumeFrom]) if (dir !== null) await ensureInside(resolve(dir), dir);
   checkFolderFree(request.checkpointDir, request.resumeFrom !== null, request.overwrite, request.words);
 
+  // bptt and every-step keep every iteration of the unroll; the others a few states.
+  const unrolled = config.method === 'bptt' || config.method === 'every-step' ? config.steps : 1;
+  ensureRunFits(plan, { batch: config.batch, unrolled, training: true }, ctx.backendName, doingText(`training (${config.method}) on`, config.batch));
   const network = Network.create(plan, config.seed, datasets);
   const optimizer = createOptimizer(config.optimizer, config.weightDecay);
   const t: Training = { opened, request, ctx, config, train, network, optimizer };

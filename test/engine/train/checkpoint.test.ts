@@ -291,7 +291,10 @@ describeEachBackend('checkpoints', () => {
       flipped[1] ^= 0x01; // the low bits of the first value's mantissa: still a finite float
       expect(Number.isFinite(flipped.readFloatLE(0))).toBe(true);
       await writeFile(file, flipped);
-      const err = await loadCheckpoint(dir).catch((e: unknown) => e as Error);
+      const err = await loadCheckpoint(dir).then(
+        () => new Error('expected a refusal'),
+        (e: unknown) => e as Error,
+      );
       expect(err).toBeInstanceOf(CheckpointError);
       expect(err.message).toBe(`broken checkpoint: ${file} does not match its checksum in checkpoint.json: the file was changed or damaged after it was saved`);
       await writeFile(file, bytes);
