@@ -19,7 +19,7 @@ import type { EngineSupervisor } from '../services/engine-supervisor.js';
 import { createDesktopEngine, engineScriptPath } from './engine.js';
 import { registerIpc, sendEvent } from './ipc.js';
 import { menuTemplate, type NativeEdit } from './menu.js';
-import { appLocation, installSecurity } from './security.js';
+import { appLocation, askBeforeOpening, externalLinkQuestion, installSecurity } from './security.js';
 import { createMainWindow, type MainWindow } from './window.js';
 import { APP_NAME } from './window-state.js';
 
@@ -105,7 +105,14 @@ function start(): void {
     installSecurity(contents, contents.session, {
       location,
       devTools: dev,
-      openExternal: (url) => shell.openExternal(url),
+      openExternal: askBeforeOpening(
+        (url) => {
+          const win = BrowserWindow.fromWebContents(contents);
+          const question = externalLinkQuestion(url);
+          return (win ? dialog.showMessageBox(win, question) : dialog.showMessageBox(question)).then((r) => r.response === 0);
+        },
+        (url) => shell.openExternal(url),
+      ),
     });
   });
 

@@ -14,6 +14,8 @@ import { describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../../app/shared/csp.js';
 import {
   appLocation,
+  askBeforeOpening,
+  externalLinkQuestion,
   installSecurity,
   isAppUrl,
   isExternalLink,
@@ -180,6 +182,22 @@ describe('installSecurity on a WebContents', () => {
     expect(contents.openHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
     expect(contents.openHandler!({ url: appUrl })).toEqual({ action: 'deny' });
     expect(opened).toEqual(['https://example.org/paper.pdf']);
+  });
+  it('asks before a link leaves the app, naming its host, and opens it only on yes', async () => {
+    const asked: string[] = [];
+    const opened: string[] = [];
+    let answer = false;
+    const open = askBeforeOpening(
+      async (url) => (asked.push(url), answer),
+      (url) => opened.push(url),
+    );
+    await open('https://example.org/paper.pdf');
+    expect(asked).toEqual(['https://example.org/paper.pdf']);
+    expect(opened).toEqual([]);
+    answer = true;
+    await open('https://example.org/paper.pdf');
+    expect(opened).toEqual(['https://example.org/paper.pdf']);
+    expect(externalLinkQuestion('https://exarnple.org/x?y=1')).toMatchObject({ message: 'Open a page of exarnple.org in your browser?', detail: 'https://exarnple.org/x?y=1', cancelId: 1, defaultId: 1 });
   });
   it('refuses to attach a <webview>', () => {
     const { contents } = setup();
