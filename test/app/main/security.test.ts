@@ -77,6 +77,11 @@ describe('webPreferences', () => {
     expect(prefs.spellcheck).toBe(false);
     expect(prefs.experimentalFeatures).toBe(false);
   });
+  it('turns on no Blink or Chromium feature by name', () => {
+    expect(Object.keys(prefs)).not.toContain('enableBlinkFeatures');
+    expect(Object.keys(prefs)).not.toContain('enableWebSQL');
+    expect(prefs.navigateOnDragDrop).toBe(false);
+  });
   it('loads our preload, and DevTools only when asked for (development)', () => {
     expect(prefs.preload).toBe('/app/out/preload/index.cjs');
     expect(prefs.devTools).toBe(false);
@@ -238,5 +243,21 @@ describe('installSecurity on a Session', () => {
     expect(session.requestHandler).toBeUndefined();
     // ...while each WebContents gets its own guards.
     expect(contents.openHandler).toBeDefined();
+  });
+});
+
+describe('the fuses of packaged builds (electron-builder.yml)', () => {
+  /** The `electronFuses:` block as written: one `name: value` per indented line. */
+  const fuses = (() => {
+    const text = readFileSync(join(root, 'electron-builder.yml'), 'utf8');
+    const block = /^electronFuses:\n((?: {2}\w+: \w+\n)+)/m.exec(text);
+    expect(block, 'electron-builder.yml has an electronFuses block').not.toBeNull();
+    return Object.fromEntries(block![1].trim().split('\n').map((l) => l.trim().split(': ') as [string, string]));
+  })();
+  it('runs no Node from the binary: no ELECTRON_RUN_AS_NODE, no NODE_OPTIONS, no --inspect', () => {
+    expect(fuses).toMatchObject({ runAsNode: 'false', enableNodeOptionsEnvironmentVariable: 'false', enableNodeCliInspectArguments: 'false' });
+  });
+  it('loads the app only from its checked asar, and encrypts cookies', () => {
+    expect(fuses).toMatchObject({ onlyLoadAppFromAsar: 'true', enableEmbeddedAsarIntegrityValidation: 'true', enableCookieEncryption: 'true' });
   });
 });
