@@ -12,7 +12,15 @@ export function options(withValue: readonly string[], switches: readonly string[
   return out;
 }
 
+/** `COMMAND --help`: not a mistake; the CLI prints the usage on stdout and exits 0. */
+export class HelpRequested extends Error {
+  constructor(readonly usage: string) {
+    super(usage);
+  }
+}
+
 export function parse(argv: string[], options: Options, usage: string): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  if (argv.includes('--help') || argv.includes('-h')) throw new HelpRequested(usage);
   try {
     const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
     return { values: values as Record<string, string | boolean | undefined>, positionals };

@@ -4,6 +4,7 @@
  * the engine ends with one line saying so (exit 1), and its stack trace with `--debug`.
  * Every line printed goes through `visible`: text from files cannot drive the terminal.
  */
+import { HelpRequested } from './args.js';
 import { compileCommand } from './commands/compile.js';
 import { settleCommand } from './commands/settle.js';
 import { validateCommand } from './commands/validate.js';
@@ -11,6 +12,7 @@ import { kindsCommand } from './commands/kinds.js';
 import { trainCommand } from './commands/train.js';
 import { evalCommand } from './commands/eval.js';
 import { gradcheckCommand } from './commands/gradcheck.js';
+import { METHODS } from '../../nodes/config.js';
 import { runsCommand } from './commands/runs.js';
 import { sweepCommand } from './commands/sweep.js';
 import { EXIT } from './errors.js';
@@ -23,9 +25,9 @@ const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number
   validate: { run: validateCommand, summary: 'check a graph file: schema, wiring and shapes' },
   compile: { run: compileCommand, summary: 'print the update schedule and its convergence guarantee' },
   settle: { run: (argv, io) => settleCommand(argv, io, { interrupts: ctrlC }), summary: 'settle the network on a batch: energy, max change, t*, 2-cycles' },
-  train: { run: (argv, io) => trainCommand(argv, io, { interrupts: ctrlC }), summary: 'train the weights (bptt, recurrent-backprop, every-step, hebbian), with checkpoints' },
+  train: { run: (argv, io) => trainCommand(argv, io, { interrupts: ctrlC }), summary: `train the weights (${METHODS.join(', ')}), with checkpoints` },
   eval: { run: evalCommand, summary: 'held-out loss, accuracy, t* and 2-cycles of trained weights' },
-  gradcheck: { run: (argv, io) => gradcheckCommand(argv, io, { interrupts: ctrlC }), summary: 'compare bptt, recurrent backprop and finite-difference gradients' },
+  gradcheck: { run: (argv, io) => gradcheckCommand(argv, io, { interrupts: ctrlC }), summary: 'compare bptt, recurrent backprop, equilibrium propagation and finite-difference gradients' },
   kinds: { run: kindsCommand, summary: 'list the node kinds with their ports and parameters' },
   runs: { run: runsCommand, summary: "list a graph's recorded runs and sweeps, show or compare them" },
   sweep: { run: (argv, io) => sweepCommand(argv, io, { interrupts: ctrlC }), summary: 'train over combinations of parameter values and seeds, locally or on Slurm' },
@@ -64,6 +66,10 @@ export async function run(argv: string[], rawIo: Io = processIo): Promise<number
   try {
     return await command.run(rest, io);
   } catch (err) {
+    if (err instanceof HelpRequested) {
+      io.out(`usage: ${err.usage}`);
+      return EXIT.ok;
+    }
     const input = asInputError(err);
     if (input) {
       io.err(`attractor ${name}: ${input.message}`);

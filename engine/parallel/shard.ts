@@ -30,7 +30,7 @@ export async function computeShard(
 ): Promise<ShardResult> {
   const batch = buildBatch(plan, datasets, indices, shardSeed(config, step, shard));
   try {
-    const r = await gradientsFor(config.method)(network, batch, { steps: config.steps, theta, seed: config.seed + step, adjoint: config.adjoint, stopAtTStar: config.stopAtTStar });
+    const r = await gradientsFor(config.method)(network, batch, { steps: config.steps, theta, seed: config.seed + step, adjoint: config.adjoint, stopAtTStar: config.stopAtTStar, eqprop: config.eqprop });
     // One read: the shard's weight (its scored units) and every gradient, flattened end to end.
     const names = [...r.grads.keys()];
     const values = await readValues(

@@ -25,6 +25,8 @@ export interface GradcheckRequest {
   readonly theta?: number;
   readonly steps?: number;
   readonly adjointTolerance?: number;
+  /** Equilibrium propagation's β, to compare its estimate too (the report's `eqprop`). */
+  readonly beta?: number;
 }
 
 export interface GradcheckOutcome {
@@ -82,6 +84,7 @@ export async function gradcheckRun(opened: OpenedRun, request: GradcheckRequest,
       theta,
       seed: request.seed,
       adjoint: { tolerance: adjointTolerance },
+      ...(request.beta !== undefined ? { beta: request.beta } : {}),
       progress: async (p: GradcheckProgress) => {
         ctx.control.position = p.stage === 'finite-differences' ? p.done : 0;
         ctx.emit({ type: 'gradcheck.progress', runId, ...p });

@@ -12,6 +12,7 @@ import type { BackendName } from '../backend/select.js';
 import type { Plan } from '../compile/plan.js';
 import { MANIFEST_FILE, type LoadedCheckpoint } from '../train/checkpoint.js';
 import { cgRefusal } from '../train/symmetric-adjoint.js';
+import { eqpropRefusal } from '../train/eqprop-nudge.js';
 import { RunInputError } from './input-error.js';
 
 /** What a run may change of the graph's training section. */
@@ -24,6 +25,8 @@ export interface TrainOverrides {
   readonly epochs?: number;
   readonly batches?: number;
   readonly lr?: number;
+  /** Equilibrium propagation's β (training.eqprop.beta). */
+  readonly beta?: number;
 }
 
 /** How the caller's messages name its options: the CLI's flags, the protocol's fields. */
@@ -46,6 +49,7 @@ export function trainingConfig(base: TrainingConfig, o: TrainOverrides): Trainin
     epochs: o.epochs ?? (o.batches !== undefined ? undefined : base.epochs),
     batches: o.batches ?? (o.epochs !== undefined ? undefined : base.batches),
     optimizer: o.lr !== undefined ? { ...base.optimizer, lr: o.lr } : base.optimizer,
+    eqprop: o.beta !== undefined ? { ...base.eqprop, beta: o.beta } : base.eqprop,
   };
 }
 
@@ -56,6 +60,8 @@ export function checkTrainable(plan: Plan, config: TrainingConfig, trainExamples
   if (plan.params.every((p) => p.trainable === false)) throw new RunInputError(`${source}: nothing to train: every parameter is fixed (patterns taken from data)`);
   const refusal = config.method === 'recurrent-backprop' && config.adjoint.solver === 'cg' ? cgRefusal(plan) : undefined;
   if (refusal) throw new RunInputError(`${source}: training.adjoint.solver "cg" does not apply: ${refusal}; use "auto" (cg where it applies) or "neumann"`);
+  const eqprop = config.method === 'equilibrium-propagation' ? eqpropRefusal(plan, config.eqprop.beta) : undefined;
+  if (eqprop) throw new RunInputError(`${source}: training.method "equilibrium-propagation" does not apply: ${eqprop}`);
   if (trainExamples < config.batch) {
     throw new RunInputError(`${source}: the training data has ${trainExamples} examples, fewer than a batch of ${config.batch} (${words.batch})`);
   }

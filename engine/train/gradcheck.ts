@@ -1,6 +1,7 @@
 /**
  * Gradient checks: BPTT with a long T, recurrent backprop, and central finite
- * differences of the settled loss L(x*(θ)), compared on a sample of parameter entries.
+ * differences of the settled loss L(x*(θ)), compared on a sample of parameter entries;
+ * equilibrium propagation at a small β too when asked (eqprop-check.ts).
  */
 import { tf } from '../tf.js';
 import type { Network } from '../runtime/network.js';
@@ -10,6 +11,7 @@ import { makeRng } from '../data/rng.js';
 import { batchLoss } from './loss.js';
 import { readValues } from '../runtime/readback.js';
 import { bpttGradients, recurrentBackpropGradients, type MethodOptions } from './methods.js';
+import { eqpropEntries, type EqpropCheck } from './eqprop-check.js';
 import type { Agreement, GradcheckProgress as GradcheckProgressEvent, ParamAgreement } from '../protocol/run.js';
 
 export type { Agreement, ParamAgreement };
@@ -29,6 +31,8 @@ export interface GradcheckReport {
   readonly bpttVsRbp: Agreement;
   /** The same agreements parameter by parameter (a wrong gradient often hides in one). */
   readonly perParam: ParamAgreement[];
+  /** Equilibrium propagation's symmetric estimate at β, where asked for and where it applies. */
+  readonly eqprop?: EqpropCheck;
   readonly tossed: number;
   /** Why recurrent backprop tossed examples: not settled within the steps, or its adjoint did not converge. */
   readonly tossedWhy: { readonly notSettled: number; readonly diverged: number };
@@ -147,6 +151,8 @@ export interface GradcheckOptions {
   readonly adjoint?: Partial<MethodOptions['adjoint']>;
   /** Told before each stage and after each finite difference; false stops the check (the weights are left as they were). */
   readonly progress?: (p: GradcheckProgress) => Promise<boolean>;
+  /** Compare equilibrium propagation's symmetric estimate at this β too (it runs in the recurrent-backprop stage). */
+  readonly beta?: number;
 }
 
 /** Agreement of the three gradients on each parameter's entries, in the order parameters first appear. */
@@ -184,6 +190,7 @@ export async function gradcheck(network: Network, batch: Batch, opts: GradcheckO
   if (!(await go({ stage: 'recurrent-backprop', done: 0, total: 1 }))) return null;
   const rbpResult = await recurrentBackpropGradients(network, batch, method);
   const rbp = at(await readAll(rbpResult.grads), coords);
+  const eq = opts.beta !== undefined ? await eqpropEntries(network, batch, method, opts.beta, async (g) => at(await readAll(g), coords)) : undefined;
   const fd: number[] = [];
   for (const c of coords) {
     if (!(await go({ stage: 'finite-differences', done: fd.length, total: coords.length }))) return null;
@@ -203,6 +210,7 @@ export async function gradcheck(network: Network, batch: Batch, opts: GradcheckO
     rbpVsFd: agreement(rbp, fd),
     bpttVsRbp: agreement(bptt, rbp),
     perParam: perParameter(coords, bptt, rbp, fd),
+    ...(eq?.gradient ? { eqprop: { beta: opts.beta!, gradient: eq.gradient, vsFd: agreement(eq.gradient, fd), vsRbp: agreement(eq.gradient, rbp), tossed: eq.tossed } } : {}),
     tossed: rbpResult.tossed,
     tossedWhy: rbpResult.tossedWhy,
     tStar: rbpResult.tStar,
@@ -210,7 +218,7 @@ export async function gradcheck(network: Network, batch: Batch, opts: GradcheckO
     fdResolution: ulp32(bpttResult.loss) / (2 * epsilon),
     theta,
     adjointTolerance: adjoint.tolerance,
-    notes: tossedNotes(rbpResult.tossedWhy, rbpResult.tStar.length, longSteps, theta, adjoint),
+    notes: [...tossedNotes(rbpResult.tossedWhy, rbpResult.tStar.length, longSteps, theta, adjoint), ...(eq?.notes ?? [])],
   };
 }
 

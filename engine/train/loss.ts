@@ -51,6 +51,22 @@ export function batchLoss(plan: Plan, targets: readonly TargetBinding[], state: 
   });
 }
 
+/**
+ * Each example's share of the batch loss [B]: Σ_targets weight·(Σ_u loss·M)_b / (Σ_b Σ_u M),
+ * so the shares sum to batchLoss (equilibrium propagation nudges each example by its own).
+ */
+export function exampleShares(plan: Plan, targets: readonly TargetBinding[], state: ReadonlyMap<string, tf.Tensor>): tf.Tensor1D {
+  return tf.tidy(() => {
+    let total: tf.Tensor = tf.zeros([state.values().next().value!.shape[0]]);
+    for (const t of targets) {
+      const spec = plan.targets.find((s) => s.id === t.target)!;
+      const { sum, count } = targetTerms(plan, t, state.get(t.layer)!);
+      total = tf.add(total, tf.mul(spec.weight, tf.div(sum, tf.maximum(tf.sum(count), 1))));
+    }
+    return total as tf.Tensor1D;
+  });
+}
+
 /** Per-example loss (each example's own mean over its scored units) [B], for evaluation and t* statistics; the caller reads it. */
 export function exampleLosses(plan: Plan, targets: readonly TargetBinding[], state: State): tf.Tensor1D {
   return tf.tidy(() => {

@@ -4,7 +4,7 @@ import type { BoundNet, Network } from '../runtime/network.js';
 import type { Batch } from '../runtime/batch.js';
 import type { StepContext } from '../runtime/step.js';
 import { makeRng } from '../data/rng.js';
-import type { AdjointSolver } from '../../nodes/config.js';
+import type { AdjointSolver, EqpropConfig } from '../../nodes/config.js';
 
 export interface MethodOptions {
   /** T: iterations unrolled, or the most settled before the adjoint. */
@@ -14,6 +14,8 @@ export interface MethodOptions {
   readonly adjoint: { readonly tolerance: number; readonly maxSteps: number; readonly solver?: AdjointSolver };
   /** Unrolled methods: freeze each example at its t* and end when all have (default), or run all T. */
   readonly stopAtTStar?: boolean;
+  /** Equilibrium propagation: β, ±β or +β only, the nudged phases' step budget (default `steps`). */
+  readonly eqprop?: EqpropConfig;
   /** bptt and every-step on the tape even where the explicit backward pass applies (tests compare the two). */
   readonly taped?: boolean;
 }
@@ -27,7 +29,10 @@ export interface GradientResult {
   readonly tossed: number;
   readonly tossedWhy: { notSettled: number; diverged: number };
   readonly iterations: number;
+  /** Recurrent backprop: the adjoint's steps; equilibrium propagation: the nudged phases' iterations. */
   readonly adjointSteps: number;
+  /** Equilibrium propagation: t* per example of the +β and −β phases, and how many examples fell back to the one-sided estimate. */
+  readonly nudged?: { readonly plus: number[]; readonly minus?: number[]; readonly oneSided: number };
 }
 
 /**

@@ -9,6 +9,8 @@
  * - recurrent-backprop: settle without a tape to x*, solve the adjoint, then one VJP of
  *   F w.r.t. θ (recurrent-backprop.ts). Memory does not grow with T.
  * - every-step: TD(1): the loss at every iteration up to each example's t*, averaged.
+ * - equilibrium-propagation: a free and two nudged settles, the difference of ∂E/∂θ
+ *   between the nudged fixed points over 2β (eqprop.ts). No tape, no adjoint.
  *
  * tf.variableGrads records synchronously, so nothing read from the device can steer an
  * unroll while it records: each example's t* comes from a settle of the same seed first
@@ -25,6 +27,7 @@ import { batchLoss } from './loss.js';
 import { unroll } from './unroll.js';
 import { recurrentBackpropGradients } from './recurrent-backprop.js';
 import { explicitGradients, replayable } from './bptt.js';
+import { eqpropGradients } from './eqprop.js';
 import { byParamName, context, trainable, type GradientResult, type MethodOptions } from './method-parts.js';
 
 export type { GradientResult, MethodOptions };
@@ -104,7 +107,7 @@ export function everyStepGradients(network: Network, batch: Batch, opts: MethodO
   });
 }
 
-export { recurrentBackpropGradients };
+export { eqpropGradients, recurrentBackpropGradients };
 
 /** The gradient method a training config names (hebbian has none: see hebbian.ts). */
 export function gradientsFor(method: TrainingMethod): (n: Network, b: Batch, o: MethodOptions) => Promise<GradientResult> {
@@ -115,6 +118,8 @@ export function gradientsFor(method: TrainingMethod): (n: Network, b: Batch, o: 
       return everyStepGradients;
     case 'recurrent-backprop':
       return recurrentBackpropGradients;
+    case 'equilibrium-propagation':
+      return eqpropGradients;
     case 'hebbian':
       throw new Error('hebbian storage has no gradient: use storeHebbian');
   }

@@ -89,7 +89,7 @@ export async function trainBatch(input: TrainerInput, step: number): Promise<Bat
   const method = gradientsFor(config.method);
   let r: GradientResult;
   try {
-    r = await method(network, batch, { steps: config.steps, theta: input.theta, seed: config.seed + step, adjoint: config.adjoint, stopAtTStar: config.stopAtTStar });
+    r = await method(network, batch, { steps: config.steps, theta: input.theta, seed: config.seed + step, adjoint: config.adjoint, stopAtTStar: config.stopAtTStar, eqprop: config.eqprop });
   } finally {
     disposeBatch(batch);
   }

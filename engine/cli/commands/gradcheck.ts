@@ -1,4 +1,5 @@
 import { GRADCHECK_DEFAULTS, type Agreement } from '../../train/gradcheck.js';
+import { EQPROP_CHECK_BETA } from '../../train/eqprop-check.js';
 import { intOption, numberOption, onePositional, options, parse } from '../args.js';
 import { EXIT, InputError } from '../errors.js';
 import { describeBackend } from '../../backend/select.js';
@@ -10,7 +11,7 @@ import type { Interrupts } from '../interrupt.js';
 import type { Io } from '../io.js';
 
 const USAGE =
-  'attractor gradcheck FILE [--batch B] [--per-param K | --coordinates N] [--steps T] [--epsilon X] [--theta X] [--adjoint-tolerance X] [--seed K] [--weights DIR] [--backend B] [--json]';
+  'attractor gradcheck FILE [--batch B] [--per-param K | --coordinates N] [--steps T] [--epsilon X] [--theta X] [--adjoint-tolerance X] [--beta X] [--seed K] [--weights DIR] [--backend B] [--json]';
 
 const fmt = (a: Agreement) => `cosine ${a.cosine.toFixed(6)}, max relative error ${a.maxRelError.toExponential(2)}`;
 
@@ -20,7 +21,7 @@ export interface GradcheckDeps {
 }
 
 export async function gradcheckCommand(argv: string[], io: Io, deps: GradcheckDeps = {}): Promise<number> {
-  const { values, positionals } = parse(argv, options(['batch', 'per-param', 'coordinates', 'steps', 'epsilon', 'theta', 'adjoint-tolerance', 'seed', 'weights', 'backend'], ['json']), USAGE);
+  const { values, positionals } = parse(argv, options(['batch', 'per-param', 'coordinates', 'steps', 'epsilon', 'theta', 'adjoint-tolerance', 'beta', 'seed', 'weights', 'backend'], ['json']), USAGE);
   const file = onePositional(positionals, 'graph file', USAGE);
   const { opened, backend } = await openCommandRun(file, {}, values.backend);
   if (!values.json) printWarnings(io, file, opened.warnings);
@@ -46,6 +47,7 @@ export async function gradcheckCommand(argv: string[], io: Io, deps: GradcheckDe
         theta: positive('theta'),
         steps: intOption(values, 'steps', 1),
         adjointTolerance: positive('adjoint-tolerance'),
+        beta: positive('beta') ?? EQPROP_CHECK_BETA,
       },
       { control, emit: () => undefined, backend: backendSummary(backend), backendName: backend.name },
     );
@@ -63,6 +65,10 @@ export async function gradcheckCommand(argv: string[], io: Io, deps: GradcheckDe
     io.out(`  bptt (long T)      vs finite differences: ${fmt(r.bpttVsFd)}`);
     io.out(`  recurrent backprop vs finite differences: ${fmt(r.rbpVsFd)}`);
     io.out(`  bptt               vs recurrent backprop: ${fmt(r.bpttVsRbp)}`);
+    if (r.eqprop) {
+      io.out(`  eqprop (β = ${r.eqprop.beta})`.padEnd(21) + `vs finite differences: ${fmt(r.eqprop.vsFd)}`);
+      io.out(`  eqprop             vs recurrent backprop: ${fmt(r.eqprop.vsRbp)}`);
+    }
     io.out(`  t*: ${r.tStar.map((t) => (t < 0 ? '–' : t)).join(' ')}; tossed ${r.tossed}${r.tossed > 0 ? ` (${r.tossedWhy.notSettled} not settled, ${r.tossedWhy.diverged} adjoint not converged)` : ''}`);
     io.out(`  finite differences resolve gradients down to ≈ ${r.fdResolution.toExponential(1)} (one float32 ulp of the loss over 2ε)`);
     io.out('  per parameter (max relative error: bptt vs fd, rbp vs fd, bptt vs rbp):');

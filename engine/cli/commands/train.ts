@@ -17,7 +17,7 @@ import type { RecordOptions } from '../../experiments/records.js';
 import { RECORD_USAGE, recordFor, recordOptions, setValues } from '../record-option.js';
 
 const USAGE =
-  `attractor train FILE [--method bptt|recurrent-backprop|every-step|hebbian] [--epochs N | --batches N] [--batch B] [--lr X] [--steps T] [--seed K] [--backend B] [--out DIR] [--resume | --resume-from DIR] [--workers N|auto] [--json] ${RECORD_USAGE}`;
+  `attractor train FILE [--method ${METHODS.join('|')}] [--epochs N | --batches N] [--batch B] [--lr X] [--steps T] [--beta X] [--seed K] [--backend B] [--out DIR] [--resume | --resume-from DIR] [--workers N|auto] [--json] ${RECORD_USAGE}`;
 
 /** Held-out examples scored after training (all of MNIST's 1,000; fewer keeps the summary quick elsewhere), 100 at a time. */
 const HELD_OUT = { limit: 1000, chunk: 100 } as const;
@@ -36,7 +36,7 @@ export interface TrainDeps {
 }
 
 export async function trainCommand(argv: string[], io: Io, deps: TrainDeps = {}): Promise<number> {
-  const { values, positionals } = parse(argv, { ...options(['method', 'epochs', 'batches', 'batch', 'lr', 'steps', 'seed', 'backend', 'out', 'workers', 'resume-from'], ['resume', 'json']), ...recordOptions() }, USAGE);
+  const { values, positionals } = parse(argv, { ...options(['method', 'epochs', 'batches', 'batch', 'lr', 'steps', 'beta', 'seed', 'backend', 'out', 'workers', 'resume-from'], ['resume', 'json']), ...recordOptions() }, USAGE);
   const file = onePositional(positionals, 'graph file', USAGE);
   if (values.epochs !== undefined && values.batches !== undefined) throw new InputError(`give --epochs or --batches, not both\nusage: ${USAGE}`);
   if (values.resume && values['resume-from'] !== undefined) throw new InputError(`give --resume or --resume-from, not both\nusage: ${USAGE}`);
@@ -48,6 +48,7 @@ export async function trainCommand(argv: string[], io: Io, deps: TrainDeps = {})
     epochs: intOption(values, 'epochs', 1),
     batches: intOption(values, 'batches', 1),
     lr: numberOption(values, 'lr', (n) => n > 0, 'a number > 0'),
+    beta: numberOption(values, 'beta', (n) => n > 0, 'a number > 0'),
   };
   const workers = workersOption(values.workers);
   const out = typeof values.out === 'string' ? values.out : sidecarDirFor(file);

@@ -173,6 +173,20 @@ describe('bad input: exit 2 and a clear line', () => {
   });
 });
 
+describe('help', () => {
+  it('COMMAND --help prints that command\'s usage on stdout and exits 0, as the overview says it does', async () => {
+    const overview = await cli('--help');
+    expect(overview.out).toMatch(/attractor COMMAND --help for its options/);
+    const names = [...overview.out.matchAll(/^ {2}(\w+) /gm)].map((m) => m[1]);
+    expect(names).toContain('gradcheck');
+    for (const name of names) {
+      const r = await cli(name, '--help');
+      expect(r.code, `${name}: ${r.err}`).toBe(0);
+      expect(r.out).toMatch(new RegExp(`^usage: attractor ${name}\\b`));
+    }
+  });
+});
+
 describe('the real command', () => {
   it('runs from bin/attractor.mjs with exit codes', () => {
     const ok = cliProcess('compile', EXAMPLES[2]);

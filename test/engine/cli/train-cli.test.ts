@@ -18,7 +18,7 @@ function smallGraph(name: string, extra: SmallGraphOptions = {}): string {
 const jsonLines = (s: string) => s.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('attractor train / eval / gradcheck', () => {
-  for (const method of ['bptt', 'recurrent-backprop', 'every-step'] as const) {
+  for (const method of ['bptt', 'recurrent-backprop', 'every-step', 'equilibrium-propagation'] as const) {
     it(`${method}: JSON lines per batch, a checkpoint, eval of it, and --resume`, async () => {
       const file = smallGraph(`small-${method}`);
       const out = join(tmp, `w-${method}`);
@@ -74,13 +74,18 @@ describe('attractor train / eval / gradcheck', () => {
     expect(manifest.step).toBeGreaterThanOrEqual(1);
   });
 
-  it('gradcheck: bptt, recurrent backprop and finite differences agree', async () => {
+  it('gradcheck: bptt, recurrent backprop, equilibrium propagation and finite differences agree', async () => {
     const r = await cli('gradcheck', smallGraph('grad'), '--coordinates', '8', '--json', '--backend', 'cpu');
     expect(r.code, r.err).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.rbpVsFd.maxRelError).toBeLessThan(1e-2);
     expect(j.bpttVsFd.maxRelError).toBeLessThan(1e-2);
     expect(j.bpttVsRbp.cosine).toBeGreaterThan(0.9999);
+    expect(j.eqprop.beta).toBe(0.01);
+    expect(j.eqprop.vsFd.maxRelError).toBeLessThan(1e-2);
+    expect(j.eqprop.vsRbp.cosine).toBeGreaterThan(0.9999);
+    const text = await cli('gradcheck', smallGraph('grad-text'), '--coordinates', '4', '--beta', '0.02', '--backend', 'cpu');
+    expect(text.out).toMatch(/eqprop \(β = 0.02\) {2}vs finite differences: cosine/);
     // --per-param K: K entries of every trainable parameter, each reported on its own line.
     const each = await cli('gradcheck', smallGraph('grad-each'), '--per-param', '2', '--backend', 'cpu');
     expect(each.code, each.err).toBe(0);
@@ -94,6 +99,9 @@ describe('attractor train / eval / gradcheck', () => {
     const file = smallGraph('bad');
     expect((await cli('train', file, '--method', 'magic')).err).toMatch(/--method: expected one of bptt, recurrent-backprop, every-step, hebbian/);
     expect((await cli('train', file, '--epochs', '1', '--batches', '2')).err).toMatch(/--epochs or --batches, not both/);
+    expect((await cli('train', file, '--method', 'equilibrium-propagation', '--beta', '0.6', '--out', join(tmp, 'z'))).err).toMatch(
+      /training.method "equilibrium-propagation" does not apply: β = 0.6 is too large for target "t" .*β < 0.5/,
+    );
     expect((await cli('eval', file)).err).toMatch(/no weights to evaluate: pass --weights DIR/);
     expect((await cli('eval', file, '--weights', join(tmp, 'nowhere'))).err).toMatch(/no folder at/);
     expect((await cli('train', 'examples/conv-within.attractor.json', '--method', 'hebbian', '--out', join(tmp, 'x'))).err).toMatch(/hebbian storage sets dense-within couplings only/);
