@@ -1,5 +1,5 @@
 /** What every node kind declares: identity, ports, parameter schema (with defaults) and a one-line doc. */
-import type { z } from './schema.js';
+import type { WeightInitParams, z } from './schema.js';
 import type { PortSpec } from './sockets.js';
 
 export type Category = 'layers' | 'couplings' | 'data' | 'training' | 'dynamics';
@@ -36,7 +36,8 @@ export function summaryOf(...parts: (string | false | undefined)[]): string {
   return parts.filter(Boolean).join(' · ');
 }
 
-/** How a coupling's weights start, e.g. "normal ×0.3". */
-export function initSummary(init: { distribution: string; gain: number }): string {
+/** How a coupling's weights start, e.g. "normal ×0.3", or "from w.npz:W". */
+export function initSummary(init: WeightInitParams): string {
+  if (init.kind === 'file') return `from ${init.path}${init.array ? `:${init.array}` : ''}`;
   return `${init.distribution} ×${init.gain}`;
 }

@@ -13,9 +13,11 @@
  *   ends the runs it had with a run.error and is started again, unless it keeps
  *   failing (more than MAX_RESTARTS times within RESTART_WINDOW_MS): then the next
  *   command tries again.
- * - `configure(backend)` (Settings) restarts a running process with the new backend
- *   (at once, so its engine.ready reports it), or remembers it for the first start;
- *   it is refused while a run is in progress, which would be lost.
+ * - `configure(backend)` restarts a running process with the new backend (at once, so
+ *   its engine.ready reports it), or remembers it for the first start; it is refused
+ *   while a run is in progress, which would be lost. `configure(backend, { check: true })`
+ *   (Settings) also starts it and waits: a backend that cannot start (not installed, no
+ *   adapter) is refused with the engine's reason and the previous one is kept.
  * - A cancel is answered within a second. The engine answers it between iterations and
  *   batches; before a run has started (opening the graph, reading its data) or while a
  *   settle iteration is stuck, a cancel the engine has not answered within
@@ -77,6 +79,8 @@ export interface EngineSupervisor {
 }
 
 export const MAX_RESTARTS = 3;
+/** How long a checked configure waits for the new backend to say it is up (Dawn looks for an adapter first). */
+export const CHECK_TIMEOUT_MS = 120_000;
 export const RESTART_WINDOW_MS = 60_000;
 /** How long the engine has to answer a cancel before the supervisor ends it (see the header). */
 export const CANCEL_ANSWER_MS = 1000;
@@ -116,6 +120,8 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
   const after = options.after ?? realTimer;
   /** Runs asked for or reported started and not yet closed: configure waits for none, a crash ends them all. */
   const runs = new Map<string, TrackedRun>();
+  /** A checked configure waiting for the process of this generation to start (or not). */
+  let probe: { generation: number; settle(failure: string | null): void } | null = null;
 
   function emit(ev: RunEvent): void {
     let event: Encoded;
@@ -167,11 +173,17 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
     const proc = options.transport(backend, {
       event(ev) {
         if (mine !== generation) return;
+        if (probe?.generation === mine) {
+          // The first word of a checked start decides it; a failure to start is the check's answer, not the UI's error.
+          if (ev.type === 'engine.ready') probe.settle(null);
+          else if (ev.type === 'run.error' && ev.runId === undefined) return probe.settle(ev.message);
+        }
         track(ev);
         emit(ev);
       },
       exit(reason) {
-        if (mine === generation) failed(reason);
+        if (probe?.generation === mine) probe.settle(reason);
+        else if (mine === generation) failed(reason);
       },
     });
     child = proc;
@@ -208,6 +220,47 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
     }
   }
 
+  /** Use `next` from now on: a running process is replaced at once, else the next start uses it. */
+  function switchTo(next: EngineBackend): void {
+    if (next === backend) return;
+    backend = next;
+    const old = detach();
+    if (!old) return;
+    void old.stop().catch((err: unknown) => log(`the engine process did not stop cleanly: ${errorMessage(err)}`));
+    start();
+  }
+
+  /** Starts `next` and waits for its word: up, or refused with the reason while the previous backend stays. */
+  async function check(next: EngineBackend): Promise<void> {
+    const before = backend;
+    const wasRunning = child !== null;
+    if (next !== backend || !wasRunning) {
+      backend = next;
+      void detach()?.stop().catch((err: unknown) => log(`the engine process did not stop cleanly: ${errorMessage(err)}`));
+      start();
+    }
+    const mine = generation;
+    const failure = await new Promise<string | null>((resolve) => {
+      const timer = setTimeout(() => resolve(`the engine did not start within ${CHECK_TIMEOUT_MS / 1000} s`), CHECK_TIMEOUT_MS);
+      probe = {
+        generation: mine,
+        settle(result) {
+          clearTimeout(timer);
+          resolve(result);
+        },
+      };
+      // Already up (the same backend, running): nothing to wait for.
+      if (next === before && wasRunning) probe.settle(null);
+    });
+    if (probe?.generation === mine) probe = null;
+    if (failure === null) return;
+    // Back to what worked, started again only if it was running.
+    backend = before;
+    void detach()?.stop().catch(() => undefined);
+    if (wasRunning) start();
+    throw new Error(`${next} cannot be used here: ${failure.replace(/^the engine could not start: /, '')}`);
+  }
+
   function refuseWhenStopped(): void {
     if (stopped) throw new Error(options.stoppedMessage);
   }
@@ -222,17 +275,13 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
         proc.post(command);
         if (command.type === 'run.cancel') watch(command.runId);
       },
-      configure(next) {
+      configure(next, options) {
         refuseWhenStopped();
         if (runs.size > 0) {
           throw new Error(`a run is in progress (${[...runs.keys()].join(', ')}): cancel it or wait for it to end before changing the engine backend`);
         }
-        if (next === backend) return;
-        backend = next;
-        const old = detach();
-        if (!old) return;
-        void old.stop().catch((err: unknown) => log(`the engine process did not stop cleanly: ${errorMessage(err)}`));
-        start();
+        if (!options?.check) return switchTo(next);
+        return check(next);
       },
     },
     get running() {

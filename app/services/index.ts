@@ -69,9 +69,9 @@ export function createServices(options: ServiceOptions): Handlers {
       if (!options.engine) throw new Error('the engine is not running in this host');
       options.engine.send(command);
     },
-    'engine.configure': async ({ backend }) => {
+    'engine.configure': async ({ backend, check }) => {
       if (!options.engine) throw new Error('the engine is not running in this host');
-      options.engine.configure(backend);
+      await options.engine.configure(backend, { check: check ?? false });
     },
 
     'runs.list': (p) => experiments.list(p),

@@ -33,9 +33,10 @@ export interface EngineLink {
   /**
    * Use this backend from now on: the engine process (worker thread or utility process)
    * is stopped if it is running and started again with it. Throws, with a message for the
-   * user, while a run is in progress.
+   * user, while a run is in progress. With `check`, starts it now and resolves once it is
+   * up, or rejects with the reason it cannot start (the previous backend is kept).
    */
-  configure(backend: EngineBackend): void;
+  configure(backend: EngineBackend, options?: { readonly check?: boolean }): void | Promise<void>;
 }
 
 export interface ServiceOptions {

@@ -1,9 +1,10 @@
 /**
- * The renderer's Content-Security-Policy: the meta tag of app/renderer/index.html
- * (tests keep the tag equal to this), and the response header both hosts send (the
- * Electron session and the web host). A header is set before any byte of the page
- * is parsed, covers responses that are not the page, and is the only place
- * `frame-ancestors` works.
+ * The renderer's Content-Security-Policy: the response header both hosts send (the
+ * Electron session and the web host), and without `frame-ancestors` the meta tag of
+ * app/renderer/index.html (tests keep the tag equal to META_CONTENT_SECURITY_POLICY).
+ * A header is set before any byte of the page is parsed, covers responses that are not
+ * the page, and is the only place `frame-ancestors` works: browsers ignore it in a meta
+ * tag and log an error on every load saying so.
  *
  * - script-src 'self' 'wasm-unsafe-eval': our bundles, and WebAssembly compilation
  *   without allowing JavaScript eval; Zod runs jitless (nodes/schema.ts), so it needs none.
@@ -11,7 +12,7 @@
  * - connect-src ws://127.0.0.1 / localhost: the web-mode API socket.
  * - worker-src blob: workers built from bundled code.
  */
-export const CONTENT_SECURITY_POLICY = [
+const POLICY = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self' 'unsafe-inline'",
@@ -22,5 +23,10 @@ export const CONTENT_SECURITY_POLICY = [
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+];
+
+/** The policy of the page itself (the meta tag): everything a meta CSP can carry. */
+export const META_CONTENT_SECURITY_POLICY = POLICY.join('; ');
+
+/** The response header: the page's policy, and no framing by other sites. */
+export const CONTENT_SECURITY_POLICY = [...POLICY, "frame-ancestors 'none'"].join('; ');

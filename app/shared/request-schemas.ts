@@ -60,7 +60,13 @@ export const requestSchemas = {
    * app's utility process, the web host's worker thread), never in the renderer: the
    * engine process is restarted with this backend, refused while a run is in progress.
    */
-  'engine.configure': z.object({ backend: z.enum(ENGINE_BACKENDS, { error: `expected one of ${ENGINE_BACKENDS.join(', ')}` }) }).strict(),
+  'engine.configure': z
+    .object({
+      backend: z.enum(ENGINE_BACKENDS, { error: `expected one of ${ENGINE_BACKENDS.join(', ')}` }),
+      /** Start it now and answer only once it is up; refused with the reason when it cannot start (Settings). */
+      check: z.boolean().optional(),
+    })
+    .strict(),
   /** The graph's run records (NAME.runs/) and sweeps (NAME.sweeps/), newest first. */
   'runs.list': z.object({ graphPath: filePath }).strict(),
   /** Curves (with the history of resumed runs) and settings side by side, of the runs picked. */

@@ -12,6 +12,7 @@ import { kindsCommand } from './commands/kinds.js';
 import { trainCommand } from './commands/train.js';
 import { evalCommand } from './commands/eval.js';
 import { gradcheckCommand } from './commands/gradcheck.js';
+import { weightsCommand } from './commands/weights.js';
 import { METHODS } from '../../nodes/config.js';
 import { runsCommand } from './commands/runs.js';
 import { sweepCommand } from './commands/sweep.js';
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number
   train: { run: (argv, io) => trainCommand(argv, io, { interrupts: ctrlC }), summary: `train the weights (${METHODS.join(', ')}), with checkpoints` },
   eval: { run: evalCommand, summary: 'held-out loss, accuracy, t* and 2-cycles of trained weights' },
   gradcheck: { run: (argv, io) => gradcheckCommand(argv, io, { interrupts: ctrlC }), summary: 'compare bptt, recurrent backprop, equilibrium propagation and finite-difference gradients' },
+  weights: { run: weightsCommand, summary: 'export weights to NumPy .npz, or import them from one into a checkpoint' },
   kinds: { run: kindsCommand, summary: 'list the node kinds with their ports and parameters' },
   runs: { run: runsCommand, summary: "list a graph's recorded runs and sweeps, show or compare them" },
   sweep: { run: (argv, io) => sweepCommand(argv, io, { interrupts: ctrlC }), summary: 'train over combinations of parameter values and seeds, locally or on Slurm' },

@@ -5,6 +5,7 @@
  */
 import type { EnergyRise, FixedPointStability, RunEvent, SettleTotals } from '../protocol/run.js';
 import type { PlanSummary } from '../protocol/check.js';
+import { unsettledAdvice } from '../protocol/settling-advice.js';
 import { attentionShape } from '../run/attention.js';
 import type { SettleOutcome } from '../run/settle-run.js';
 
@@ -47,6 +48,9 @@ export class SettleTrace {
   }
 }
 
+/** Where a CLI user changes T, the gain and θ. */
+export const CLI_WORDS = { steps: '--steps', gain: '"init": { "gain": 0.3 } on each coupling in the graph file', theta: '--theta' } as const;
+
 /** The lines printed as soon as the run starts: backend, weights, schedule, batch, the table's head. */
 export function headerLines(s: Started, datasets: readonly string[], batch: number): string[] {
   const { plan, totals } = s;
@@ -77,6 +81,9 @@ export function bodyLines(trace: SettleTrace, o: SettleOutcome): string[] {
   }
   const converged = o.tStar.filter((t) => t !== null).length;
   lines.push(`t*: ${o.tStar.map((t) => (t === null ? '–' : String(t))).join(' ')}   (${converged}/${o.tStar.length} converged)`);
+  const totals = trace.started?.totals;
+  const advice = totals && !o.cancelled ? unsettledAdvice({ unsettled: o.tStar.length - converged - o.cycle2.filter(Boolean).length, examples: o.tStar.length, steps: totals.steps, theta: totals.theta }, CLI_WORDS) : null;
+  if (advice) lines.push(`warning: ${advice}`);
   const cycles = o.cycle2.flatMap((c, i) => (c ? [i] : []));
   lines.push(`2-cycles: ${cycles.length === 0 ? 'none' : `examples ${cycles.join(', ')}`}`);
   const stability = stabilityLine(o.stability);

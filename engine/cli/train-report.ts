@@ -8,7 +8,9 @@ import type { HeldOutReport } from '../run/held-out.js';
 import type { TrainOutcome } from '../run/train-run.js';
 import type { EvalReport } from '../train/evaluate.js';
 import type { BatchReport } from '../train/trainer.js';
+import { unsettledAdvice } from '../protocol/settling-advice.js';
 import { formatEval } from './commands/eval.js';
+import { CLI_WORDS } from './settle-report.js';
 import { EXIT } from './errors.js';
 import type { Io } from './io.js';
 import { progressLine } from './progress.js';
@@ -66,6 +68,9 @@ export class TrainReport {
         io.out('');
         io.out(`done: ${o.steps} batches, last loss ${(o.lastLoss ?? NaN).toFixed(4)}; tossed ${tossed}, 2-cycles ${cycle2}, unsettled ${unsettled}; weights in ${out}`);
         io.out(formatEval(held));
+        const t = this.totals;
+        const advice = t ? unsettledAdvice({ unsettled, examples: (o.steps - t.startStep) * t.batchSize, steps: t.steps, theta: t.theta }, { ...CLI_WORDS, theta: 'settle.theta in the graph file' }) : null;
+        if (advice) io.err(`warning: ${advice}`);
         return EXIT.ok;
       }
     }

@@ -32,12 +32,20 @@ export interface WeightInit {
   readonly fanOut: number;
 }
 
+/** Initial values from a NumPy file beside the graph (engine/data/init-files.ts reads and checks it). */
+export interface FileInit {
+  /** As written in the graph: relative to the graph file, inside its folder. */
+  readonly path: string;
+  /** The array of an .npz; absent for an .npy, or an .npz holding one array. */
+  readonly array?: string;
+}
+
 /** A free parameter: what the optimiser updates; couplings map it to symmetric weights on every use. */
 export interface ParamSpec {
   readonly name: string;
   readonly owner: string;
   readonly shape: readonly number[];
-  readonly init: WeightInit | { readonly constant: number } | { readonly fromData: DataRef; readonly rows: number };
+  readonly init: WeightInit | { readonly constant: number } | { readonly fromData: DataRef; readonly rows: number } | { readonly fromFile: FileInit };
   /** False for values taken from data (stored memory patterns): no optimiser touches them. */
   readonly trainable?: boolean;
 }

@@ -40,6 +40,7 @@ export function inferStructure(ix: GraphIndex): Structure {
 
   const wholeClamped = wholeClampedLayers(clamps);
   const coupled = new Set(couplings.flatMap((c) => [...couplingKind(c).reads(c), ...couplingKind(c).writes(c)]));
+  const wired = layersWiredToCoupling(ix);
   const fed = new Set(ix.graph.edges.map((e) => e.from.node));
   const layers: LayerSpec[] = [];
   for (const node of layerNodes) {
@@ -68,7 +69,7 @@ export function inferStructure(ix: GraphIndex): Structure {
     if (node.params.bias) {
       params.push({ name: `${node.id}.b`, owner: node.id, shape: [biasLength(shape)], init: { constant: node.params.biasInit } });
     }
-    if (!coupled.has(node.id)) ix.warn(node.id, 'layer has no couplings: it only follows its bias');
+    if (!coupled.has(node.id) && !wired.has(node.id)) ix.warn(node.id, 'layer has no couplings: it only follows its bias');
   }
 
   return {
@@ -88,6 +89,26 @@ export function inferStructure(ix: GraphIndex): Structure {
 /** Bias length: per unit on vectors, per channel on grids, per feature on tokens (broadcast over the last axis). */
 function biasLength(shape: LayerNode['params']['shape']): number {
   return shape.type === 'vector' ? shape.size : shape.type === 'grid' ? shape.channels : shape.dim;
+}
+
+/**
+ * The layers wired into a coupling (directly or through a patches view), resolved or not:
+ * one that did not resolve has its own error, and a second warning on the layer would only
+ * point away from it. One pass over the edges, so the check stays linear in the graph.
+ */
+function layersWiredToCoupling(ix: GraphIndex): Set<string> {
+  const wired = new Set<string>();
+  for (const e of ix.graph.edges) {
+    const kind = ix.node(e.to.node)?.kind;
+    if (kind !== undefined && (isCouplingKind(kind) || kind === 'patches' || kind === 'unpatch')) wired.add(e.from.node);
+  }
+  return wired;
+}
+
+/** Whether a coupling reads or writes a layer. */
+export function touches(c: CouplingSpec, layer: string): boolean {
+  const entry = couplingKind(c);
+  return entry.reads(c).includes(layer) || entry.writes(c).includes(layer);
 }
 
 /** The coupling a node of a coupling kind resolves to; undefined for other nodes, or when it does not fit (reported). */

@@ -1,12 +1,19 @@
 /** What several coupling kinds share on the compiler's side: initialisation and kernel checks, and how the plan names views. */
 import type { GraphIndex } from '../compile/graph-index.js';
-import type { GridView, LayerSpec, WeightInit } from '../compile/plan-parts.js';
+import type { WeightInitParams } from '../../nodes/schema.js';
+import type { GridView, LayerSpec, ParamSpec, WeightInit } from '../compile/plan-parts.js';
 import type { Tensor, Tensor2D } from '../tf.js';
 import type { Kit } from './kind.js';
 
 /** Glorot initialisation: std = gain·√(2/(fanIn+fanOut)). */
 export function glorot(init: { gain: number; distribution: WeightInit['distribution'] }, fanIn: number, fanOut: number): WeightInit {
   return { gain: init.gain, distribution: init.distribution, fanIn, fanOut };
+}
+
+/** A coupling's `init` as its free parameter starts: Glorot-scaled random values, or an array from a file. */
+export function initialWeights(init: WeightInitParams, fanIn: number, fanOut: number): ParamSpec['init'] {
+  if (init.kind === 'file') return { fromFile: { path: init.path, ...(init.array !== undefined ? { array: init.array } : {}) } };
+  return glorot(init, fanIn, fanOut);
 }
 
 /**

@@ -8,7 +8,7 @@ import type { CouplingSpecBase, GridView } from '../compile/plan-parts.js';
 import { gridInput } from '../compile/views.js';
 import type { Tensor, Tensor4D } from '../tf.js';
 import type { CouplingKind, Kit } from './kind.js';
-import { glorot, gridDims, gridOf, kernelFits, viewedText, viewNotes } from './common.js';
+import { initialWeights, gridDims, gridOf, kernelFits, viewedText, viewNotes } from './common.js';
 
 export interface ConvWithinSpec extends CouplingSpecBase<'conv-within'> {
   readonly layer: string;
@@ -32,7 +32,7 @@ export const convWithin: CouplingKind<'conv-within', ConvWithinSpec> = {
     const k = node.params.kernel;
     kernelFits(ix, node.id, k, height, width);
     const fan = channels * k * k;
-    declare({ name: node.id, owner: node.id, shape: [k, k, channels, channels], init: glorot(node.params.init, fan, fan) });
+    declare({ name: node.id, owner: node.id, shape: [k, k, channels, channels], init: initialWeights(node.params.init, fan, fan) });
     return { id: node.id, kind: 'conv-within', param: node.id, layer: layer.node.id, kernel: k, selfConnections: node.params.selfConnections, ...(view ? { view } : {}) };
   },
 

@@ -12,7 +12,7 @@ import type { CouplingSpecBase, GridView } from '../compile/plan-parts.js';
 import { gridInput } from '../compile/views.js';
 import type { Tensor, Tensor4D } from '../tf.js';
 import type { CouplingKind } from './kind.js';
-import { glorot, gridDims, gridOf, kernelFits, viewedText, viewNotes } from './common.js';
+import { initialWeights, gridDims, gridOf, kernelFits, viewedText, viewNotes } from './common.js';
 
 export interface ConvSpec extends CouplingSpecBase<'conv'> {
   readonly lower: string;
@@ -50,7 +50,7 @@ export const conv: CouplingKind<'conv', ConvSpec> = {
       name: node.id,
       owner: node.id,
       shape: [k, k, lower.channels, upper.channels],
-      init: glorot(node.params.init, lower.channels * k * k, upper.channels * k * k),
+      init: initialWeights(node.params.init, lower.channels * k * k, upper.channels * k * k),
     });
     return {
       id: node.id,

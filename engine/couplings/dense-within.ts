@@ -7,7 +7,7 @@ import { unitCount } from '../../nodes/shapes.js';
 import type { CouplingSpecBase } from '../compile/plan-parts.js';
 import type { Tensor, Tensor2D } from '../tf.js';
 import type { CouplingKind, Kit } from './kind.js';
-import { glorot } from './common.js';
+import { initialWeights } from './common.js';
 
 export interface DenseWithinSpec extends CouplingSpecBase<'dense-within'> {
   readonly layer: string;
@@ -26,7 +26,7 @@ export const denseWithin: CouplingKind<'dense-within', DenseWithinSpec> = {
     const layer = ix.single(node, 'layer', 'layer');
     if (!layer) return undefined;
     const n = unitCount(layer.node.params.shape);
-    declare({ name: node.id, owner: node.id, shape: [n, n], init: glorot(node.params.init, n, n) });
+    declare({ name: node.id, owner: node.id, shape: [n, n], init: initialWeights(node.params.init, n, n) });
     return { id: node.id, kind: 'dense-within', param: node.id, layer: layer.node.id, selfConnections: node.params.selfConnections };
   },
 

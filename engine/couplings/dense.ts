@@ -6,7 +6,7 @@ import { unitCount } from '../../nodes/shapes.js';
 import type { CouplingSpecBase } from '../compile/plan-parts.js';
 import type { Tensor, Tensor2D } from '../tf.js';
 import type { CouplingKind } from './kind.js';
-import { glorot } from './common.js';
+import { initialWeights } from './common.js';
 
 export interface DenseSpec extends CouplingSpecBase<'dense'> {
   readonly lower: string;
@@ -26,7 +26,7 @@ export const dense: CouplingKind<'dense', DenseSpec> = {
     }
     const nL = unitCount(lower.node.params.shape);
     const nU = unitCount(upper.node.params.shape);
-    declare({ name: node.id, owner: node.id, shape: [nL, nU], init: glorot(node.params.init, nL, nU) });
+    declare({ name: node.id, owner: node.id, shape: [nL, nU], init: initialWeights(node.params.init, nL, nU) });
     return { id: node.id, kind: 'dense', param: node.id, lower: lower.node.id, upper: upper.node.id };
   },
 

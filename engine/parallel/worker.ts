@@ -13,6 +13,7 @@ import type { Plan } from '../compile/plan.js';
 import type { Dataset } from '../data/dataset.js';
 import { Network } from '../runtime/network.js';
 import { loadPlanDatasets } from '../runtime/prepare.js';
+import { loadInitFiles } from '../data/init-files.js';
 import { computeShard } from './shard.js';
 import type { FromWorker, InitMessage, ToWorker } from './messages.js';
 
@@ -39,7 +40,7 @@ async function handle(msg: ToWorker): Promise<void> {
       const { plan } = compileGraph(msg.graph);
       if (!plan) throw new Error('the graph does not compile in the worker');
       const datasets = await loadPlanDatasets(plan, msg.baseDir);
-      state = { init: msg, plan, network: Network.create(plan, msg.config.seed, datasets), datasets };
+      state = { init: msg, plan, network: Network.create(plan, msg.config.seed, datasets, await loadInitFiles(plan, msg.baseDir)), datasets };
       send({ type: 'ready', backend: info.detail });
       return;
     }

@@ -40,6 +40,10 @@ export interface TrainTotals {
   readonly checkpointDir: string;
   readonly resumedFrom: string | null;
   readonly workers: number;
+  /** The settings a paused run may change (run.update): learning rate, T and θ as they start. */
+  readonly lr: number;
+  readonly steps: number;
+  readonly theta: number;
 }
 
 export interface GradcheckTotals {
@@ -90,6 +94,11 @@ export interface LayerFrame {
   /** Examples in `data`, one after another. */
   readonly examples: number;
   readonly data: Float32Array;
+  /**
+   * The net input z = Σ W·x + b each unit sees in this state (same layout as `data`), when
+   * the settle was asked to record it; absent for a layer no phase updates (fully clamped).
+   */
+  readonly netInput?: Float32Array;
 }
 
 export interface SettleFrame {
@@ -97,6 +106,13 @@ export interface SettleFrame {
   readonly runId: string;
   readonly iter: number;
   readonly layers: LayerFrame[];
+}
+
+/** Sent once after run.started: the first example's start, clamp mask and target per scored (else visible) layer, to show beside the layers as they settle. */
+export interface SettleExample {
+  readonly type: 'settle.example';
+  readonly runId: string;
+  readonly items: ExampleView[];
 }
 
 export interface SettleAttention {
@@ -197,9 +213,12 @@ export interface TrainEval {
   readonly ms: number;
 }
 
-export interface GalleryItem {
-  /** Dataset index of the held-out example. */
+/** One example as a settle sees it, for one scored or visible layer: where it starts, what is held, what it should become. */
+export interface ExampleView {
+  /** Dataset index of the example. */
   readonly example: number;
+  /** Its class, when the data has labels. */
+  readonly label: number | null;
   readonly layerId: string;
   readonly dims: number[];
   /** The layer's value range, e.g. [-1, 1] for tanh, for drawing. */
@@ -208,8 +227,12 @@ export interface GalleryItem {
   readonly input: Float32Array;
   /** 1 where a clamp held the unit at data. */
   readonly clamped: Float32Array;
-  readonly result: Float32Array;
   readonly target: Float32Array | null;
+}
+
+/** A held-out example settled with the current weights. */
+export interface GalleryItem extends ExampleView {
+  readonly result: Float32Array;
 }
 
 export interface TrainGallery {
@@ -309,6 +332,17 @@ export interface RunResumed {
   readonly at: number;
 }
 
+/** A run.update was taken: these settings hold from the next batch on. */
+export interface RunUpdated {
+  readonly type: 'run.updated';
+  readonly runId: string;
+  /** Batches done when it was taken. */
+  readonly at: number;
+  readonly lr: number;
+  readonly steps: number;
+  readonly theta: number;
+}
+
 export interface RunCancelled {
   readonly type: 'run.cancelled';
   readonly runId: string;
@@ -401,6 +435,7 @@ export type RunEvent =
   | SettleIteration
   | SettleFrame
   | SettleAttention
+  | SettleExample
   | SettleDone
   | TrainBatch
   | TrainEval
@@ -411,6 +446,7 @@ export type RunEvent =
   | GradcheckDone
   | RunPaused
   | RunResumed
+  | RunUpdated
   | RunCancelled
   | RunError
   | RunDone

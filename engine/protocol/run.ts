@@ -38,6 +38,11 @@ export const MAX_SETTLE_EXAMPLES = 256;
 /** Most examples a frame or an attention event carries. */
 export const MAX_FRAME_EXAMPLES = 16;
 
+/**
+ * An example by its position within a part of the data. Positions follow the part's spread
+ * order (engine/data/sample.ts: classes in turn, seeded), so 0, 1, 2 … are examples of
+ * different classes, not the first ones of a data set stored class by class.
+ */
 export const exampleRefSchema = z.object({ part: z.enum(['train', 'test']), index: count('an integer ≥ 0 (position within the part)') }).strict();
 
 /** Most values a drawn input may carry (a 1024×1024 single-channel grid). */
@@ -55,6 +60,20 @@ export const drawnInputSchema = z
     layer: z.string({ error: 'expected a layer id' }).min(1, { error: 'expected a layer id' }),
     data: z.union([z.array(z.number({ error: 'expected a finite number' })).max(MAX_INPUT_UNITS), z.instanceof(Float32Array).refine((a) => a.length <= MAX_INPUT_UNITS, { error: `expected at most ${MAX_INPUT_UNITS} values` })], {
       error: 'expected the drawn values: a list of numbers or a Float32Array',
+    }),
+  })
+  .strict();
+
+/**
+ * An edited start (the Settle view's unit editor, Simbrain's "edit the state, then run"):
+ * the state one layer starts from, one value per unit in engine layout, within the layer's
+ * range. Units a clamp holds are held at these values instead of the data's.
+ */
+export const startStateSchema = z
+  .object({
+    layer: z.string({ error: 'expected a layer id' }).min(1, { error: 'expected a layer id' }),
+    data: z.union([z.array(z.number({ error: 'expected a finite number' })).max(MAX_INPUT_UNITS), z.instanceof(Float32Array).refine((a) => a.length <= MAX_INPUT_UNITS, { error: `expected at most ${MAX_INPUT_UNITS} values` })], {
+      error: 'expected the start values: a list of numbers or a Float32Array',
     }),
   })
   .strict();
@@ -88,6 +107,8 @@ export const settleStartSchema = z
     overrides: settleOverridesSchema.optional(),
     /** A drawn example instead of the dataset's for that layer; the run then settles one example (the first of `examples`, which still feeds the other clamps). */
     input: drawnInputSchema.optional(),
+    /** Edited starts for any layers; the run then settles one example (the first of `examples`) from them. */
+    start: z.array(startStateSchema).max(64).optional(),
     record: z
       .object({
         activations: z.boolean(),
@@ -98,6 +119,8 @@ export const settleStartSchema = z
         examples: positiveInt().max(MAX_FRAME_EXAMPLES).optional(),
         /** Frames per second at most (default 30); iteration 0, the last one and steps are always sent. */
         maxFps: positive().optional(),
+        /** Each frame also carries every updated layer's net input (default false). */
+        netInput: z.boolean().optional(),
       })
       .strict(),
   })
@@ -184,6 +207,17 @@ export function isRunStart(type: string | undefined): type is RunStart['type'] {
 }
 
 const control = <T extends string>(type: T) => z.object({ type: z.literal(type), runId }).strict();
+
+/** Settings a paused training run may change; they hold from the next batch (answered by run.updated). */
+export const runUpdateSchema = z
+  .object({
+    type: z.literal('run.update'),
+    runId,
+    lr: positive().optional(),
+    steps: positiveInt().optional(),
+    theta: positive().optional(),
+  })
+  .strict();
 const requestId = z.string().max(200).optional();
 
 export const runCommandSchema = z.discriminatedUnion(
@@ -196,11 +230,12 @@ export const runCommandSchema = z.discriminatedUnion(
     control('run.resume'),
     control('run.step'),
     control('run.cancel'),
+    runUpdateSchema,
     z.object({ type: z.literal('checkpoint.list'), requestId, graphPath: path('a graph file path') }).strict(),
     z.object({ type: z.literal('engine.info'), requestId }).strict(),
   ],
   {
-    error: 'expected a command with type settle.start, train.start, gradcheck.start, run.pause, run.resume, run.step, run.cancel, checkpoint.list or engine.info',
+    error: 'expected a command with type settle.start, train.start, gradcheck.start, run.pause, run.resume, run.step, run.cancel, run.update, checkpoint.list or engine.info',
   },
 );
 
@@ -210,6 +245,8 @@ export type GradcheckStart = z.output<typeof gradcheckStartSchema>;
 export type SettleOverrides = z.output<typeof settleOverridesSchema>;
 export type ExampleRef = z.output<typeof exampleRefSchema>;
 export type DrawnInput = z.output<typeof drawnInputSchema>;
+export type StartState = z.output<typeof startStateSchema>;
+export type RunUpdate = z.output<typeof runUpdateSchema>;
 export type RunCommand = z.output<typeof runCommandSchema>;
 export type RunCommandType = RunCommand['type'];
 

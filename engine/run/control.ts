@@ -4,7 +4,15 @@
  * training); the server's commands and the CLI's Ctrl-C only flip flags and wake a waiting
  * gate, so they take effect between units and never inside one.
  */
-import type { RunEvent, RunKind } from '../protocol/run.js';
+import type { RunEvent, RunKind, RunUpdate } from '../protocol/run.js';
+
+/** What a run.update may change; only what it names. */
+export type SettingsChange = Omit<RunUpdate, 'type' | 'runId'>;
+
+/** A loop that takes run.update: checks a change (a refusal's reason, or undefined) and keeps it for its next unit. */
+export interface Updater {
+  take(change: SettingsChange): string | undefined;
+}
 
 /** Yield to the event loop so queued messages (pause, cancel) are handled before the next unit. */
 export function tick(): Promise<void> {
@@ -32,6 +40,8 @@ export class RunControl {
   private steps = 0;
   private wake: (() => void) | undefined;
   private readonly aborter = new AbortController();
+  /** Set by a loop whose settings may change while it is paused (training). */
+  updater: Updater | undefined;
 
   constructor(
     readonly runId: string,
@@ -74,6 +84,17 @@ export class RunControl {
     this.steps++;
     this.notify();
     return true;
+  }
+
+  /**
+   * A change of settings while paused, handed to the loop's updater (it applies it before
+   * its next unit); the reason it is refused otherwise.
+   */
+  update(change: SettingsChange): string | undefined {
+    if (this.cancelled) return 'the run is being cancelled';
+    if (!this.pauseRequested) return 'pause the run first: settings change between batches, while it is paused';
+    if (!this.updater) return `a ${this.kind} run's settings are fixed once it starts: cancel it and start again with the new ones`;
+    return this.updater.take(change);
   }
 
   cancel(): void {

@@ -1,6 +1,10 @@
-/** Which examples a settle runs on: dataset indices picked by count from the held-out part, or named by position within a part. */
+/**
+ * Which examples a settle runs on: dataset indices picked by count from the held-out part,
+ * or named by position within a part. Both go through the spread order (data/sample.ts):
+ * positions 0, 1, 2 … of MNIST's held-out part are digits of different classes.
+ */
 import type { Dataset } from '../data/dataset.js';
-import { partIndices, pickExamples } from '../runtime/prepare.js';
+import { pickExamples, spreadPart } from '../runtime/prepare.js';
 import type { ExampleRef } from '../protocol/run.js';
 import { RunInputError } from './input-error.js';
 
@@ -11,9 +15,9 @@ export function exampleIndices(choice: ExampleChoice, datasets: ReadonlyMap<stri
   if ('count' in choice) return pickExamples(datasets, choice.count, seed, 'test');
   const refs = choice;
   if (datasets.size === 0) return refs.map((e) => e.index);
-  const parts = { train: partIndices(datasets, 'train'), test: partIndices(datasets, 'test') };
+  const parts = new Map<ExampleRef['part'], number[]>();
   return refs.map((e, i) => {
-    const pool = parts[e.part];
+    const pool = parts.get(e.part) ?? parts.set(e.part, spreadPart(datasets, e.part, seed)).get(e.part)!;
     if (e.index >= pool.length) throw new RunInputError(`examples[${i}].index: ${e.index} is past the end of the ${e.part} part (${pool.length} examples: 0 to ${pool.length - 1})`);
     return pool[e.index];
   });

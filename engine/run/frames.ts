@@ -6,7 +6,7 @@
  */
 import { tf } from '../tf.js';
 import type { Plan } from '../compile/plan.js';
-import type { State } from '../runtime/network.js';
+import type { BoundNet, State } from '../runtime/network.js';
 import type { LayerFrame, OscillatingUnits } from '../protocol/run.js';
 import { readValues } from '../runtime/readback.js';
 
@@ -19,12 +19,25 @@ export async function firstExamples(x: tf.Tensor, n: number): Promise<Float32Arr
   return take === x.shape[0] ? (await readValues(x)).slice() : readValues(tf.slice(x, 0, take), true);
 }
 
-/** Every layer's state for the first `examples` examples: one read. */
-export async function layerFrames(plan: Plan, state: State, examples: number): Promise<LayerFrame[]> {
+/**
+ * Every layer's state for the first `examples` examples, and with `net` each updated
+ * layer's net input z = Σ W·x + b in that state (what emergent calls `net`): one read.
+ */
+export async function layerFrames(plan: Plan, state: State, examples: number, net?: BoundNet): Promise<LayerFrame[]> {
   const take = Math.min(examples, state.values().next().value!.shape[0]);
-  const values = await readValues(tf.tidy(() => tf.concat(plan.layers.map((l) => tf.reshape(tf.slice(state.get(l.id)!, 0, take), [-1])))), true);
+  const updates = new Map(plan.phases.flatMap((p) => p.updates).map((u) => [u.layer, u]));
+  const withNet = net ? plan.layers.filter((l) => updates.has(l.id)) : [];
+  const values = await readValues(
+    tf.tidy(() => {
+      const first = (x: tf.Tensor) => tf.reshape(tf.slice(x, 0, take), [-1]);
+      const z = withNet.map((l) => first(tf.broadcastTo(net!.netInput(updates.get(l.id)!, state), state.get(l.id)!.shape)));
+      return tf.concat([...plan.layers.map((l) => first(state.get(l.id)!)), ...z]);
+    }),
+    true,
+  );
   let at = 0;
-  return plan.layers.map((l) => ({ layerId: l.id, dims: [...l.dims], examples: take, data: values.slice(at, (at += take * l.units)) }));
+  const frames = plan.layers.map((l): LayerFrame => ({ layerId: l.id, dims: [...l.dims], examples: take, data: values.slice(at, (at += take * l.units)) }));
+  return frames.map((f, k) => (withNet.includes(plan.layers[k]) ? { ...f, netInput: values.slice(at, (at += take * plan.layers[k].units)) } : f));
 }
 
 /** Per example in a 2-cycle, the units of each layer that still move (|x_i − x_{i−1}| ≥ θ): one read. */

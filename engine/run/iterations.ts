@@ -10,9 +10,14 @@ export interface SettleBudget {
   readonly steps: number;
   readonly theta: number;
   readonly seed: number;
+  /** Also the energy after every phase (default: after every iteration only). */
+  readonly phaseEnergy?: boolean;
 }
 
-export type NextIteration = { readonly done: false; readonly info: IterationInfo } | { readonly done: true; readonly state: State };
+export type NextIteration =
+  | { readonly done: false; readonly info: IterationInfo }
+  /** `phaseEnergy[r][b]`: example b after row r = 1 + (i − 1)·phases + k (phase k of iteration i; row 0 the initial state), when asked for. */
+  | { readonly done: true; readonly state: State; readonly phaseEnergy: readonly (readonly number[])[] };
 
 export interface Iterations {
   /**
@@ -26,11 +31,11 @@ export interface Iterations {
 }
 
 export function iterations(input: SettleInput, budget: SettleBudget): Iterations {
-  const steps = settleIterations(input, { steps: budget.steps, theta: budget.theta, seed: budget.seed });
+  const steps = settleIterations(input, { steps: budget.steps, theta: budget.theta, seed: budget.seed, ...(budget.phaseEnergy ? { energy: 'phase' as const } : {}) });
   return {
     async next() {
       const r = await steps.next();
-      return r.done ? { done: true, state: r.value.state } : { done: false, info: r.value };
+      return r.done ? { done: true, state: r.value.state, phaseEnergy: r.value.phaseEnergy } : { done: false, info: r.value };
     },
     // Ending a suspended settle generator runs its own finally, which frees its states.
     close: () => void steps.return(undefined as never),

@@ -10,6 +10,7 @@ import type { Problem } from '../../nodes/problems.js';
 import { compileGraph, type SettleOverrides } from '../compile/compile.js';
 import type { Plan } from '../compile/plan.js';
 import type { Dataset } from '../data/dataset.js';
+import { InitFileError, loadInitFiles, type InitValues } from '../data/init-files.js';
 import { loadGraphFile, loadGraphJson } from '../format/load.js';
 import { DataError, loadPlanDatasets } from '../runtime/prepare.js';
 import { graphProblems, RunInputError } from './input-error.js';
@@ -39,6 +40,8 @@ export interface CompiledGraph extends LoadedGraph {
 
 export interface OpenedRun extends CompiledGraph {
   readonly datasets: Map<string, Dataset>;
+  /** Initial values of the parameters the graph starts from files (`init.kind: "file"`), checked against their shapes. */
+  readonly initFiles: InitValues;
 }
 
 export function resolvePath(baseDir: string, p: string): string {
@@ -63,9 +66,12 @@ export function compileLoaded(loaded: LoadedGraph, overrides: SettleOverrides = 
 /** Loads the plan's datasets; `signal` stops the reading when the run is cancelled meanwhile (the abort is thrown as it is). */
 export async function loadRunData(compiled: CompiledGraph, signal?: AbortSignal): Promise<OpenedRun> {
   try {
-    return { ...compiled, datasets: await loadPlanDatasets(compiled.plan, compiled.baseDir, signal ? { signal } : {}) };
+    const datasets = await loadPlanDatasets(compiled.plan, compiled.baseDir, signal ? { signal } : {});
+    return { ...compiled, datasets, initFiles: await loadInitFiles(compiled.plan, compiled.baseDir) };
   } catch (err) {
     if (err instanceof DataError) throw graphProblems(compiled.source, [dataProblem(compiled.graph, err)]);
+    // InitFileError names the coupling node and its file.
+    if (err instanceof InitFileError) throw new RunInputError(`${compiled.source}: ${err.message}`);
     throw err;
   }
 }

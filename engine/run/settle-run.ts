@@ -13,10 +13,12 @@ import type { BoundNet, State } from '../runtime/network.js';
 import { partIndices } from '../runtime/prepare.js';
 import { readValues } from '../runtime/readback.js';
 import { disposeState, type IterationInfo } from '../runtime/settle.js';
-import type { DrawnInput, EnergyRise, FixedPointStability, OscillatingUnits } from '../protocol/run.js';
+import type { DrawnInput, EnergyRise, FixedPointStability, OscillatingUnits, StartState } from '../protocol/run.js';
 import { fixedPointStability } from '../analysis/stability.js';
 import type { RunContext } from './context.js';
 import { drawnInput } from './drawn-input.js';
+import { exampleViews } from './example-views.js';
+import { applyStarts, startStates } from './start-state.js';
 import { EnergyWatch } from './energy-watch.js';
 import { exampleIndices, type ExampleChoice } from './examples.js';
 import { layerFrames, oscillatingUnits } from './frames.js';
@@ -26,6 +28,7 @@ import { iterations } from './iterations.js';
 import { summarizeLayers, type LayerSummary } from './layer-summary.js';
 import type { OpenedRun } from './open.js';
 import { openNetwork, type WeightsChoice } from './weights.js';
+import { energyTerms, finalStates, phaseEnergies, type EnergyTerm, type LayerState, type PhaseEnergies } from './settle-details.js';
 import { recorded, RunRecorder, type RecordOptions } from '../experiments/records.js';
 
 /** Which frames (layer states, attention weights) go out while settling. */
@@ -38,12 +41,16 @@ export interface FrameRecording {
   readonly examples: number;
   /** Frames per second at most; iteration 0, the last one and steps while paused always go out. */
   readonly maxFps: number;
+  /** Frames also carry each updated layer's net input. */
+  readonly netInput?: boolean;
 }
 
 export interface SettleRequest {
   readonly examples: ExampleChoice;
   /** A drawn example for one clamped layer; the run then settles one example (the first picked, which still feeds the other clamps). */
   readonly input?: DrawnInput;
+  /** Edited starts of any layers; the run then settles one example from them. */
+  readonly start?: readonly StartState[];
   /** Absent: the graph's own weights sidecar, else fresh weights from the seed. */
   readonly weights?: WeightsChoice;
   readonly record: FrameRecording;
@@ -51,6 +58,8 @@ export interface SettleRequest {
   readonly summarizeLayers?: boolean;
   /** Measure each settled example's fixed-point stability (default true; about one adjoint solve). */
   readonly stability?: boolean;
+  /** Energies after every phase and the final energy's terms (the CLI's --json); final states too when `states`. */
+  readonly details?: { readonly states: boolean };
   /** Write a run folder (engine/experiments/records.ts) for a graph with a file. */
   readonly runRecord?: RecordOptions;
 }
@@ -69,6 +78,14 @@ export interface SettleOutcome {
   readonly stability: (FixedPointStability | null)[];
   /** From the first energy to the last iteration. */
   readonly ms: number;
+  /** When the request asked for details and the settle ran to its end. */
+  readonly details: SettleDetails | null;
+}
+
+export interface SettleDetails {
+  readonly phaseEnergy: PhaseEnergies | null;
+  readonly energyTerms: EnergyTerm[];
+  readonly states: Record<string, LayerState> | null;
 }
 
 export async function settleRun(opened: OpenedRun, request: SettleRequest, ctx: RunContext): Promise<SettleOutcome> {
@@ -82,7 +99,8 @@ async function settleUnrecorded(opened: OpenedRun, request: SettleRequest, ctx: 
   const { plan, datasets } = opened;
   const { steps, theta, seed } = plan.settle;
   const drawn = request.input ? drawnInput(plan, request.input) : undefined;
-  const indices = exampleIndices(request.examples, datasets, seed).slice(0, drawn ? 1 : undefined);
+  const starts = request.start && request.start.length > 0 ? startStates(plan, request.start) : undefined;
+  const indices = exampleIndices(request.examples, datasets, seed).slice(0, drawn || starts ? 1 : undefined);
   ensureRunFits(plan, { batch: indices.length }, ctx.backendName, doingText('settling', indices.length));
   const { network, from } = await openNetwork(opened, request.weights, seed);
   let bound: BoundNet | undefined;
@@ -91,6 +109,7 @@ async function settleUnrecorded(opened: OpenedRun, request: SettleRequest, ctx: 
     bound = network.bind();
     try {
       batch = buildBatch(plan, datasets, indices, seed + 1, drawn);
+      if (starts) applyStarts(plan, batch, starts);
     } catch (err) {
       throw new RunInputError(`${opened.source}: ${(err as Error).message}`);
     }
@@ -111,6 +130,7 @@ async function settleUnrecorded(opened: OpenedRun, request: SettleRequest, ctx: 
         ...(request.input ? { drawnInto: request.input.layer } : {}),
       },
     });
+    if (request.record.activations) ctx.emit({ type: 'settle.example', runId: ctx.control.runId, items: await exampleViews(plan, datasets, batch, indices, 1) });
     return await drive(opened, request, ctx, bound, batch);
   } finally {
     if (batch) disposeBatch(batch);
@@ -136,9 +156,10 @@ async function drive(opened: OpenedRun, request: SettleRequest, ctx: RunContext,
   let cancelled = false;
   let layers: LayerSummary[] | null = null;
   let stability: (FixedPointStability | null)[] = new Array<null>(size).fill(null);
+  let details: SettleDetails | null = null;
   /** When the last iteration ended: the analyses after it are not settle time. */
   let ended: number | undefined;
-  const settling = iterations({ net: bound, initial: batch.initial, clamps: batch.clamps, dropout: batch.dropout }, { steps, theta, seed });
+  const settling = iterations({ net: bound, initial: batch.initial, clamps: batch.clamps, dropout: batch.dropout }, { steps, theta, seed, phaseEnergy: request.details !== undefined });
   const isLast = (info: IterationInfo) => info.converged + info.cycling === size || info.iteration >= steps;
   try {
     for (;;) {
@@ -155,6 +176,14 @@ async function drive(opened: OpenedRun, request: SettleRequest, ctx: RunContext,
         ended = performance.now();
         if (request.summarizeLayers) layers = await summarizeLayers(plan, next.state);
         if (request.stability !== false && last) stability = await settledStability(bound, batch, next.state, last, seed);
+        if (request.details) {
+          const tStar = last ? last.tStar.map((t) => (t >= 0 ? t : null)) : [];
+          details = {
+            phaseEnergy: phaseEnergies(plan, next.phaseEnergy, tStar, last?.iteration ?? 0),
+            energyTerms: await energyTerms(bound, next.state),
+            states: request.details.states ? await finalStates(plan, next.state) : null,
+          };
+        }
         disposeState(next.state);
         break;
       }
@@ -193,6 +222,7 @@ async function drive(opened: OpenedRun, request: SettleRequest, ctx: RunContext,
     layers,
     stability,
     ms: (ended ?? performance.now()) - started,
+    details,
   };
   if (cancelled) return outcome;
   ctx.emit({
@@ -229,7 +259,7 @@ function framer(record: FrameRecording, ctx: RunContext, bound: BoundNet): (iter
     if (!force && (iter % record.every !== 0 || now - lastFrame < minGap)) return;
     lastFrame = now;
     const runId = ctx.control.runId;
-    if (record.activations) ctx.emit({ type: 'settle.frame', runId, iter, layers: await layerFrames(bound.plan, state, record.examples) });
+    if (record.activations) ctx.emit({ type: 'settle.frame', runId, iter, layers: await layerFrames(bound.plan, state, record.examples, record.netInput ? bound : undefined) });
     if (record.attention) (await attentionEvents(bound, state, record.examples, runId, iter)).forEach((ev) => ctx.emit(ev));
   };
 }

@@ -11,7 +11,7 @@ import type { TrainingConfig } from '../../nodes/config.js';
 import { summarizePlan } from '../compile/check.js';
 import { confinement, ensureInside } from '../format/confine.js';
 import { Network } from '../runtime/network.js';
-import { createOptimizer, type Optimizer } from '../train/optimizers.js';
+import { createOptimizer } from '../train/optimizers.js';
 import { MANIFEST_FILE, disposeCheckpoint, saveCheckpoint } from '../train/checkpoint.js';
 import { TrainingDiverged, batchesPerEpoch, totalBatches, trainIndices, trainStep, type BatchReport, type TrainerInput } from '../train/trainer.js';
 import { heldOutIndices } from '../train/evaluate.js';
@@ -20,6 +20,7 @@ import { GradientPool } from '../parallel/pool.js';
 import { weightViews } from '../runtime/weight-views.js';
 import type { TrainTotals } from '../protocol/run.js';
 import type { RunContext } from './context.js';
+import { acceptChanges, liveSettings, type LiveTraining } from './live-settings.js';
 import { evaluateHeldOut, gallery, type HeldOutOptions, type HeldOutReport } from './held-out.js';
 import { RunInputError } from './input-error.js';
 import { doingText, ensureRunFits } from './memory-check.js';
@@ -69,15 +70,16 @@ export type TrainOutcome =
   /** The loss or a gradient stopped being finite: the weights of that batch were not applied. */
   | { readonly status: 'stopped'; readonly reason: string; readonly checkpointWritten: boolean; readonly checkpoint: string };
 
-interface Training {
+interface TrainingBase {
   readonly opened: OpenedRun;
   readonly request: TrainRequest;
   readonly ctx: RunContext;
-  readonly config: TrainingConfig;
   readonly train: number[];
   readonly network: Network;
-  readonly optimizer: Optimizer;
 }
+
+/** What a paused run's settings change replaces (live-settings.ts). */
+type Training = TrainingBase & LiveTraining;
 
 export async function trainRun(opened: OpenedRun, request: TrainRequest, ctx: RunContext): Promise<TrainOutcome> {
   const config = trainingConfig(opened.graph.training, request.overrides);
@@ -98,9 +100,9 @@ async function train(opened: OpenedRun, request: TrainRequest, ctx: RunContext, 
   // bptt and every-step keep every iteration of the unroll; the others a few states.
   const unrolled = config.method === 'bptt' || config.method === 'every-step' ? config.steps : 1;
   ensureRunFits(plan, { batch: config.batch, unrolled, training: true }, ctx.backendName, doingText(`training (${config.method}) on`, config.batch));
-  const network = Network.create(plan, config.seed, datasets);
+  const network = Network.create(plan, config.seed, datasets, opened.initFiles);
   const optimizer = createOptimizer(config.optimizer, config.weightDecay);
-  const t: Training = { opened, request, ctx, config, train, network, optimizer };
+  const t: Training = { opened, request, ctx, config, theta: plan.settle.theta, train, network, optimizer };
   let pool: GradientPool | undefined;
   try {
     const start = request.resumeFrom ? await resume(t, request.resumeFrom) : 0;
@@ -123,11 +125,12 @@ async function train(opened: OpenedRun, request: TrainRequest, ctx: RunContext, 
       checkpointDir: request.checkpointDir,
       resumedFrom: request.resumeFrom,
       workers,
+      ...liveSettings(t),
     });
     return await loop(t, start, total, pool);
   } finally {
     await pool?.close();
-    optimizer.dispose();
+    t.optimizer.dispose();
     network.dispose();
   }
 }
@@ -152,10 +155,10 @@ function started(t: Training, totals: TrainTotals): void {
 }
 
 async function loop(t: Training, start: number, total: number, pool: GradientPool | undefined): Promise<TrainOutcome> {
-  const { ctx, opened, config, network, request } = t;
+  const { ctx, opened, network, request } = t;
   const runId = ctx.control.runId;
   const dir = request.checkpointDir;
-  const input: TrainerInput = { plan: opened.plan, network, optimizer: t.optimizer, datasets: opened.datasets, config, theta: opened.plan.settle.theta };
+  const changes = acceptChanges(t, ctx, pool !== undefined);
   const began = performance.now();
   const totals = { tossed: 0, cycle2: 0, unsettled: 0 };
   let last: BatchReport | undefined;
@@ -164,9 +167,12 @@ async function loop(t: Training, start: number, total: number, pool: GradientPoo
   for (let step = start; step < total; step++) {
     if ((await ctx.control.gate()) === 'cancel') {
       const at = last?.step ?? start;
-      await save(t, at, last?.epoch ?? Math.floor(at / batchesPerEpoch(t.train, config.batch)), last?.loss ?? null);
+      await save(t, at, last?.epoch ?? Math.floor(at / batchesPerEpoch(t.train, t.config.batch)), last?.loss ?? null);
       return { status: 'cancelled', at, checkpoint: dir };
     }
+    changes.apply();
+    const { config } = t;
+    const input: TrainerInput = { plan: opened.plan, network, optimizer: t.optimizer, datasets: opened.datasets, config, theta: t.theta };
     try {
       last = await trainStep(input, step, pool);
     } catch (err) {
@@ -189,13 +195,14 @@ async function loop(t: Training, start: number, total: number, pool: GradientPoo
     }
     if (request.evaluation.every !== undefined && done % request.evaluation.every === 0) await evaluate(t, done);
   }
+  ctx.control.updater = undefined;
   const { step, epoch, loss } = last!;
   await save(t, step, epoch, loss);
   if (request.gallery) await showGallery(t, step);
   if (request.weights) await showWeights(t, step);
   const heldOut = await evaluate(t, step);
   if (!heldOut) return { status: 'cancelled', at: step, checkpoint: dir };
-  return { status: 'done', method: config.method, steps: step, lastLoss: loss, totals, heldOut, stored: null, checkpoint: dir, ms: performance.now() - began };
+  return { status: 'done', method: t.config.method, steps: step, lastLoss: loss, totals, heldOut, stored: null, checkpoint: dir, ms: performance.now() - began };
 }
 
 /** Outer-product storage in one go: nothing to pause between. */
@@ -210,7 +217,7 @@ async function hebbian(t: Training): Promise<TrainOutcome> {
     throw err;
   }
   const examples = t.train.length;
-  started(t, { method: 'hebbian', batches: 1, startStep: 0, batchSize: examples, batchesPerEpoch: 1, trainExamples: examples, heldOutExamples: heldOutIndices(opened.datasets).length, checkpointDir: request.checkpointDir, resumedFrom: null, workers: 0 });
+  started(t, { method: 'hebbian', batches: 1, startStep: 0, batchSize: examples, batchesPerEpoch: 1, trainExamples: examples, heldOutExamples: heldOutIndices(opened.datasets).length, checkpointDir: request.checkpointDir, resumedFrom: null, workers: 0, ...liveSettings(t) });
   await save(t, 1, 0, null);
   if (request.weights) await showWeights(t, 1);
   const heldOut = await evaluate(t, 1);

@@ -40,15 +40,21 @@ export async function openCheckpoint(plan: Plan, dir: string): Promise<LoadedChe
 export async function openNetwork(opened: OpenedRun, weights: WeightsChoice | undefined, seed: number): Promise<{ network: Network; from: string }> {
   const sidecar = opened.graph.weights ? resolve(opened.baseDir, opened.graph.weights) : undefined;
   const dir = weights?.dir ?? sidecar;
-  if (!dir) return { network: Network.create(opened.plan, seed, opened.datasets), from: `fresh weights (seed ${seed})` };
+  if (!dir) return { network: Network.create(opened.plan, seed, opened.datasets, opened.initFiles), from: freshWeights(opened, seed) };
   const option = weights ? weights.option : `${opened.source}: "weights"`;
   // Confined before anything is looked up there, so even whether a folder exists outside the workspace stays unsaid.
   await ensureInside(resolve(dir), dir).catch((err: unknown) => Promise.reject(new RunInputError(`${option}: ${(err as Error).message}`)));
   if (!existsSync(dir)) throw new RunInputError(`${option}: no folder at ${dir}`);
   const c = await openCheckpoint(opened.plan, dir);
   try {
-    return { network: Network.fromValues(opened.plan, c.params, seed, opened.datasets), from: `weights from ${dir} (batch ${c.step})` };
+    return { network: Network.fromValues(opened.plan, c.params, seed, opened.datasets, opened.initFiles), from: `weights from ${dir} (batch ${c.step})` };
   } finally {
     disposeCheckpoint(c);
   }
+}
+
+/** "fresh weights (seed 0)", saying which parameters start from files. */
+function freshWeights(opened: OpenedRun, seed: number): string {
+  const files = opened.plan.params.filter((p) => 'fromFile' in p.init).map((p) => p.name);
+  return `fresh weights (seed ${seed}${files.length > 0 ? `; ${files.map((n) => `"${n}"`).join(', ')} from ${files.length === 1 ? 'its file' : 'their files'}` : ''})`;
 }

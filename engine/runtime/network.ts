@@ -13,6 +13,7 @@ import { barrierTerms, perExample } from './activations.js';
 import { makeRng } from '../data/rng.js';
 import type { Dataset } from '../data/dataset.js';
 import { dataIsSymmetric } from '../data/range.js';
+import type { InitValues } from '../data/init-files.js';
 import type { State } from './state.js';
 
 export type { State };
@@ -25,15 +26,17 @@ export class Network {
 
   /**
    * Fresh parameters from the plan's init specs; the same seed gives the same weights on every
-   * backend. Parameters taken from data (stored memory patterns) need the loaded datasets.
+   * backend. Parameters taken from data (stored memory patterns) need the loaded datasets,
+   * those initialised from files the values engine/data/init-files.ts read and checked.
    */
-  static create(plan: Plan, seed: number, datasets?: ReadonlyMap<string, Dataset>): Network {
+  static create(plan: Plan, seed: number, datasets?: ReadonlyMap<string, Dataset>, files?: InitValues): Network {
     const rng = makeRng(seed);
     const params = new Map<string, tf.Variable>();
     for (const p of plan.params) {
+      // Drawn for every parameter, so a file init leaves the random draws of the others as they were.
       const s = rng.int(2 ** 31);
       // A variable shares its initial tensor's data; the initial tensor itself must go.
-      const init = 'fromData' in p.init ? dataValue(plan, p, datasets) : initialValue(p, s);
+      const init = 'fromData' in p.init ? dataValue(plan, p, datasets) : 'fromFile' in p.init ? fileValue(p, files) : initialValue(p, s);
       params.set(p.name, tf.variable(init, p.trainable !== false));
       init.dispose();
     }
@@ -41,8 +44,8 @@ export class Network {
   }
 
   /** Adopt given parameter values (copied), e.g. loaded weights; shapes must match the plan. */
-  static fromValues(plan: Plan, values: ReadonlyMap<string, tf.Tensor>, seed = 0, datasets?: ReadonlyMap<string, Dataset>): Network {
-    const net = Network.create(plan, seed, datasets);
+  static fromValues(plan: Plan, values: ReadonlyMap<string, tf.Tensor>, seed = 0, datasets?: ReadonlyMap<string, Dataset>, files?: InitValues): Network {
+    const net = Network.create(plan, seed, datasets, files);
     for (const [name, v] of values) {
       const target = net.params.get(name);
       if (!target) throw new Error(`weights have a parameter "${name}" that the graph does not`);
@@ -83,8 +86,14 @@ function dataValue(plan: Plan, p: ParamSpec, datasets: ReadonlyMap<string, Datas
   return tf.tensor2d(values, [rows, dim]);
 }
 
+function fileValue(p: ParamSpec, files: InitValues | undefined): tf.Tensor {
+  const values = files?.get(p.name);
+  if (!values) throw new Error(`parameter "${p.name}" starts from a file that was not loaded (engine/data/init-files.ts)`);
+  return tf.tensor(values, p.shape as number[]);
+}
+
 function initialValue(p: ParamSpec, seed: number): tf.Tensor {
-  if ('fromData' in p.init) throw new Error('data parameters are made by dataValue');
+  if ('fromData' in p.init || 'fromFile' in p.init) throw new Error('data and file parameters are made by dataValue and fileValue');
   if ('constant' in p.init) return tf.fill(p.shape as number[], p.init.constant);
   const { gain, distribution, fanIn, fanOut } = p.init;
   const std = gain * Math.sqrt(2 / (fanIn + fanOut));
@@ -152,16 +161,24 @@ export class BoundNet {
   /** E's parts per example: each coupling's energy, each layer's bias term and its barrier. */
   private energyParts(state: ReadonlyMap<string, tf.Tensor>): tf.Tensor1D[] {
     const batch = state.values().next().value!.shape[0];
-    const parts: tf.Tensor1D[] = [tf.zeros([batch])];
-    for (const c of this.couplings.values()) parts.push(c.energy(state) as tf.Tensor1D);
+    return [tf.zeros([batch]), ...this.energyTerms(state).map((t) => t.energy)];
+  }
+
+  /**
+   * E's terms per example, named: each coupling's energy (`coupling` = its node id), each
+   * layer's bias term −b·x and its barrier (entropy, or ½x² for linear units). They sum to E.
+   */
+  energyTerms(state: ReadonlyMap<string, tf.Tensor>): { readonly term: string; readonly kind: 'coupling' | 'bias' | 'barrier'; readonly energy: tf.Tensor1D }[] {
+    const terms: { term: string; kind: 'coupling' | 'bias' | 'barrier'; energy: tf.Tensor1D }[] = [];
+    for (const [id, c] of this.couplings) terms.push({ term: id, kind: 'coupling', energy: c.energy(state) as tf.Tensor1D });
     for (const layer of this.plan.layers) {
       const x = state.get(layer.id)!;
       const b = this.biases.get(layer.id);
-      if (b) parts.push(tf.neg(perExample(tf.mul(x, b))));
+      if (b) terms.push({ term: layer.id, kind: 'bias', energy: tf.neg(perExample(tf.mul(x, b))) });
       const barrier = barrierTerms(layer, x);
-      if (barrier) parts.push(perExample(barrier));
+      if (barrier) terms.push({ term: layer.id, kind: 'barrier', energy: perExample(barrier) });
     }
-    return parts;
+    return terms;
   }
 
   dispose(): void {

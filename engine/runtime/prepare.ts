@@ -6,7 +6,7 @@ import type { Plan } from '../compile/plan.js';
 import { layerById } from '../compile/plan.js';
 import { checkFits, type Dataset } from '../data/dataset.js';
 import { DatasetError, loadDataset } from '../data/load.js';
-import { makeRng } from '../data/rng.js';
+import { spreadOrder, spreadSample, type ClassOf } from '../data/sample.js';
 
 /**
  * Bad data, or data that does not fit the graph: `nodeId` is the node to fix (the dataset,
@@ -78,10 +78,20 @@ export function partIndices(datasets: ReadonlyMap<string, Dataset>, part: 'train
   return fromSplit.length > 0 ? fromSplit : Array.from({ length: first.count }, (_, i) => i);
 }
 
-/** `size` example indices for a batch, a seeded shuffle of one part; without data, 0..size−1 (noise starts only). */
+/** The class of each example, from the labels of the dataset the parts come from (the first), when it has them. */
+export function classOf(datasets: ReadonlyMap<string, Dataset>): ClassOf {
+  const labels = [...datasets.values()][0]?.labels;
+  return labels ? (i) => labels[i] : null;
+}
+
+/** `size` example indices for a batch from one part, spread over the classes and seeded (data/sample.ts); without data, 0..size−1 (noise starts only). */
 export function pickExamples(datasets: ReadonlyMap<string, Dataset>, size: number, seed: number, part: 'train' | 'test'): number[] {
   const pool = partIndices(datasets, part);
   if (pool.length === 0) return Array.from({ length: size }, (_, i) => i);
-  const order = makeRng(seed).shuffle(pool);
-  return Array.from({ length: size }, (_, i) => order[i % order.length]);
+  return spreadSample(pool, classOf(datasets), size, seed);
+}
+
+/** Every example of one part in its spread order: position k of a part (a settle's ExampleRef) is the k-th of these. */
+export function spreadPart(datasets: ReadonlyMap<string, Dataset>, part: 'train' | 'test', seed: number): number[] {
+  return spreadOrder(partIndices(datasets, part), classOf(datasets), seed);
 }

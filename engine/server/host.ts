@@ -88,6 +88,8 @@ export class EngineHost {
         return this.control(cmd, (c) =>
           c.step() ? undefined : `run "${c.runId}" is not paused: pause it first (run.step runs one ${UNIT[c.kind]} while paused)`,
         );
+      case 'run.update':
+        return this.control(cmd, (c) => c.update({ lr: cmd.lr, steps: cmd.steps, theta: cmd.theta }));
       case 'engine.info':
         this.emit({ type: 'engine.info', ...(cmd.requestId !== undefined ? { requestId: cmd.requestId } : {}), backend: this.backend, tensors: tf.memory().numTensors, run: this.running });
         return;

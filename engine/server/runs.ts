@@ -19,11 +19,14 @@ const DEFAULT_FPS = 30;
 /** Held-out examples settled together between two looks at the gate. */
 const EVAL_CHUNK = 50;
 
-/** The protocol's names for what a train.start may set. */
+/**
+ * What a train.start may set, in the words of the app's Train view, this server's main
+ * client (its controls send batches, resumeFrom and overwrite).
+ */
 const WORDS: OptionWords = {
-  batch: 'batch',
-  moreBatches: 'raise batches',
-  occupied: 'continue it (resumeFrom), train into another folder (checkpointDir), or replace it (overwrite: true)',
+  batch: 'lower the batch size in the graph\'s training settings',
+  moreBatches: 'raise "batches" to train further',
+  occupied: 'press "⟲ From checkpoint" to continue it, or tick "replace" and train to start over',
 };
 
 function graphSource(cmd: SettleStart | TrainStart | GradcheckStart, hostDir: string): GraphSource {
@@ -38,8 +41,9 @@ export async function runSettle(cmd: SettleStart, ctx: RunContext, hostDir: stri
     {
       examples: cmd.examples,
       input: cmd.input,
+      start: cmd.start,
       weights: cmd.weights ? { dir: resolvePath(opened.baseDir, cmd.weights), option: 'weights' } : undefined,
-      record: { activations: record.activations, attention: record.attention, every: record.every ?? 1, examples: record.examples ?? 1, maxFps: record.maxFps ?? DEFAULT_FPS },
+      record: { activations: record.activations, attention: record.attention, every: record.every ?? 1, examples: record.examples ?? 1, maxFps: record.maxFps ?? DEFAULT_FPS, netInput: record.netInput ?? false },
       runRecord: appRecord(opened.graphPath),
     },
     ctx,

@@ -11,7 +11,9 @@ import { buildBatch, disposeBatch } from '../runtime/batch.js';
 import { disposeState, settle } from '../runtime/settle.js';
 import { exampleLosses } from './loss.js';
 import { readValues } from '../runtime/readback.js';
-import { partIndices } from '../runtime/prepare.js';
+import { classOf, partIndices } from '../runtime/prepare.js';
+import { spreadSample } from '../data/sample.js';
+import { meanMetrics, metricColumns, metricLayout, targetMetrics, type ExampleMetrics, type TargetMetrics } from './example-metrics.js';
 
 export interface EvalReport {
   readonly examples: number;
@@ -23,6 +25,9 @@ export interface EvalReport {
   readonly unsettled: number;
   readonly cycle2: number;
   readonly ms: number;
+  /** With `perExample`: each example's loss, t*, 2-cycle and metrics per target, and those metrics' means. */
+  readonly perExample?: ExampleMetrics[];
+  readonly metrics?: TargetMetrics[];
 }
 
 export interface EvalOptions {
@@ -32,10 +37,22 @@ export interface EvalOptions {
   readonly seed: number;
   /** At most this many held-out examples (all when absent). */
   readonly limit?: number;
+  /** Keep every example's metrics (example-metrics.ts), not only the totals. */
+  readonly perExample?: boolean;
 }
 
 export function heldOutIndices(datasets: ReadonlyMap<string, Dataset>): number[] {
   return partIndices(datasets, 'test');
+}
+
+/**
+ * The held-out examples an evaluation scores: all of them, or at most `limit` spread over
+ * the classes (seeded), never the first `limit` of a part stored class by class.
+ */
+export function heldOutSample(datasets: ReadonlyMap<string, Dataset>, limit: number | undefined, seed: number): number[] {
+  const all = heldOutIndices(datasets);
+  if (limit === undefined || limit >= all.length) return all;
+  return spreadSample(all, classOf(datasets), limit, seed);
 }
 
 /** Running totals of an evaluation, chunk by chunk. */
@@ -46,10 +63,12 @@ export interface EvalTally {
   readonly tStars: number[];
   unsettled: number;
   cycle2: number;
+  /** Present when every example's metrics are kept. */
+  readonly examples?: ExampleMetrics[];
 }
 
-export function emptyTally(): EvalTally {
-  return { lossSum: 0, correct: 0, scored: 0, tStars: [], unsettled: 0, cycle2: 0 };
+export function emptyTally(perExample = false): EvalTally {
+  return { lossSum: 0, correct: 0, scored: 0, tStars: [], unsettled: 0, cycle2: 0, ...(perExample ? { examples: [] } : {}) };
 }
 
 /** Settles one chunk of examples (no tape) and adds its losses, label hits and settling statistics to `tally`: one read. */
@@ -73,13 +92,21 @@ export async function scoreChunk(
           const truth = tf.argMax(tf.reshape(batch.targets.find((b) => b.target === t.id)!.values, [ids.length, -1]), 1);
           return tf.reshape(tf.sum(tf.cast(tf.equal(guess, truth), 'float32')), [1]);
         });
-        return tf.concat([exampleLosses(plan, batch.targets, r.state), ...hits]);
+        const metrics = tally.examples ? [metricColumns(plan, batch.targets, r.state)] : [];
+        return tf.concat([exampleLosses(plan, batch.targets, r.state), ...hits, ...metrics]);
       }),
       true,
     );
     disposeState(r.state);
     values.subarray(0, ids.length).forEach((l) => (tally.lossSum += l));
-    values.subarray(ids.length).forEach((h) => {
+    if (tally.examples) {
+      const layout = metricLayout(plan);
+      const metrics = values.subarray(ids.length + labelled.length);
+      ids.forEach((example, b) =>
+        tally.examples!.push({ example, loss: plan.targets.length > 0 ? values[b] : null, tStar: r.tStar[b] >= 0 ? r.tStar[b] : null, cycle2: r.cycle2[b], targets: targetMetrics(layout, metrics, ids.length, b) }),
+      );
+    }
+    values.subarray(ids.length, ids.length + labelled.length).forEach((h) => {
       tally.correct += h;
       tally.scored += ids.length;
     });
@@ -102,15 +129,15 @@ export function evalReport(plan: Plan, tally: EvalTally, started: number): EvalR
     unsettled: tally.unsettled,
     cycle2: tally.cycle2,
     ms: performance.now() - started,
+    ...(tally.examples ? { perExample: tally.examples, metrics: meanMetrics(metricLayout(plan), tally.examples) } : {}),
   };
 }
 
 export async function evaluate(plan: Plan, network: Network, datasets: ReadonlyMap<string, Dataset>, opts: EvalOptions): Promise<EvalReport> {
   const started = performance.now();
-  const all = heldOutIndices(datasets);
-  const indices = opts.limit !== undefined ? all.slice(0, opts.limit) : all;
+  const indices = heldOutSample(datasets, opts.limit, opts.seed);
   const bound = network.bind();
-  const tally = emptyTally();
+  const tally = emptyTally(opts.perExample);
   try {
     for (let at = 0; at < indices.length; at += opts.batch) {
       await scoreChunk(plan, bound, datasets, indices.slice(at, at + opts.batch), opts, opts.seed + at, tally);

@@ -4,7 +4,7 @@ import { defineKind, initSummary, layerIn, summaryOf } from '../kind.js';
 export const convWithinParams = z
   .object({
     kernel: oddKernel().default(3).describe('kernel size k (odd; padding "same", stride 1)'),
-    init: weightInit(),
+    init: weightInit(0.2),
     selfConnections: selfConnections(),
   })
   .strict();

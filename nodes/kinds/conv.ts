@@ -4,7 +4,7 @@ import { defineKind, initSummary, layerIn, summaryOf } from '../kind.js';
 export const convParams = z
   .object({
     kernel: oddKernel().default(5).describe('kernel size k (odd; padding "same", stride 1)'),
-    init: weightInit(),
+    init: weightInit(0.3),
   })
   .strict();
 

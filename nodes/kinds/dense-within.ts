@@ -1,7 +1,7 @@
 import { z, weightInit, selfConnections } from '../schema.js';
 import { defineKind, initSummary, layerIn } from '../kind.js';
 
-export const denseWithinParams = z.object({ init: weightInit(), selfConnections: selfConnections() }).strict();
+export const denseWithinParams = z.object({ init: weightInit(0.3), selfConnections: selfConnections() }).strict();
 
 export const denseWithinKind = defineKind({
   id: 'dense-within',

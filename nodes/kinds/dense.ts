@@ -1,7 +1,7 @@
 import { z, weightInit } from '../schema.js';
 import { defineKind, initSummary, layerIn } from '../kind.js';
 
-export const denseParams = z.object({ init: weightInit() }).strict();
+export const denseParams = z.object({ init: weightInit(0.3) }).strict();
 
 export const denseKind = defineKind({
   id: 'dense',

@@ -174,6 +174,13 @@ describe('running graphs (web mode, Chromium)', { timeout: 120_000 }, () => {
     expect(edges).toBeGreaterThan(0);
     expect(await ui.byTestId('attention-graph').locator('line').count()).toBeGreaterThan(0);
     expect(await ui.byTestId('attention-heatmap').isVisible()).toBe(true);
+    // Weights are probabilities: a fixed 0…1 scale with its colour bar, and a cell's value on hover (issue 15, item 6).
+    await ui.byTestId('attention-colorbar').waitFor();
+    await ui.byTestId('attention-heatmap').hover({ position: { x: 5, y: 5 } });
+    await expect.poll(async () => (await ui.byTestId('attention-readout').textContent()) ?? '').toMatch(/^query 0 → (key|pattern) 0: [\d.e-]+$/);
+    const w = await ui.num('attention-readout', 'data-value');
+    expect(w).toBeGreaterThanOrEqual(0);
+    expect(w).toBeLessThanOrEqual(1);
     // A higher threshold keeps fewer edges.
     await ui.byTestId('attention-threshold').fill('0.5');
     await expect.poll(() => ui.num('attention-graph', 'data-edges')).toBeLessThanOrEqual(edges);
@@ -191,7 +198,7 @@ describe('running graphs (web mode, Chromium)', { timeout: 120_000 }, () => {
     await ui.menu('file', 'settings');
     await ui.byTestId('settings-dialog').waitFor();
     await ui.byTestId('settings-backend').selectOption('cpu');
-    await expect.poll(async () => (await ui.byTestId('settings-status').textContent()) ?? '').toMatch(/cpu/);
+    await expect.poll(async () => (await ui.byTestId('settings-status').textContent()) ?? '', { timeout: 60_000 }).toMatch(/runs on cpu now/);
     expect(await ui.page.evaluate(() => localStorage.getItem('attractor.engine.backend'))).toBe('cpu');
     await ui.byTestId('settings-close').click();
     await ui.byTestId('settings-dialog').waitFor({ state: 'detached' });

@@ -20,7 +20,12 @@ export function formatEval(r: EvalReport): string {
     `unsettled ${r.unsettled}`,
     `2-cycles ${r.cycle2}`,
   ];
-  return parts.join(', ');
+  const lines = [parts.join(', ')];
+  for (const m of r.metrics ?? []) {
+    const signed = m.bitError !== undefined ? `, bit error ${(100 * m.bitError).toFixed(2)}%, overlap ${m.overlap!.toFixed(4)}` : '';
+    lines.push(`  target "${m.target}" (${m.layer}): masked MSE ${m.mse.toFixed(4)}${signed}`);
+  }
+  return lines.join('\n');
 }
 
 export async function evalCommand(argv: string[], io: Io): Promise<number> {
@@ -42,7 +47,7 @@ export async function evalCommand(argv: string[], io: Io): Promise<number> {
   const recorder = recording ? new RunRecorder(recording, { kind: 'eval', graphFile: file, graph: opened.graph, seed, settings: { settle: opened.plan.settle, weights: weights ?? opened.graph.weights ?? null, batch, limit: limit ?? null } }) : null;
   recorder?.begin({ name: backend.name, detail: backend.detail });
   try {
-    const r = await evaluate(opened.plan, network, opened.datasets, { batch, steps, theta, seed, limit });
+    const r = await evaluate(opened.plan, network, opened.datasets, { batch, steps, theta, seed, limit, perExample: true });
     await recorder?.finish('done', { eval: { examples: r.examples, loss: r.loss, accuracy: r.accuracy, meanTStar: r.meanTStar, unsettled: r.unsettled, cycle2: r.cycle2, weights: from } });
     if (values.json) io.out(JSON.stringify({ file, backend: backend.name, weights: from, ...r }));
     else {

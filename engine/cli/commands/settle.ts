@@ -5,14 +5,14 @@ import { RunControl } from '../../run/control.js';
 import { backendSummary } from '../../run/context.js';
 import { settleRun, type SettleOutcome } from '../../run/settle-run.js';
 import { choiceOption, intOption, numberOption, onePositional, options, parse } from '../args.js';
-import { EXIT } from '../errors.js';
+import { EXIT, InputError } from '../errors.js';
 import type { Interrupts } from '../interrupt.js';
 import { openCommandRun, printWarnings } from '../open.js';
 import { SettleTrace, attentionJson, bodyLines, headerLines, riseWarning } from '../settle-report.js';
 import type { Io } from '../io.js';
 import { RECORD_USAGE, recordFor, recordOptions, setValues } from '../record-option.js';
 
-const USAGE = `attractor settle FILE [--steps N] [--theta X] [--schedule S] [--order fixed|shuffled] [--seed K] [--batch B] [--backend auto|tensorflow|webgpu|wasm|cpu] [--weights DIR] [--record attention] [--json] ${RECORD_USAGE}`;
+const USAGE = `attractor settle FILE [--steps N] [--theta X] [--schedule S] [--order fixed|shuffled] [--seed K] [--batch B] [--backend auto|tensorflow|webgpu|wasm|cpu] [--weights DIR] [--record attention] [--json [--states]] ${RECORD_USAGE}`;
 
 export interface SettleDeps {
   /** Ctrl-C: the first stops the settle before its next iteration (the report shows what was done, exit 130). */
@@ -20,7 +20,7 @@ export interface SettleDeps {
 }
 
 export async function settleCommand(argv: string[], io: Io, deps: SettleDeps = {}): Promise<number> {
-  const { values, positionals } = parse(argv, { ...options(['steps', 'theta', 'schedule', 'order', 'seed', 'batch', 'backend', 'weights', 'record'], ['json']), ...recordOptions() }, USAGE);
+  const { values, positionals } = parse(argv, { ...options(['steps', 'theta', 'schedule', 'order', 'seed', 'batch', 'backend', 'weights', 'record'], ['json', 'states']), ...recordOptions() }, USAGE);
   const file = onePositional(positionals, 'graph file', USAGE);
   const overrides = {
     steps: intOption(values, 'steps', 1),
@@ -32,6 +32,7 @@ export async function settleCommand(argv: string[], io: Io, deps: SettleDeps = {
   };
   const record = choiceOption(values, 'record', ['attention'] as const);
   const json = Boolean(values.json);
+  if (values.states && !json) throw new InputError(`--states adds the final states to the JSON output: pass --json too\nusage: ${USAGE}`);
   const trace = new SettleTrace();
   const control = new RunControl('settle', 'settle', trace.take);
   const release = deps.interrupts?.(() => control.cancel(), 'iteration');
@@ -52,6 +53,7 @@ export async function settleCommand(argv: string[], io: Io, deps: SettleDeps = {
         weights: typeof values.weights === 'string' ? { dir: values.weights, option: '--weights' } : undefined,
         record: { activations: false, attention: record === 'attention', every: 1, examples: size, maxFps: Infinity },
         summarizeLayers: true,
+        ...(json ? { details: { states: Boolean(values.states) } } : {}),
         runRecord: recordFor(file, argv, values, io),
       },
       { control, emit, backend: backendSummary(backend), backendName: backend.name },
@@ -80,6 +82,8 @@ export async function settleCommand(argv: string[], io: Io, deps: SettleDeps = {
           energyRises: outcome.energyRises,
           theta: plan.settle.theta,
           layers: outcome.layers,
+          ...(outcome.details ? { phaseEnergy: outcome.details.phaseEnergy, energyTerms: outcome.details.energyTerms } : {}),
+          ...(outcome.details?.states ? { states: outcome.details.states } : {}),
           ms: Math.round(outcome.ms * 10) / 10,
           tensors: tf.memory().numTensors,
           ...(record === 'attention' ? attentionJson(trace) : {}),

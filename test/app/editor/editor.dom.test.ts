@@ -88,7 +88,7 @@ describe('editing through the interface', () => {
     expect(id).toBe('dense-1');
     expect(await m.editor.addNode('dense', { x: 100, y: 250 })).toBe('dense-2');
     const node = m.editor.toGraph().nodes.find((n) => n.id === 'dense-1');
-    expect(node).toEqual({ id: 'dense-1', kind: 'dense', params: { init: { gain: 1, distribution: 'normal' } }, position: { x: 100, y: 50 } });
+    expect(node).toEqual({ id: 'dense-1', kind: 'dense', params: { init: { kind: 'random', gain: 0.3, distribution: 'normal' } }, position: { x: 100, y: 50 } });
     expect(m.changes).toEqual(['structure', 'structure']);
     expect(m.editor.selected()).toEqual(['dense-2']);
     await waitFor(() => byTestId(m.container, 'node-dense-2'));

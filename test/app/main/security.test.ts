@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../../../app/shared/csp.js';
+import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from '../../../app/shared/csp.js';
 import {
   appLocation,
   askBeforeOpening,
@@ -108,11 +108,12 @@ describe('Content-Security-Policy', () => {
       expect(source).toMatch(/^(?:'self'|ws:\/\/(?:127\.0\.0\.1|localhost):\*)$/);
     }
   });
-  it('is identical to the meta tag of app/renderer/index.html', () => {
+  it('is the meta tag of app/renderer/index.html plus frame-ancestors (a header-only directive)', () => {
     const html = readFileSync(join(root, 'app', 'renderer', 'index.html'), 'utf8');
     const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/i.exec(html);
     expect(meta, 'app/renderer/index.html has a CSP meta tag').not.toBeNull();
-    expect(meta![1]).toBe(CONTENT_SECURITY_POLICY);
+    expect(meta![1]).toBe(META_CONTENT_SECURITY_POLICY);
+    expect(meta![1]).not.toContain('frame-ancestors');
   });
   it('is sent as a response header, replacing any CSP the response had', () => {
     const { session } = setup();

@@ -177,6 +177,37 @@ describe('the engine supervisor', () => {
     expect(procs).toHaveLength(2);
   });
 
+  it('a checked configure (Settings) refuses a backend that cannot start, with the engine\'s reason, and keeps the one that worked (issue 15)', async () => {
+    const { supervisor, procs, events } = setup({ backend: 'wasm' });
+    supervisor.link.send({ type: 'engine.info' });
+    procs[0].say({ type: 'engine.ready', backend: { name: 'wasm', detail: 'wasm', description: 'backend: wasm', skipped: [] } });
+
+    const refused = supervisor.link.configure('tensorflow', { check: true });
+    expect(procs.map((p) => p.backend)).toEqual(['wasm', 'tensorflow']);
+    procs[1].say({ type: 'run.error', ended: false, message: 'the engine could not start: backend "tensorflow" unavailable: GPU unavailable: @tensorflow/tfjs-node-gpu is not installed' });
+    await expect(refused).rejects.toThrow('tensorflow cannot be used here: backend "tensorflow" unavailable: GPU unavailable: @tensorflow/tfjs-node-gpu is not installed');
+    // Back on wasm, started again; the failure was the check's answer, not an engine error for the UI.
+    expect(supervisor.backend).toBe('wasm');
+    expect(procs[1].stopped).toBe(true);
+    expect(procs.map((p) => p.backend)).toEqual(['wasm', 'tensorflow', 'wasm']);
+    expect(events.filter((e) => e.type === 'run.error')).toEqual([]);
+
+    // One that starts is taken once it says so, and its engine.ready reaches the UI.
+    const taken = supervisor.link.configure('cpu', { check: true });
+    procs[3].say({ type: 'engine.ready', backend: { name: 'cpu', detail: 'cpu', description: 'backend: cpu', skipped: [] } });
+    await taken;
+    expect(supervisor.backend).toBe('cpu');
+    expect(events.at(-1)).toMatchObject({ type: 'engine.ready', backend: { name: 'cpu' } });
+
+    // A process that dies while starting is refused the same way; with nothing running before, nothing is restarted.
+    const quiet = setup({ backend: 'wasm' });
+    const dead = quiet.supervisor.link.configure('webgpu', { check: true });
+    quiet.procs[0].die('the engine process exited (code 134)');
+    await expect(dead).rejects.toThrow('webgpu cannot be used here: the engine process exited (code 134)');
+    expect(quiet.supervisor.running).toBe(false);
+    expect(quiet.supervisor.backend).toBe('wasm');
+  });
+
   it('a run that the engine refused or that failed no longer holds configure back', () => {
     const { supervisor, procs } = setup();
     supervisor.link.send(settle('r'));

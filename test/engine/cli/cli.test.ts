@@ -84,6 +84,16 @@ describe('every command on every example', () => {
     expect(s.out).toMatch(/visible +vector\[784\] +mean/);
   });
 
+  it('settle warns when most examples did not settle within the steps, and says what to change (issue 15)', async () => {
+    // A net whose weights are too strong for 20 iterations: gain 1, the old default.
+    const strong = variant('strong', (g) => g.nodes.filter((n: { kind: string }) => n.kind === 'dense').forEach((n: { params: object }) => (n.params = { init: { gain: 1 } })));
+    const s = await cli('settle', strong, '--batch', '4', '--steps', '20', '--backend', 'wasm');
+    expect(s.code, s.err).toBe(0);
+    expect(s.out).toMatch(/\nwarning: [34] of 4 examples did not settle within T = 20 iterations \(θ = 0\.001\): raise T \(--steps\), lower the couplings' initial gain \("init": \{ "gain": 0\.3 \} on each coupling in the graph file; weaker weights settle sooner\), or raise θ \(--theta\)/);
+    // The example as shipped settles: no warning.
+    expect((await cli('settle', EXAMPLES[0], '--batch', '4', '--steps', '20', '--backend', 'wasm')).out).not.toMatch(/warning:/);
+  });
+
   it('--schedule overrides the file and changes the guarantee', async () => {
     const r = JSON.parse((await cli('settle', EXAMPLES[0], '--schedule', 'synchronous', '--batch', '1', '--json')).out);
     expect(r.schedule).toBe('synchronous');

@@ -161,4 +161,11 @@ describe('shape inference errors name the node and the port', () => {
   it('an empty graph', () => {
     expect(compileGraph(graphOf([])).problems.map(problemLine)).toEqual(['nodes: expected at least one layer node']);
   });
+
+  it('a coupling with an error adds no "layer has no couplings" warning to its layers (issue 15); a layer wired to none gets it', () => {
+    const broken = graphOf([layer('v', vector(784), { role: 'visible' }), layer('h', grid(4, 28, 28)), between('conv', 'k', 'v', 'h')]);
+    expect(compileGraph(broken).problems.map(problemLine)).toEqual(['nodes[2]: expected a grid layer, got vector[784] from layer "v" (node "k", port "lower")']);
+    const alone = graphOf([layer('v', vector(4), { role: 'visible' }), layer('h', vector(4)), between('dense', 'w', 'v', 'v2'), layer('v2', vector(4))]);
+    expect(compileGraph(alone).problems.filter((p) => p.severity === 'warning').map(problemLine)).toEqual(['nodes[1]: warning: layer has no couplings: it only follows its bias (node "h")']);
+  });
 });

@@ -34,7 +34,8 @@ const plan = {
 const EVENTS: { [K in RunEventType]: EventOf<K> } = {
   'run.started': { type: 'run.started', runId: 'r', kind: 'settle', backend, plan, warnings: [{ severity: 'warning', path: ['settle', 'schedule'], message: 'slow' }], totals: { examples: [749, 1059], steps: 100, theta: 1e-3, seed: 0, weights: 'fresh weights (seed 0)', parts: { train: 60000, test: 10000 } } },
   'settle.iteration': { type: 'settle.iteration', runId: 'r', iter: 3, energy: [16.4, NaN, -Infinity], maxChange: [2.5e-1, 0, -0], tStar: [null, 3, null], converged: 1, cycling: 0, energyRose: false },
-  'settle.frame': { type: 'settle.frame', runId: 'r', iter: 0, layers: [{ layerId: 'visible', dims: [28, 28, 1], examples: 1, data: odd }, { layerId: 'hidden', dims: [3], examples: 1, data: f32(1, 2, 3) }] },
+  'settle.frame': { type: 'settle.frame', runId: 'r', iter: 0, layers: [{ layerId: 'visible', dims: [28, 28, 1], examples: 1, data: odd }, { layerId: 'hidden', dims: [3], examples: 1, data: f32(1, 2, 3), netInput: f32(0.5, -0, NaN) }] },
+  'settle.example': { type: 'settle.example', runId: 'r', items: [{ example: 749, label: 7, layerId: 'visible', dims: [2], range: [-1, 1], input: f32(1, -1), clamped: f32(1, 0), target: f32(1, 1) }] },
   'settle.attention': { type: 'settle.attention', runId: 'r', iter: 1, block: 'memory', kind: 'hopfield-memory', examples: 1, heads: 1, tokens: 1, keys: 4, weights: f32(0.25, 0.25, 0.5, 0) },
   'settle.done': {
     type: 'settle.done',
@@ -51,7 +52,7 @@ const EVENTS: { [K in RunEventType]: EventOf<K> } = {
   },
   'train.batch': { type: 'train.batch', runId: 'r', step: 1, total: 500, epoch: 0, loss: 0.0512, meanTStar: null, unsettled: 2, tossed: 0, cycle2: 0, ms: 87.5, examplesPerSec: 731.4 },
   'train.eval': { type: 'train.eval', runId: 'r', step: 50, examples: 200, heldOutLoss: 0.046, accuracy: null, meanTStar: 11.1, tStarHistogram: { bins: [0, 6, 12], counts: [3, 197], unsettled: 0 }, cycle2: 0, ms: 400 },
-  'train.gallery': { type: 'train.gallery', runId: 'r', step: 25, items: [{ example: 9, layerId: 'visible', dims: [2], range: [-Infinity, Infinity], input: f32(1, -1), clamped: f32(1, 0), result: f32(1, NaN), target: null }] },
+  'train.gallery': { type: 'train.gallery', runId: 'r', step: 25, items: [{ example: 9, label: null, layerId: 'visible', dims: [2], range: [-Infinity, Infinity], input: f32(1, -1), clamped: f32(1, 0), result: f32(1, NaN), target: null }] },
   'train.weights': {
     type: 'train.weights',
     runId: 'r',
@@ -78,6 +79,7 @@ const EVENTS: { [K in RunEventType]: EventOf<K> } = {
   },
   'run.paused': { type: 'run.paused', runId: 'r', at: 7 },
   'run.resumed': { type: 'run.resumed', runId: 'r', at: 7 },
+  'run.updated': { type: 'run.updated', runId: 'r', at: 7, lr: 0.01, steps: 40, theta: 1e-4 },
   'run.cancelled': { type: 'run.cancelled', runId: 'r', at: 7, checkpoint: '/x/y.weights' },
   'run.error': { type: 'run.error', runId: 'r', command: 'settle.start', ended: true, message: 'bad', problems: [{ severity: 'error', path: ['nodes', 2, 'params', 'kernel'], nodeId: 'K', message: 'expected an odd integer ≥ 1, got 4' }] },
   'run.done': { type: 'run.done', runId: 'r', summary: { kind: 'train', steps: 4, lastLoss: 0.05, tossed: 0, cycle2: 0, unsettled: 1, checkpoint: null, heldOutLoss: null, ms: 12 } },
@@ -97,7 +99,8 @@ const COMMANDS: { [K in RunCommandType]: Extract<RunCommand, { type: K }> } = {
     weights: null,
     examples: [{ part: 'test', index: 0 }],
     overrides: { theta: 1e-4, schedule: 'synchronous' },
-    record: { activations: true, attention: true, every: 2, examples: 1, maxFps: 30 },
+    start: [{ layer: 'hidden', data: [0.5, -1, 1] }],
+    record: { activations: true, attention: true, every: 2, examples: 1, maxFps: 30, netInput: true },
   },
   'train.start': { type: 'train.start', runId: 'r', graphPath: 'examples/x.attractor.json', method: 'recurrent-backprop', batches: 10, resumeFrom: null, checkpointDir: 'out', evalEvery: 5, galleryEvery: 5, weightsEvery: 5 },
   'gradcheck.start': { type: 'gradcheck.start', runId: 'r', graphPath: 'examples/x.attractor.json', weights: null, batch: 2, perParam: 4, seed: 1, epsilon: 1e-3, theta: 1e-6, steps: 2000, adjointTolerance: 1e-6 },
@@ -105,6 +108,7 @@ const COMMANDS: { [K in RunCommandType]: Extract<RunCommand, { type: K }> } = {
   'run.resume': { type: 'run.resume', runId: 'r' },
   'run.step': { type: 'run.step', runId: 'r' },
   'run.cancel': { type: 'run.cancel', runId: 'r' },
+  'run.update': { type: 'run.update', runId: 'r', lr: 0.01, steps: 40 },
   'checkpoint.list': { type: 'checkpoint.list', graphPath: 'examples/x.attractor.json' },
   'engine.info': { type: 'engine.info', requestId: '1' },
 };
@@ -162,7 +166,7 @@ describe('run protocol: encode / decode', () => {
 
   it('lists whole buffers for transfer, once each, never a view into a larger buffer', () => {
     const frame = EVENTS['settle.frame'];
-    expect(transferables(frame)).toEqual([frame.layers[0].data.buffer, frame.layers[1].data.buffer]);
+    expect(transferables(frame)).toEqual([frame.layers[0].data.buffer, frame.layers[1].data.buffer, frame.layers[1].netInput!.buffer]);
     expect(transferables({ v: new Float32Array(odd.buffer, 4, 2) })).toEqual([]);
     expect(transferables(EVENTS['train.batch'])).toEqual([]);
   });

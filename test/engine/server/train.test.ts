@@ -83,9 +83,9 @@ describe('EngineHost train', () => {
     expect(done).toMatchObject({ kind: 'train', steps: 4, checkpoint: dir, heldOutLoss: evals[1].heldOutLoss });
     expect(tf.memory().numTensors).toBe(before);
 
-    // Training into a folder that holds a checkpoint is refused unless told.
+    // Training into a folder that holds a checkpoint is refused unless told, in the Train view's words (issue 15).
     host.handle(trainCmd('t2', { batches: 1, checkpointDir: dir }));
-    expect((await rec.failed('t2')).message).toContain('already holds a checkpoint');
+    expect((await rec.failed('t2')).message).toBe(`${dir} already holds a checkpoint: press "⟲ From checkpoint" to continue it, or tick "replace" and train to start over`);
   });
 
   it('cancel during training writes a checkpoint, frees every tensor, and a resumed run continues from that step', async () => {

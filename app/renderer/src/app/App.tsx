@@ -15,6 +15,9 @@ import { installBeforeUnload, installFileDrop, installHostEvents, installKeyboar
 import { Inspector } from './inspector/Inspector.js';
 import { BottomPanel } from './panels/BottomPanel.js';
 import { RunDock } from '../run/RunDock.js';
+import { Splitter, useStoredSize } from './chrome/Splitter.js';
+
+const BOTTOM_LIMITS = { min: 80, max: 700 };
 import { RunClient } from '../run/run-client.js';
 import { ExperimentsDock } from '../runs/ExperimentsDock.js';
 import { sendStoredBackend } from './settings/engine-backend.js';
@@ -57,6 +60,8 @@ export function App({ studio }: { studio: Studio }) {
   // The backend chosen in Settings, before the first run starts the engine.
   useEffect(() => void sendStoredBackend(studio.api), [studio]);
 
+  const [bottom, setBottom] = useStoredSize('attractor.layout.bottom', 210, BOTTOM_LIMITS);
+
   const onCanvasReady = useCallback(() => {
     void studio.start().then(() => {
       // Autosave starts after the first document is in, so it never saves the empty start-up graph.
@@ -70,15 +75,15 @@ export function App({ studio }: { studio: Studio }) {
       <Toolbar studio={studio} />
       <div className="workbench">
         <Palette studio={studio} />
-        <div className="centre">
+        <div className="centre" style={{ gridTemplateRows: `minmax(0, 1fr) ${bottom}px` }}>
           <CanvasHost studio={studio} onReady={onCanvasReady} />
-          <BottomPanel studio={studio} />
+          <BottomPanel studio={studio} splitter={<Splitter edge="top" size={bottom} onResize={setBottom} testId="bottom-splitter" label="Resize the Problems and Plan panel" />} />
         </div>
         <Inspector studio={studio} />
+        {/* Settle / Train / Attention / Gradients: a column beside the inspector, resizable, never over the canvas. */}
+        <RunDock host={studio} client={runClient} />
       </div>
       <StatusBar studio={studio} run={runClient} />
-      {/* Settle / Train / Attention: a drawer over the workbench's right side, opened from its handle. */}
-      <RunDock host={studio} client={runClient} />
       <ExperimentsDock host={studio} />
       <Dialogs studio={studio} />
       <Notices studio={studio} />

@@ -40,6 +40,8 @@ export interface Canvas extends CanvasHost {
   readonly accumulating: ReturnType<typeof pointerAccumulating>;
   /** Where the last context menu was opened, in area coordinates (new nodes go there). */
   readonly menuPoint: () => Position;
+  /** Hides the context menu if it is open (Escape, another document opened). */
+  closeMenu(): void;
   destroy(): void;
 }
 
@@ -101,7 +103,17 @@ export function createCanvas(container: HTMLElement, hooks: CanvasHooks): Canvas
   );
 
   let menuPoint: Position = { x: 0, y: 0 };
+  // The menu's element, as the plugin renders it: what an unmount signal names to hide it.
+  let menuElement: HTMLElement | null = null;
+  const closeMenu = () => {
+    if (menuElement && menuElement.style.display !== 'none') void area.emit({ type: 'unmount', data: { element: menuElement } });
+  };
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') closeMenu();
+  };
+  document.addEventListener('keydown', onKey);
   area.addPipe((context) => {
+    if (context.type === 'render' && context.data.type === 'contextmenu') menuElement = context.data.element;
     if (context.type === 'contextmenu') {
       const { event } = context.data;
       // A right-click on a node or wire also bubbles to the canvas as a 'root' menu, which
@@ -140,7 +152,9 @@ export function createCanvas(container: HTMLElement, hooks: CanvasHooks): Canvas
     selectable,
     accumulating,
     menuPoint: () => menuPoint,
+    closeMenu,
     destroy() {
+      document.removeEventListener('keydown', onKey);
       accumulating.destroy();
       area.destroy();
       root.remove();

@@ -199,6 +199,8 @@ export async function createGraphEditor(container: HTMLElement, options: GraphEd
 
   return {
     async load(graph) {
+      // A menu opened on the last document would act on this one.
+      canvas.closeMenu();
       recorder.flush();
       const split = splitGraph(graph);
       if (split.dropped.length > 0) console.warn('[editor] parts of the graph could not be shown:\n' + split.dropped.join('\n'));

@@ -1,5 +1,5 @@
 /**
- * The run panel: a drawer on the right of the workbench with Settle | Train | Attention | Gradients,
+ * The run panel: a resizable column at the right of the workbench with Settle | Train | Attention | Gradients,
  * the engine's backend and the run's status. Mounted once by the app shell
  * (`<RunDock host={studio} />`); it owns its RunClient (one subscription to engine events).
  */
@@ -10,8 +10,11 @@ import { SettleView } from './settle/SettleView.js';
 import { TrainView } from './train/TrainView.js';
 import { AttentionView } from './attention/AttentionView.js';
 import { GradcheckView } from './gradcheck/GradcheckView.js';
+import { Splitter, useStoredSize } from '../app/chrome/Splitter.js';
 import { useSettleRequests } from '../runs/requests.js';
 import './run.css';
+
+const DOCK_LIMITS = { min: 320, max: 1400 };
 
 type Tab = 'settle' | 'train' | 'attention' | 'gradients';
 
@@ -24,6 +27,7 @@ export function RunDock({ host, client: given, defaultOpen = false }: { host: Ru
   const [open, setOpen] = useState(defaultOpen);
   const [tab, setTab] = useState<Tab>('settle');
   const [asked, setAsked] = useState(false);
+  const [width, setWidth] = useStoredSize('attractor.layout.runDock', 560, DOCK_LIMITS);
 
   // The engine starts on first use: ask for its backend once the panel is opened.
   useEffect(() => {
@@ -33,6 +37,15 @@ export function RunDock({ host, client: given, defaultOpen = false }: { host: Ru
     }
   }, [open, asked, state.backend, client]);
 
+  // Another graph opened: what the panel shows of the last one goes (issue 15: stale layers, guarantee, attention).
+  useEffect(() => {
+    let seen = host.doc.get().openings;
+    return host.doc.subscribe(() => {
+      const now = host.doc.get().openings;
+      if (now !== seen) client.forget();
+      seen = now;
+    });
+  }, [host, client]);
   // Runs › Settle ▸ (a run's weights): the Settle tab, open.
   useSettleRequests(useCallback(() => (setOpen(true), setTab('settle')), []));
 
@@ -52,7 +65,8 @@ export function RunDock({ host, client: given, defaultOpen = false }: { host: Ru
           ▸ Run
         </button>
       )}
-      <aside className={`run-dock${open ? ' run-dock--open' : ''}`} aria-label="Run" data-testid="run-dock" hidden={!open}>
+      <aside className={`run-dock${open ? ' run-dock--open' : ''}`} aria-label="Run" data-testid="run-dock" hidden={!open} style={{ width }}>
+        <Splitter edge="left" size={width} onResize={setWidth} testId="run-dock-splitter" label="Resize the run panel" />
         <div className="run-dock__head">
           <div className="tabs" role="tablist">
             <button role="tab" className="tab" aria-selected={tab === 'settle'} data-testid="run-tab-settle" onClick={() => setTab('settle')}>

@@ -12,7 +12,7 @@ export interface RunHost {
   readonly api: AttractorApi;
   graph(): unknown;
   readonly doc: {
-    get(): { readonly path: string | null; readonly dirty: boolean; readonly name: string };
+    get(): { readonly path: string | null; readonly dirty: boolean; readonly name: string; readonly openings: number };
     subscribe(listener: () => void): () => void;
   };
 }

@@ -108,6 +108,13 @@ export class RunClient {
     return this.send({ type, runId: run.runId });
   }
 
+  /** Changes the learning rate, T or θ of the paused training run (answered by run.updated, or a run.error saying why not). */
+  update(change: { lr?: number; steps?: number; theta?: number }): Promise<void> {
+    const run = this.state.run;
+    if (!run) return Promise.resolve();
+    return this.send({ type: 'run.update', runId: run.runId, ...change });
+  }
+
   /** The graph file's checkpoints (also kept in state.checkpoints); [] when the engine could not list them in time. */
   listCheckpoints(graphPath: string, timeoutMs = 15_000): Promise<CheckpointInfo[]> {
     const requestId = newRunId('ckpt');
@@ -122,6 +129,19 @@ export class RunClient {
       });
       void this.send({ type: 'checkpoint.list', graphPath, requestId });
     });
+  }
+
+  /**
+   * Another graph was opened: the finished run's results (layers, guarantee, attention) and
+   * the checkpoint list belong to the old one and are dropped. A run still going keeps
+   * showing, since it goes on.
+   */
+  forget(): void {
+    if (isActive(this.state)) return;
+    this.state.run = null;
+    this.state.checkpoints = null;
+    this.state.engineError = null;
+    this.changed();
   }
 
   /** A message for the panel's error banner (e.g. nothing to resume from). */

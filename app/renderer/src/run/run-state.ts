@@ -9,6 +9,7 @@
 import type {
   BackendSummary,
   CheckpointInfo,
+  ExampleView,
   GalleryItem,
   GradcheckDone,
   GradcheckProgress,
@@ -58,7 +59,16 @@ export interface SettleRun extends RunBase {
   readonly frames: SettleFrame[];
   /** Attention weights per block, in iteration order. */
   readonly attention: Map<string, SettleAttention[]>;
+  /** The example being settled, per shown layer: start, clamp mask, target (settle.example). */
+  example: ExampleView[] | null;
   done: SettleDone | null;
+}
+
+/** The settings a paused training run may change, as the engine last confirmed them. */
+export interface LiveSettings {
+  readonly lr: number;
+  readonly steps: number;
+  readonly theta: number;
 }
 
 export interface TrainRun extends RunBase {
@@ -68,6 +78,10 @@ export interface TrainRun extends RunBase {
   checkpointDir: string | null;
   resumedFrom: string | null;
   method: string;
+  /** Examples per batch (the unsettled count is of these). */
+  batchSize: number;
+  /** Learning rate, T and θ in force (run.started, then run.updated). */
+  live: LiveSettings | null;
   readonly steps: number[];
   readonly loss: number[];
   /** Same x as `steps`; null where no evaluation happened. */
@@ -119,7 +133,7 @@ function base(runId: string) {
 }
 
 export function newSettleRun(runId: string): SettleRun {
-  return { ...base(runId), kind: 'settle', theta: null, steps: null, examples: [], parts: null, weightsFrom: null, drawnInto: null, iters: [], energy: [], maxChange: [], rises: [], tStar: null, cycling: 0, frames: [], attention: new Map(), done: null };
+  return { ...base(runId), kind: 'settle', theta: null, steps: null, examples: [], parts: null, weightsFrom: null, drawnInto: null, iters: [], energy: [], maxChange: [], rises: [], tStar: null, cycling: 0, frames: [], attention: new Map(), example: null, done: null };
 }
 
 export function newTrainRun(runId: string, totalBatches: number): TrainRun {
@@ -131,6 +145,8 @@ export function newTrainRun(runId: string, totalBatches: number): TrainRun {
     checkpointDir: null,
     resumedFrom: null,
     method: '',
+    batchSize: 0,
+    live: null,
     steps: [],
     loss: [],
     heldOut: [],
@@ -210,6 +226,8 @@ export function reduce(state: RunState, ev: RunEvent): boolean {
         run.resumedFrom = ev.totals.resumedFrom;
         run.method = ev.totals.method;
         run.at = ev.totals.startStep;
+        run.batchSize = ev.totals.batchSize;
+        run.live = { lr: ev.totals.lr, steps: ev.totals.steps, theta: ev.totals.theta };
       } else if (ev.kind === 'gradcheck' && run.kind === 'gradcheck') {
         run.totals = ev.totals;
       }
@@ -258,6 +276,9 @@ function reduceSettle(run: SettleRun, ev: RunEvent): boolean {
       run.attention.set(ev.block, list);
       return true;
     }
+    case 'settle.example':
+      run.example = ev.items;
+      return true;
     case 'settle.done':
       run.done = ev;
       run.tStar = ev.tStar[0] ?? null;
@@ -300,6 +321,9 @@ function reduceTrain(run: TrainRun, ev: RunEvent): boolean {
       return true;
     case 'train.checkpoint':
       run.checkpoints.push({ step: ev.step, dir: ev.dir });
+      return true;
+    case 'run.updated':
+      run.live = { lr: ev.lr, steps: ev.steps, theta: ev.theta };
       return true;
     default:
       return false;

@@ -6,7 +6,8 @@
  */
 import type { ReactNode } from 'react';
 import { BooleanField, NumberField, NumbersField, SelectField, StringField, type FieldProps, type FormContext } from './fields.js';
-import { discriminatorOf, fieldKind, humanize, isRecord, optionFor, optionValue, optionsOf, type JsonSchema } from './json-schema.js';
+import { carryShape, isLayerShape } from './shape-switch.js';
+import { discriminantOf, discriminatorOf, fieldKind, humanize, isRecord, optionFor, optionValue, optionsOf, type JsonSchema } from './json-schema.js';
 
 type Value = Record<string, unknown>;
 
@@ -71,13 +72,15 @@ function UnionField(p: FieldProps) {
       <SelectField
         label={humanize(key)}
         schema={{ description: option?.description ?? p.schema.description }}
-        value={current?.[key]}
+        value={discriminantOf(p.schema, current)}
         path={join(p.path, key)}
         ctx={p.ctx}
         options={consts}
         onChange={(picked, commit) => {
           const next = optionsOf(p.schema).find((o) => o.properties?.[key]?.const === picked);
-          if (next) p.onChange(optionValue(next, key), commit);
+          if (!next) return;
+          const fresh = optionValue(next, key);
+          p.onChange(isLayerShape(current) && isLayerShape(fresh) ? carryShape(current, fresh) : fresh, commit);
         }}
       />
       {option && current && (

@@ -111,7 +111,16 @@ export function optionValue(option: JsonSchema, discriminator: string): Record<s
 export function optionFor(s: JsonSchema, value: unknown): JsonSchema | undefined {
   const key = discriminatorOf(s);
   if (!key || !isRecord(value)) return undefined;
-  return optionsOf(s).find((o) => o.properties?.[key]?.const === value[key]);
+  const picked = discriminantOf(s, value);
+  return optionsOf(s).find((o) => o.properties?.[key]?.const === picked);
+}
+
+/** The option a union value picks: its discriminator, or, left out, the option whose discriminator has a default (a weight init without "kind" is "random"). */
+export function discriminantOf(s: JsonSchema, value: Record<string, unknown> | undefined): unknown {
+  const key = discriminatorOf(s);
+  if (!key) return undefined;
+  if (value?.[key] !== undefined) return value[key];
+  return optionsOf(s).find((o) => o.properties?.[key]?.default !== undefined)?.properties?.[key]?.const;
 }
 
 /** `softmaxGroup` → `Softmax group`, `beta1` → `Beta1` */

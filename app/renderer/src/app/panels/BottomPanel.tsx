@@ -1,15 +1,17 @@
 /** The bottom panel: Problems (live validation) and Plan (the compiled schedule and its guarantee). */
+import type { ReactNode } from 'react';
 import { pathText, type Problem } from '../../../../../nodes/problems.js';
 import type { GuaranteeKind } from '../../../../../engine/protocol/check.js';
 import { useStore } from '../state/store.js';
 import type { Studio } from '../studio.js';
 
-export function BottomPanel({ studio }: { studio: Studio }) {
+export function BottomPanel({ studio, splitter }: { studio: Studio; splitter?: ReactNode }) {
   const { bottomTab, check } = useStore(studio.ui);
   const errors = check.problems.filter((p) => p.severity === 'error').length;
   const warnings = check.problems.length - errors;
   return (
     <section className="bottom" aria-label="Problems and plan" data-testid="bottom-panel" data-pending={check.pending}>
+      {splitter}
       <div className="tabs" role="tablist">
         <button role="tab" aria-selected={bottomTab === 'problems'} className="tab" data-testid="tab-problems" onClick={() => studio.ui.setBottomTab('problems')}>
           Problems

@@ -1,6 +1,7 @@
 /**
- * Settings: the engine backend. Applied at once with `engine.configure` (the engine process
- * restarts with it; refused while a run is in progress) and remembered in localStorage.
+ * Settings: the engine backend. Applied at once with a checked `engine.configure` (the
+ * engine process restarts with it and must come up; refused while a run is in progress, or
+ * with the engine's reason when it cannot start here) and remembered in localStorage.
  * The status bar shows what the engine reports once it is up.
  */
 import { useState } from 'react';
@@ -18,10 +19,12 @@ export function SettingsDialog({ studio }: { studio: Studio }) {
     const before = backend;
     setBackend(next);
     setBusy(true);
+    setStatus({ tone: 'info', text: `Starting the engine on ${next}…` });
     try {
-      await studio.api.call('engine.configure', { backend: next });
+      // Checked: the engine starts on it now, and a backend that cannot start here is refused with the reason.
+      await studio.api.call('engine.configure', { backend: next, check: true });
       storeBackend(next);
-      setStatus({ tone: 'info', text: `The engine uses ${next} from the next run on (the status bar shows what it reports).` });
+      setStatus({ tone: 'info', text: `The engine runs on ${next} now (the status bar shows what it reports).` });
     } catch (err) {
       setBackend(before);
       setStatus({ tone: 'error', text: err instanceof Error ? err.message : String(err) });

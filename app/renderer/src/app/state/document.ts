@@ -27,6 +27,8 @@ export interface DocumentState {
   readonly sessionId: string;
   /** Bumps on every change, so autosave can tell whether anything happened since it last ran. */
   readonly revision: number;
+  /** Bumps when another document replaces the canvas (open, new, restore): what was shown for the last one is stale. */
+  readonly openings: number;
 }
 
 export function emptyGraph(): GraphDoc {
@@ -56,6 +58,7 @@ export function createDocumentStore() {
     dirty: false,
     sessionId: newSessionId(),
     revision: 0,
+    openings: 0,
   });
   let baseline = fingerprint(store.get().graph);
   let meta: GraphMeta = metaOf(store.get().graph);
@@ -72,7 +75,7 @@ export function createDocumentStore() {
     opened(graph: GraphDoc, at: { path: string | null; name: string; origin: Origin; dirty?: boolean }) {
       meta = metaOf(graph);
       baseline = at.dirty ? '' : fingerprint(graph);
-      store.set((s) => ({ ...s, graph, path: at.path, name: at.name, origin: at.origin, dirty: !!at.dirty, revision: s.revision + 1 }));
+      store.set((s) => ({ ...s, graph, path: at.path, name: at.name, origin: at.origin, dirty: !!at.dirty, revision: s.revision + 1, openings: s.openings + 1 }));
     },
     /** The canvas changed: `graph` is its toGraph(); the graph-level settings are laid over it. */
     changed,

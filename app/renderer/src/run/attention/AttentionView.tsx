@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { SettleAttention } from '../../../../../engine/protocol/run.js';
-import { Heatmap } from '../draw/Heatmap.js';
+import { AttentionHeatmap } from './AttentionHeatmap.js';
 import type { ViewProps } from '../common.js';
 import { AttentionGraph } from './AttentionGraph.js';
 
@@ -33,8 +33,6 @@ export function AttentionView({ state }: ViewProps) {
       </div>
     );
   }
-  const size = ev ? ev.tokens * ev.keys : 0;
-  const offset = ev ? h * size : 0; // example 0: [examples, heads, tokens, keys]
   return (
     <div className="run-view" data-testid="attention-view">
       <div className="run-toolbar">
@@ -82,10 +80,10 @@ export function AttentionView({ state }: ViewProps) {
             <header className="run-card__head">
               <h4>Weights, head {h}</h4>
               <span className="muted small">
-                {ev.tokens} queries × {ev.keys} {ev.kind === 'hopfield-memory' ? 'stored patterns' : 'keys'} · colour 0…max
+                {ev.tokens} queries × {ev.keys} {ev.kind === 'hopfield-memory' ? 'stored patterns' : 'keys'} · colour 0…1
               </span>
             </header>
-            <Heatmap data={ev.weights} rows={ev.tokens} cols={ev.keys} offset={offset} map="viridis" range={{ lo: 0, hi: headMax(ev, h) }} size={300} testId="attention-heatmap" />
+            <AttentionHeatmap ev={ev} head={h} />
           </section>
           <AttentionGraph ev={ev} head={h} threshold={threshold} />
         </div>
@@ -94,10 +92,3 @@ export function AttentionView({ state }: ViewProps) {
   );
 }
 
-/** The largest weight of one head (example 0): the colour scale's top, so weak attention still shows. */
-function headMax(ev: SettleAttention, head: number): number {
-  const n = ev.tokens * ev.keys;
-  let m = 0;
-  for (let k = head * n; k < (head + 1) * n; k++) if (ev.weights[k] > m) m = ev.weights[k];
-  return m || 1;
-}

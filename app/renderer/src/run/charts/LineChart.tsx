@@ -8,6 +8,7 @@ import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { chartSvg } from './svg.js';
+import { INTEGER_INCREMENTS, integerTickLabels, logTickLabels } from './ticks.js';
 
 export interface SeriesSpec {
   readonly label: string;
@@ -132,8 +133,17 @@ export const LineChart = forwardRef<ChartHandle, LineChartProps>(function LineCh
       cursor: { drag: { x: true, y: false } },
       scales: { x: { time: false }, y: p.logY ? { distr: 3 } : { auto: true } },
       axes: [
-        { label: p.xLabel, labelSize: 16, size: 34, stroke: '#667085', grid: { stroke: '#eceef2', width: 1 }, ticks: { stroke: '#d0d5dd', width: 1 } },
-        { label: p.yLabel, labelSize: 16, size: 58, stroke: '#667085', grid: { stroke: '#eceef2', width: 1 }, ticks: { stroke: '#d0d5dd', width: 1 } },
+        // x counts iterations or batches: whole-number ticks only.
+        { label: p.xLabel, labelSize: 16, size: 34, stroke: '#667085', grid: { stroke: '#eceef2', width: 1 }, ticks: { stroke: '#d0d5dd', width: 1 }, incrs: [...INTEGER_INCREMENTS], values: (_u, splits) => integerTickLabels(splits) },
+        {
+          label: p.yLabel,
+          labelSize: 16,
+          size: 58,
+          stroke: '#667085',
+          grid: { stroke: '#eceef2', width: 1 },
+          ticks: { stroke: '#d0d5dd', width: 1 },
+          ...(p.logY ? { values: (_u: uPlot, splits: number[]) => logTickLabels(splits) } : {}),
+        },
       ],
       series: [
         { label: p.xLabel },

@@ -4,6 +4,7 @@
  * tokens as a token × dim matrix). Redrawn when the data object changes.
  */
 import { useEffect, useMemo, useRef } from 'react';
+import { unitAt } from './unit-at.js';
 import { extent, layoutOf, paint, symmetric, type Colormap, type Range } from './colormap.js';
 
 export interface HeatmapProps {
@@ -58,9 +59,11 @@ export interface LayerImageProps {
   /** Set on the canvas (the first tile): what the tests read. */
   readonly testId?: string;
   readonly iter?: number;
+  /** A click on a unit: its index in engine layout (./unit-at.ts). */
+  readonly onPick?: (unit: number) => void;
 }
 
-export function LayerImage({ layerId, dims, data, example = 0, range, map, size = 150, testId, iter }: LayerImageProps) {
+export function LayerImage({ layerId, dims, data, example = 0, range, map, size = 150, testId, iter, onPick }: LayerImageProps) {
   const layout = layoutOf(dims);
   const per = dims.reduce((a, b) => a * b, 1);
   const start = example * per;
@@ -70,7 +73,21 @@ export function LayerImage({ layerId, dims, data, example = 0, range, map, size 
   const cells = layout.rows * layout.cols;
   const padded = useMemo(() => (layout.kind === 'strip' && cells > per ? padTo(slice, cells) : slice), [slice, cells, per, layout.kind]);
   return (
-    <div className="layer-image" data-layer={layerId} data-iter={iter}>
+    <div
+      className={`layer-image${onPick ? ' layer-image--pickable' : ''}`}
+      data-layer={layerId}
+      data-iter={iter}
+      onClick={
+        onPick &&
+        ((e) => {
+          const canvas = e.target instanceof HTMLCanvasElement ? e.target : null;
+          if (!canvas) return;
+          const r = canvas.getBoundingClientRect();
+          const unit = unitAt(dims, [...e.currentTarget.children].indexOf(canvas), (e.clientX - r.left) / r.width, (e.clientY - r.top) / r.height);
+          if (unit !== null) onPick(unit);
+        })
+      }
+    >
       {Array.from({ length: tiles }, (_, t) => (
         <Heatmap
           key={t}

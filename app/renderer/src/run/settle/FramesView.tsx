@@ -1,7 +1,7 @@
 /**
  * The settle run's state, layer by layer, at one recorded iteration: a scrubber over the
  * frames received (it follows the newest until moved), play/pause to replay them, and
- * one image per layer.
+ * one image per layer (click a unit to plot it).
  */
 import { useEffect, useState } from 'react';
 import type { PlanLayerSummary } from '../../../../../engine/protocol/check.js';
@@ -9,6 +9,7 @@ import { LayerImage } from '../draw/Heatmap.js';
 import type { Range } from '../draw/colormap.js';
 import type { Colormap } from '../draw/colormap.js';
 import type { SettleRun } from '../run-state.js';
+import type { PickedUnit } from './UnitPlot.js';
 
 const RANGES: Record<string, Range> = { tanh: { lo: -1, hi: 1 }, sign: { lo: -1, hi: 1 }, sigmoid: { lo: 0, hi: 1 }, softmax: { lo: 0, hi: 1 } };
 
@@ -44,7 +45,7 @@ export function useFrameCursor(run: SettleRun) {
   return { index, picked, setPicked, playing, setPlaying };
 }
 
-export function FramesView({ run, cursor }: { run: SettleRun; cursor: ReturnType<typeof useFrameCursor> }) {
+export function FramesView({ run, cursor, onPick }: { run: SettleRun; cursor: ReturnType<typeof useFrameCursor>; onPick?: (picked: PickedUnit) => void }) {
   const { index, setPicked, playing, setPlaying } = cursor;
   const frame = index >= 0 ? run.frames[index] : undefined;
   const n = run.frames.length;
@@ -93,15 +94,28 @@ export function FramesView({ run, cursor }: { run: SettleRun; cursor: ReturnType
           const { range, map } = look(summary, l.dims);
           return (
             <figure key={l.layerId} className="run-layer">
-              <LayerImage layerId={l.layerId} dims={l.dims} data={l.data} range={range} map={map} size={132} testId={`layer-image-${l.layerId}`} iter={frame.iter} />
+              <LayerImage layerId={l.layerId} dims={l.dims} data={l.data} range={range} map={map} size={132} testId={`layer-image-${l.layerId}`} iter={frame.iter} onPick={onPick && ((unit) => onPick({ layerId: l.layerId, unit }))} />
               <figcaption>
                 <b>{l.layerId}</b> <span className="muted">{summary?.shape ?? l.dims.join('×')}</span>
                 {summary && <span className="muted"> · {summary.activation}{summary.clamped !== 'no' ? ` · clamped ${summary.clamped}` : ''}</span>}
+                {summary?.activation === 'softmax' && l.dims.length === 1 && <Predicted layerId={l.layerId} values={l.data.subarray(0, l.dims[0])} />}
               </figcaption>
             </figure>
           );
         })}
       </div>
     </section>
+  );
+}
+
+/** A softmax layer (a classifier's labels) read as its prediction: the most probable class and its probability. */
+function Predicted({ layerId, values }: { layerId: string; values: Float32Array }) {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return (
+    <span className="run-predicted" data-testid={`predicted-${layerId}`} data-class={best}>
+      {' '}
+      · predicted <b>{best}</b> ({(values[best] * 100).toFixed(0)}%)
+    </span>
   );
 }

@@ -13,6 +13,10 @@ import { downloadBlob, toCsv, toJsonl } from '../exports.js';
 import { SettleCharts } from './SettleCharts.js';
 import { FramesView, useFrameCursor } from './FramesView.js';
 import { usePaintInput } from './PaintInput.js';
+import { ExampleCard } from './ExampleCard.js';
+import { UnitPlot, type PickedUnit } from './UnitPlot.js';
+import { useStartEdits } from './start-edits.js';
+import { UnsettledBanner } from '../advice.js';
 import { useSettleRequests } from '../../runs/requests.js';
 
 export function SettleView({ host, client, state }: ViewProps) {
@@ -33,6 +37,7 @@ export function SettleView({ host, client, state }: ViewProps) {
   // Draw: a painted input for the clamped visible layer instead of the dataset example.
   const paint = usePaintInput({ host, run, disabled: busy });
   const graphKey = path ?? `unsaved:${doc.name}`;
+  const edits = useStartEdits(run, graphKey);
 
   useEffect(() => {
     if (!path || busy) return;
@@ -60,8 +65,10 @@ export function SettleView({ host, client, state }: ViewProps) {
       ...(chosen !== '' ? { weights: chosen } : {}),
       examples: [{ part, index }],
       ...paint.command,
-      // Every iteration's frame: the engine's default rate limit (30/s) would skip some.
-      record: { activations: true, attention, every: 1, maxFps: 1000 },
+      ...edits.command,
+      // Every iteration's frame: any rate limit skips some (a small net settles an iteration in
+      // well under a millisecond), and the scrubber promises them all.
+      record: { activations: true, attention, every: 1, maxFps: UNLIMITED_FPS, netInput: true },
     });
     if (client.state.run) startedFor.set(client.state.run.runId, graphKey);
   };
@@ -103,20 +110,30 @@ export function SettleView({ host, client, state }: ViewProps) {
         <label className="run-check" title="Keep the attention weights of every iteration (Attention tab)">
           <input type="checkbox" checked={attention} onChange={(e) => setAttention(e.target.checked)} data-testid="settle-attention" /> attention
         </label>
+        {edits.toggle}
         <span className="run-toolbar__sep" />
-        <button className="primary" data-testid="run-settle" disabled={busy} onClick={start}>
+        <button className="primary" data-testid="run-settle" disabled={busy} title={busy ? 'A run is in progress: one at a time per engine' : undefined} onClick={start}>
           ▶ Settle
         </button>
-        <RunControls client={client} run={run} />
+        {/* While another kind of run holds the engine, its controls are here too: the banner below says to cancel it. */}
+        <RunControls client={client} run={busy ? state.run : run} />
         <span className="spacer" />
         {run && <LogExports run={run} />}
       </div>
       {paint.panel}
+      {busy && state.run && state.run.kind !== 'settle' && (
+        <div className="run-banner run-banner--info" data-testid="settle-blocked">
+          {state.run.kind === 'train' ? 'Training' : 'A gradient check'} is running: the engine runs one thing at a time, so Settle is available again once it ends (or Cancel it).
+        </div>
+      )}
       <ErrorBanner message={run?.error ?? null} />
-      {run ? <SettleBody run={run} version={state.version} /> : <p className="muted pad">Settle one example of the graph on the canvas (unsaved edits included). Every iteration is recorded.</p>}
+      {run ? <SettleBody run={run} version={state.version} onEdit={edits.on ? edits.flip : undefined} /> : <p className="muted pad">Settle one example of the graph on the canvas (unsaved edits included). Every iteration is recorded.</p>}
     </div>
   );
 }
+
+/** No rate limit on frames (the protocol takes any positive rate). */
+const UNLIMITED_FPS = 1e9;
 
 /** Which graph each settle run of this window was started for (its part sizes belong to it). */
 const startedFor = new Map<string, string>();
@@ -125,8 +142,9 @@ function baseName(dir: string): string {
   return dir.split(/[\\/]/).filter(Boolean).at(-1) ?? dir;
 }
 
-function SettleBody({ run, version }: { run: SettleRun; version: number }) {
+function SettleBody({ run, version, onEdit }: { run: SettleRun; version: number; onEdit?: (unit: PickedUnit) => void }) {
   const cursor = useFrameCursor(run);
+  const [unit, setUnit] = useState<PickedUnit | null>(null);
   const frame = cursor.index >= 0 ? run.frames[cursor.index] : undefined;
   const cycleUnits = run.done?.cycle2Units[0] ?? [];
   const inCycle = run.done ? run.done.cycle2[0] : run.cycling > 0;
@@ -157,9 +175,14 @@ function SettleBody({ run, version }: { run: SettleRun; version: number }) {
                 .join('; ')}
         </div>
       )}
+      {run.done && run.steps !== null && run.theta !== null && (
+        <UnsettledBanner counts={{ unsettled: run.done.tStar.filter((t, i) => t === null && !run.done!.cycle2[i]).length, examples: run.done.tStar.length, steps: run.steps, theta: run.theta }} />
+      )}
+      <ExampleCard run={run} frame={frame} />
+      {unit && <UnitPlot run={run} picked={unit} version={version} onClose={() => setUnit(null)} />}
       <div className="run-split">
         <SettleCharts run={run} version={version} cursor={cursor.picked === null ? null : (frame?.iter ?? null)} />
-        <FramesView run={run} cursor={cursor} />
+        <FramesView run={run} cursor={cursor} onPick={onEdit ?? setUnit} />
       </div>
     </>
   );

@@ -15,7 +15,8 @@ export function Gallery({ run }: { run: TrainRun }) {
           {g.items.map((item, i) => {
             const range = { lo: item.range[0], hi: item.range[1] };
             return (
-              <div className="run-gallery__row" key={`${item.example}-${i}`} title={`example ${item.example}, layer ${item.layerId}`}>
+              <div className="run-gallery__row" key={`${item.example}-${i}`} data-testid="gallery-row" data-label={item.label ?? ''} title={`example ${item.example}${item.label !== null ? ` (class ${item.label})` : ''}, layer ${item.layerId}`}>
+                {item.label !== null && <span className="run-gallery__label">{item.label}</span>}
                 <LayerImage layerId={item.layerId} dims={item.dims} data={item.input} range={range} size={52} />
                 <LayerImage layerId={item.layerId} dims={item.dims} data={item.clamped} range={{ lo: 0, hi: 1 }} size={52} />
                 <LayerImage layerId={item.layerId} dims={item.dims} data={item.result} range={range} size={52} testId={i === 0 ? 'gallery-result' : undefined} />

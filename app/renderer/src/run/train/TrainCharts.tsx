@@ -1,21 +1,31 @@
-/** Training curves: train and held-out loss on one chart (log y), and the held-out t* histogram as bars on a canvas. */
-import { useEffect, useRef } from 'react';
+/** Training curves: train and held-out loss on one chart (linear or log y), and the held-out t* histogram as bars on a canvas. */
+import { useEffect, useRef, useState } from 'react';
 import { ChartCard, fmt } from '../common.js';
 import { LineChart, type ChartHandle } from '../charts/LineChart.js';
 import type { TrainRun } from '../run-state.js';
 
 export function LossChart({ run, version }: { run: TrainRun; version: number }) {
   const chart = useRef<ChartHandle>(null);
+  const [logY, setLogY] = useState(false);
   return (
     <ChartCard
       title="Loss per batch"
       name="loss"
       chart={chart}
       testId="loss-chart"
-      attrs={{ 'data-points': run.loss.length, 'data-evals': run.evalLoss.length }}
-      extra={<span className="muted small">held-out every eval: {run.evalLoss.map((v) => fmt(v, 3)).slice(-4).join(' → ')}</span>}
+      attrs={{ 'data-points': run.loss.length, 'data-evals': run.evalLoss.length, 'data-log': logY ? 'true' : 'false' }}
+      extra={
+        <>
+          <label className="run-check small" title="Log scale for the loss axis">
+            <input type="checkbox" checked={logY} data-testid="loss-log" onChange={(e) => setLogY(e.target.checked)} /> log
+          </label>
+          <span className="muted small">held-out every eval: {run.evalLoss.map((v) => fmt(v, 3)).slice(-4).join(' → ')}</span>
+        </>
+      }
     >
       <LineChart
+        key={logY ? 'log' : 'linear'}
+        logY={logY}
         ref={chart}
         title="Loss"
         xLabel="batch"

@@ -12,6 +12,8 @@ import { LogExports } from '../settle/SettleView.js';
 import { LossChart, TStarHistogramView } from './TrainCharts.js';
 import { Gallery } from './Gallery.js';
 import { WeightsView } from './WeightsView.js';
+import { LiveSettings } from './LiveSettings.js';
+import { UnsettledBanner } from '../advice.js';
 
 const EVAL_EVERY = 25;
 const GALLERY_EVERY = 25;
@@ -61,15 +63,17 @@ export function TrainView({ host, client, state }: ViewProps) {
         <button className="primary" data-testid="run-train" disabled={busy || !path} onClick={train} title={path ? undefined : 'Save the graph first: checkpoints go next to its file'}>
           ▶ Train
         </button>
-        <button data-testid="run-resume-checkpoint" disabled={busy || !path || checkpoints.length === 0} onClick={() => void resume()}>
-          ⟲ Resume
+        <button data-testid="run-resume-checkpoint" disabled={busy || !path || checkpoints.length === 0} title="Train on from the newest checkpoint of this graph, for this many more batches" onClick={() => void resume()}>
+          ⟲ From checkpoint
         </button>
         <RunControls client={client} run={run} />
         <span className="spacer" />
         {run && <LogExports run={run} />}
       </div>
       {!path && <div className="run-banner run-banner--info">Save the graph (File › Save As) to train it: checkpoints are written next to the file.</div>}
+      {run && <LiveSettings client={client} run={run} />}
       <ErrorBanner message={run?.error ?? null} />
+      {run?.live && run.steps.length > 0 && <UnsettledBanner counts={{ unsettled: run.unsettled, examples: run.batchSize, steps: run.live.steps, theta: run.live.theta }} />}
       {run ? <TrainBody run={run} version={state.version} /> : <p className="muted pad">Train the saved graph with its training settings; held-out loss every {EVAL_EVERY} batches.</p>}
       <Checkpoints list={checkpoints} run={run} />
     </div>

@@ -10,6 +10,7 @@ import { symmetric } from '../draw/colormap.js';
 import type { TrainRun } from '../run-state.js';
 import type { WeightView } from '../../../../../engine/protocol/run.js';
 import { fmt } from '../common.js';
+import { weightStats } from './weight-stats.js';
 
 const MAX_TILES = 32;
 
@@ -57,8 +58,15 @@ function Strip({ p }: { p: WeightView }) {
 
 function Param({ p }: { p: WeightView }) {
   const d = p.dataShape;
+  const stats = useMemo(() => weightStats(p.data), [p.data]);
   let body;
-  if (d.length === 4) body = <Kernel p={p} />;
+  if (stats.single !== null)
+    body = (
+      <span className="run-weight__value mono" data-testid={`value-${p.name}`}>
+        {fmt(stats.single, 3)}
+      </span>
+    );
+  else if (d.length === 4) body = <Kernel p={p} />;
   else if (d.length === 2) body = <Matrix p={p} />;
   else body = <Strip p={p} />;
   return (
@@ -67,6 +75,12 @@ function Param({ p }: { p: WeightView }) {
       <figcaption>
         <b>{p.name}</b> <span className="muted">{p.kind} · {p.shape.join('×')}{p.dataShape.length === 2 && p.dataShape[0] > p.dataShape[1] ? ' · drawn transposed' : ''}</span>
         {p.downsampled && <span className="muted"> · block mean {p.downsampled.block.join('×')}</span>}
+        {stats.single === null && (
+          <span className="muted mono" data-testid={`magnitude-${p.name}`} data-max={stats.maxAbs}>
+            {' '}
+            · |w| ≤ {fmt(stats.maxAbs, 2)}, rms {fmt(stats.rms, 2)}
+          </span>
+        )}
         {p.symmetricError !== undefined && (
           <span className={p.symmetricError === 0 ? 'run-ok' : 'run-bad'} data-testid={`symmetry-${p.name}`}>
             {' '}
