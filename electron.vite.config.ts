@@ -11,7 +11,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: resolve(root, 'out/main'),
-      lib: { entry: resolve(root, 'app/main/index.ts') },
+      // The graph check runs on a worker thread of the main process (app/services/graph-check.ts).
+      lib: { entry: { index: resolve(root, 'app/main/index.ts'), 'check-worker': resolve(root, 'app/services/check-worker.ts') } },
       // The CUDA build of TensorFlow.js loads a native library from its own folder.
       externalizeDeps: { include: ['@tensorflow/tfjs-node-gpu'] },
     },

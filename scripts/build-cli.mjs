@@ -25,6 +25,7 @@ const entries = [
   { name: 'gradient worker', src: 'engine/parallel/worker.ts', out: 'dist/train-worker.mjs' },
   { name: 'engine server worker', src: 'engine/server/worker-main.ts', out: 'dist/engine-server.mjs' },
   { name: 'web host', src: 'app/web/main.ts', out: 'dist/web-server.mjs' },
+  { name: 'graph check worker', src: 'app/services/check-worker.ts', out: 'dist/check-worker.mjs' },
 ];
 
 // Bundled CommonJS (parts of tfjs, emscripten glue of the wasm backend) calls

@@ -38,7 +38,7 @@ const TOOLING = ['package.json', 'package-lock.json', 'tsconfig.json'];
 const BUNDLES: Target = {
   what: 'the CLI, worker and host bundles (dist/)',
   script: 'build:bundles',
-  outputs: ['dist/attractor.mjs', 'dist/train-worker.mjs', 'dist/engine-server.mjs', 'dist/bench.mjs', 'dist/bench-side.mjs', 'dist/gpu-check.mjs'],
+  outputs: ['dist/attractor.mjs', 'dist/train-worker.mjs', 'dist/engine-server.mjs', 'dist/check-worker.mjs', 'dist/bench.mjs', 'dist/bench-side.mjs', 'dist/gpu-check.mjs'],
   inputs: ['engine', 'nodes', 'app', 'bench', 'scripts/build-cli.mjs', ...TOOLING],
 };
 

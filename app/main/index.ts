@@ -12,14 +12,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, shell, utilityProcess } from 'electron';
 import type { EventChannel, EventTypes, RecentFile, RequestChannel } from '../shared/api.js';
-import { createServices, type Handlers, type WindowControl } from '../services/index.js';
+import { createGraphChecker, createServices, type Handlers, type WindowControl } from '../services/index.js';
 import { graphPathFromArgv } from './args.js';
 import { createDialogs } from './dialogs.js';
 import type { EngineSupervisor } from '../services/engine-supervisor.js';
 import { createDesktopEngine, engineScriptPath } from './engine.js';
 import { registerIpc, sendEvent } from './ipc.js';
 import { menuTemplate, type NativeEdit } from './menu.js';
-import { appLocation, installSecurity } from './security.js';
+import { appLocation, askBeforeOpening, externalLinkQuestion, installSecurity } from './security.js';
 import { createMainWindow, type MainWindow } from './window.js';
 import { APP_NAME } from './window-state.js';
 
@@ -105,7 +105,14 @@ function start(): void {
     installSecurity(contents, contents.session, {
       location,
       devTools: dev,
-      openExternal: (url) => shell.openExternal(url),
+      openExternal: askBeforeOpening(
+        (url) => {
+          const win = BrowserWindow.fromWebContents(contents);
+          const question = externalLinkQuestion(url);
+          return (win ? dialog.showMessageBox(win, question) : dialog.showMessageBox(question)).then((r) => r.response === 0);
+        },
+        (url) => shell.openExternal(url),
+      ),
     });
   });
 
@@ -201,6 +208,8 @@ function start(): void {
 
     handlers = createServices({
       mode: 'electron',
+      // Checking a large graph would freeze the window on this thread (electron.vite.config.ts builds the worker).
+      checker: createGraphChecker(fileURLToPath(new URL('./check-worker.js', import.meta.url))),
       version: app.getVersion(),
       dataDir: app.getPath('userData'),
       examplesDir,

@@ -149,9 +149,25 @@ export interface SecurityOptions {
   readonly location: AppLocation;
   /** DevTools may open (development only). */
   readonly devTools: boolean;
-  /** `shell.openExternal`; called only with https URLs. */
+  /** Opens an https link in the browser (index.ts: `askBeforeOpening`, then `shell.openExternal`); called only with https URLs. */
   readonly openExternal: (url: string) => unknown;
   readonly log?: (message: string) => void;
+}
+
+/** The question asked before a link leaves the app: the whole address, its host named apart so a look-alike shows. */
+export function externalLinkQuestion(url: string): { type: 'question'; buttons: string[]; defaultId: number; cancelId: number; message: string; detail: string } {
+  const host = new URL(url).host;
+  return { type: 'question', buttons: ['Open in browser', 'Cancel'], defaultId: 1, cancelId: 1, message: `Open a page of ${host} in your browser?`, detail: url };
+}
+
+/**
+ * `openExternal` for SecurityOptions that asks first: a link in a graph's text or a
+ * message is not the user's choice until they say so. `ask` answers true to open.
+ */
+export function askBeforeOpening(ask: (url: string) => Promise<boolean>, open: (url: string) => unknown): (url: string) => Promise<void> {
+  return async (url) => {
+    if (await ask(url)) await open(url);
+  };
 }
 
 const guardedSessions = new WeakSet<object>();

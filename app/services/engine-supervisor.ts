@@ -18,12 +18,18 @@
  *   while a run is in progress, which would be lost. `configure(backend, { check: true })`
  *   (Settings) also starts it and waits: a backend that cannot start (not installed, no
  *   adapter) is refused with the engine's reason and the previous one is kept.
+ * - A cancel is answered within a second. The engine answers it between iterations and
+ *   batches; before a run has started (opening the graph, reading its data) or while a
+ *   settle iteration is stuck, a cancel the engine has not answered within
+ *   CANCEL_ANSWER_MS ends the process (a settle has nothing to lose) and the run is
+ *   reported cancelled; the next command starts a fresh one. A training run that has
+ *   started is left to finish its batch and write its checkpoint.
  *
  * Design note: the engine always runs in a Node process, never in a renderer Web
  * Worker on WebGPU/WebGL: datasets, checkpoints and tfjs-node-gpu live on the
  * file-system side.
  */
-import { encode, isRunStart, type Encoded, type RunCommand, type RunEvent, type RunStart } from '../../engine/protocol/run.js';
+import { encode, isRunStart, RUN_KIND_OF, type Encoded, type RunCommand, type RunEvent, type RunKind, type RunStart } from '../../engine/protocol/run.js';
 import type { EngineBackend, EventTypes } from '../shared/api.js';
 import { errorMessage } from './results.js';
 import type { EngineLink } from './types.js';
@@ -58,6 +64,8 @@ export interface EngineSupervisorOptions {
   readonly admit?: (command: RunCommand) => void;
   readonly log?: (message: string) => void;
   readonly now?: () => number;
+  /** Runs `f` after `ms` (tests drive time); returns its cancellation. */
+  readonly after?: (ms: number, f: () => void) => () => void;
 }
 
 export interface EngineSupervisor {
@@ -74,6 +82,22 @@ export const MAX_RESTARTS = 3;
 /** How long a checked configure waits for the new backend to say it is up (Dawn looks for an adapter first). */
 export const CHECK_TIMEOUT_MS = 120_000;
 export const RESTART_WINDOW_MS = 60_000;
+/** How long the engine has to answer a cancel before the supervisor ends it (see the header). */
+export const CANCEL_ANSWER_MS = 1000;
+
+/** What the supervisor knows of a run it passed on: its kind, whether it has started, and a pending cancel's watchdog. */
+interface TrackedRun {
+  readonly kind: RunKind;
+  started: boolean;
+  watchdog?: () => void;
+}
+
+const realTimer = (ms: number, f: () => void): (() => void) => {
+  const t = setTimeout(f, ms);
+  t.unref?.();
+  return () => clearTimeout(t);
+};
+
 
 function isStart(command: RunCommand): command is RunStart {
   return isRunStart(command.type);
@@ -92,8 +116,9 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
   let generation = 0;
   let stopped = false;
   let failures: number[] = [];
+  const after = options.after ?? realTimer;
   /** Runs asked for or reported started and not yet closed: configure waits for none, a crash ends them all. */
-  const runs = new Set<string>();
+  const runs = new Map<string, TrackedRun>();
   /** A checked configure waiting for the process of this generation to start (or not). */
   let probe: { generation: number; settle(failure: string | null): void } | null = null;
 
@@ -112,8 +137,34 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
   }
 
   function track(ev: RunEvent): void {
-    if (ev.type === 'run.started') runs.add(ev.runId);
-    else if (closesRun(ev) && 'runId' in ev && ev.runId !== undefined) runs.delete(ev.runId);
+    if (ev.type === 'run.started') {
+      const run = runs.get(ev.runId);
+      if (run) run.started = true;
+      else runs.set(ev.runId, { kind: ev.kind, started: true });
+    } else if (closesRun(ev) && 'runId' in ev && ev.runId !== undefined) {
+      runs.get(ev.runId)?.watchdog?.();
+      runs.delete(ev.runId);
+    }
+  }
+
+  /** A cancel sent for `runId`: unless the engine answers it in time, the process goes and the run is reported cancelled. */
+  function watch(runId: string): void {
+    const run = runs.get(runId);
+    if (!run || run.watchdog || (run.kind === 'train' && run.started)) return;
+    const mine = generation;
+    run.watchdog = after(CANCEL_ANSWER_MS, () => {
+      run.watchdog = undefined;
+      if (mine !== generation || !runs.has(runId)) return;
+      log(`the engine did not answer a cancel of run "${runId}" within ${CANCEL_ANSWER_MS} ms (${run.started ? 'stuck in an iteration' : 'still opening the run'}): it is restarted`);
+      const proc = detach();
+      const ended = [...runs.keys()];
+      for (const r of runs.values()) r.watchdog?.();
+      runs.clear();
+      void proc?.stop().catch((err: unknown) => log(`the engine process did not stop cleanly: ${errorMessage(err)}`));
+      for (const id of ended) {
+        emit(id === runId ? { type: 'run.cancelled', runId: id, at: 0 } : { type: 'run.error', runId: id, ended: true, message: `the engine was restarted to cancel run "${runId}"` });
+      }
+    });
   }
 
   function start(): EngineProcess {
@@ -149,7 +200,8 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
   function failed(reason: string): void {
     child = null;
     generation++;
-    const ended = [...runs];
+    const ended = [...runs.keys()];
+    for (const r of runs.values()) r.watchdog?.();
     runs.clear();
     const t = now();
     failures = [...failures.filter((f) => t - f < RESTART_WINDOW_MS), t];
@@ -218,13 +270,14 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
         options.admit?.(command);
         refuseWhenStopped();
         const proc = child ?? start();
-        if (isStart(command)) runs.add(command.runId);
+        if (isStart(command)) runs.set(command.runId, { kind: RUN_KIND_OF[command.type], started: false });
         proc.post(command);
+        if (command.type === 'run.cancel') watch(command.runId);
       },
       configure(next, options) {
         refuseWhenStopped();
         if (runs.size > 0) {
-          throw new Error(`a run is in progress (${[...runs].join(', ')}): cancel it or wait for it to end before changing the engine backend`);
+          throw new Error(`a run is in progress (${[...runs.keys()].join(', ')}): cancel it or wait for it to end before changing the engine backend`);
         }
         if (!options?.check) return switchTo(next);
         return check(next);
@@ -238,6 +291,7 @@ export function createEngineSupervisor(options: EngineSupervisorOptions): Engine
     },
     async stop() {
       stopped = true;
+      for (const r of runs.values()) r.watchdog?.();
       await detach()?.stop();
     },
   };

@@ -18,6 +18,7 @@ import { isInside, Workspace } from './workspace.js';
 
 export { dispatch, type DispatchResult } from './dispatch.js';
 export type { Dialogs, EngineLink, Handlers, ServiceOptions, WindowControl } from './types.js';
+export { createGraphChecker, type GraphChecker } from './graph-check.js';
 
 export function createServices(options: ServiceOptions): Handlers {
   if (options.mode === 'web' && !options.workspace) {
@@ -41,7 +42,7 @@ export function createServices(options: ServiceOptions): Handlers {
       platform: process.platform,
       ...(workspace ? { workspace: workspace.root } : {}),
     }),
-    'graph.check': async ({ graph }) => checkGraph(graph),
+    'graph.check': async ({ graph }) => (options.checker ? options.checker.check(graph) : checkGraph(graph)),
 
     'file.open': ({ path }) => files.open(path),
     'file.openText': async ({ name, text }) => files.openText(name, text),

@@ -7,6 +7,7 @@
 import type { EngineBackend, RequestChannel, Response } from '../shared/api.js';
 import type { ValidPayload } from '../shared/request-schemas.js';
 import type { RunCommand } from '../../engine/protocol/run.js';
+import type { GraphChecker } from './graph-check.js';
 import type { CliCommand } from '../../engine/experiments/local-runner.js';
 
 /** One handler per channel; it receives the payload its schema let through (dispatch checks it first). */
@@ -51,6 +52,8 @@ export interface ServiceOptions {
   readonly window?: WindowControl;
   /** Absent: `engine.send` is refused with a message saying the engine is not running in this host. */
   readonly engine?: EngineLink;
+  /** Where `graph.check` runs (graph-check.ts: a worker thread); absent: in the calling thread. */
+  readonly checker?: GraphChecker;
   /** How sweeps start the attractor CLI (default: bin/attractor.mjs of this installation, run by this Node). */
   readonly cli?: CliCommand;
 }

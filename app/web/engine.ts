@@ -65,7 +65,8 @@ export interface HostEngineOptions {
 /** The engine bundle on a worker thread per start. */
 export function workerThreadTransport(baseDir: string, startWorker: (options: EngineWorkerOptions) => EngineWorker = startEngineWorker): EngineTransport {
   return (backend, listener) => {
-    const worker = startWorker({ baseDir, backend });
+    // The engine confines its own file access to the workspace, at the point of use (engine/format/confine.ts).
+    const worker = startWorker({ baseDir, workspace: baseDir, backend });
     worker.on((ev) => {
       if (isWorkerGone(ev)) {
         // After an uncaught error the thread may still be winding down: end it, then report.

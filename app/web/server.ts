@@ -3,11 +3,14 @@
  * WebSocket at /api, so the whole UI runs in an ordinary browser (headless
  * end-to-end tests, GPU boxes without a display).
  */
+import { existsSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import type { EngineBackend, EventChannel, EventTypes } from '../shared/api.js';
-import { createServices } from '../services/index.js';
+import { createGraphChecker, createServices, type Handlers } from '../services/index.js';
+import { RunRouter } from './run-router.js';
 import { createHostEngine } from './engine.js';
 import { attachApi, type ApiSocket } from './socket.js';
 import { sendText, serveStatic } from './static.js';
@@ -35,6 +38,15 @@ export interface Host {
   readonly port: number;
   broadcast<E extends EventChannel>(event: E, payload: EventTypes[E]): void;
   close(): Promise<void>;
+}
+
+/** The bundled graph check worker: next to this bundle (dist/), or in dist/ when running from source (tests). */
+function checkWorkerScript(): string | undefined {
+  for (const rel of ['./check-worker.mjs', '../../dist/check-worker.mjs']) {
+    const path = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  return undefined;
 }
 
 async function folder(path: string, what: string): Promise<string> {
@@ -72,16 +84,35 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const rendererDir = await folder(resolve(options.rendererDir ?? 'out/renderer'), 'the built UI folder');
   const workspace = resolve(options.workspace);
   await folder(workspace, 'the workspace'); // kept as spelled: paths shown to the user start with it
-  // The engine worker starts with the first engine.send; its events go to every client.
+  // The engine worker starts with the first engine.send; each event goes to the client whose run or request it answers.
   const wired: { api?: ApiSocket } = {};
-  const engine = createHostEngine({ baseDir: workspace, backend: options.engine, broadcast: (event, payload) => wired.api?.broadcast(event, payload) });
+  const engine = createHostEngine({ baseDir: workspace, backend: options.engine, broadcast: (_event, payload) => router.route(payload.event) });
+  const router = new RunRouter({
+    send: (command) => engine.link.send(command),
+    deliver: (client, event) => wired.api?.sendTo(client, 'engine.event', { event }),
+    clients: () => wired.api?.clients() ?? [],
+  });
+  const checker = createGraphChecker(checkWorkerScript());
   const handlers = createServices({
     mode: 'web',
+    checker,
     version: options.version ?? 'dev',
     dataDir: resolve(options.dataDir),
     examplesDir: resolve(options.examplesDir),
     workspace,
     engine: engine.link,
+  });
+  /** The services, with engine commands routed as the sending client's (run-router.ts). */
+  const handlersFor = (client: string): Handlers => ({
+    ...handlers,
+    'engine.send': async ({ command }) => router.send(client, command),
+    'engine.configure': async ({ backend }) => {
+      try {
+        engine.link.configure(backend);
+      } catch (err) {
+        throw new Error(router.scrub(client, (err as Error).message));
+      }
+    },
   });
 
   const server = createServer((req, res) => {
@@ -92,7 +123,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     });
   });
   let port = options.port;
-  const socket = attachApi(server, handlers, host, () => port);
+  const socket = attachApi(server, { handlersFor, gone: (client) => router.clientGone(client) }, host, () => port);
   wired.api = socket;
   try {
     port = await listen(server, options.port, host);
@@ -114,6 +145,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
           server.closeAllConnections();
         }),
         engine.stop().catch((err: unknown) => console.error('web host: stopping the engine failed', err)),
+        checker.close(),
       ]).then(() => undefined),
   };
 }

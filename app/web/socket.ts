@@ -94,12 +94,25 @@ async function onMessage(ws: WebSocket, handlers: Handlers, data: RawData, isBin
 
 export interface ApiSocket {
   broadcast<E extends EventChannel>(event: E, payload: EventTypes[E]): void;
+  /** To one connection only (its engine events: app/web/run-router.ts). */
+  sendTo<E extends EventChannel>(client: string, event: E, payload: EventTypes[E]): void;
+  /** The connections open now, by id. */
+  clients(): string[];
   close(): void;
 }
 
-/** Serves `handlers` to WebSocket clients of `server` that pass the origin check. */
-export function attachApi(server: Server, handlers: Handlers, boundHost: string, port: () => number): ApiSocket {
+export interface ApiClients {
+  /** The handlers one connection is served by (its engine commands carry who sent them). */
+  readonly handlersFor: (client: string) => Handlers;
+  /** A connection closed. */
+  readonly gone?: (client: string) => void;
+}
+
+/** Serves the API to WebSocket clients of `server` that pass the origin check, each connection with its own id. */
+export function attachApi(server: Server, api: ApiClients, boundHost: string, port: () => number): ApiSocket {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const byId = new Map<string, WebSocket>();
+  let count = 0;
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?', 1)[0];
@@ -110,8 +123,15 @@ export function attachApi(server: Server, handlers: Handlers, boundHost: string,
   });
 
   wss.on('connection', (ws: WebSocket) => {
+    const id = `client-${++count}`;
+    byId.set(id, ws);
+    const handlers = api.handlersFor(id);
     // Errors (an oversized message, a reset) close that one connection; they must not reach the process.
     ws.on('error', () => undefined);
+    ws.on('close', () => {
+      byId.delete(id);
+      api.gone?.(id);
+    });
     ws.on('message', (data, isBinary) => {
       onMessage(ws, handlers, data, isBinary).catch((err: unknown) => console.error('web host: a message failed', err));
     });
@@ -121,6 +141,11 @@ export function attachApi(server: Server, handlers: Handlers, boundHost: string,
     broadcast(event, payload) {
       for (const client of wss.clients) send(client, { type: 'event', event, payload });
     },
+    sendTo(client, event, payload) {
+      const ws = byId.get(client);
+      if (ws) send(ws, { type: 'event', event, payload });
+    },
+    clients: () => [...byId.keys()],
     close() {
       for (const client of wss.clients) client.terminate();
       wss.close();

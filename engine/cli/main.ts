@@ -1,7 +1,8 @@
 /**
  * `attractor`: validate, compile and settle graph files from a terminal.
- * Bad input of any kind ends with one clear line (or one per problem) and exit 2;
- * only a bug in the engine prints a stack trace (exit 1).
+ * Bad input of any kind ends with one clear line (or one per problem) and exit 2; a bug in
+ * the engine ends with one line saying so (exit 1), and its stack trace with `--debug`.
+ * Every line printed goes through `visible`: text from files cannot drive the terminal.
  */
 import { HelpRequested } from './args.js';
 import { compileCommand } from './commands/compile.js';
@@ -16,7 +17,9 @@ import { capacityCommand } from './commands/capacity.js';
 import { METHODS } from '../../nodes/config.js';
 import { runsCommand } from './commands/runs.js';
 import { sweepCommand } from './commands/sweep.js';
-import { EXIT, InputError } from './errors.js';
+import { EXIT } from './errors.js';
+import { asInputError } from '../run/input-error.js';
+import { visible } from './terminal-text.js';
 import { ctrlC } from './interrupt.js';
 import { processIo, type Io } from './io.js';
 
@@ -36,11 +39,25 @@ const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number
 
 export function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return ['usage: attractor COMMAND [options]   (attractor COMMAND --help for its options)', '', ...lines].join('\n');
+  return ['usage: attractor COMMAND [options] [--debug]   (attractor COMMAND --help for its options)', '', ...lines, '', '--debug: with a failure that is a bug in the engine, print its stack trace'].join('\n');
 }
 
-export async function run(argv: string[], io: Io = processIo): Promise<number> {
-  const [name, ...rest] = argv;
+/** `io` with every line made safe for a terminal (terminal-text.ts). */
+function safeIo(io: Io): Io {
+  const inPlace = io.outInPlace;
+  return {
+    out: (line) => io.out(visible(line)),
+    err: (line) => io.err(visible(line)),
+    ...(inPlace ? { outInPlace: (line: string) => inPlace(visible(line)) } : {}),
+    isTTY: io.isTTY,
+  };
+}
+
+export async function run(argv: string[], rawIo: Io = processIo): Promise<number> {
+  const io = safeIo(rawIo);
+  // --debug anywhere: stack traces for engine failures (a bug report wants them; a user does not).
+  const debug = argv.includes('--debug');
+  const [name, ...rest] = argv.filter((a) => a !== '--debug');
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(usage());
     return name ? EXIT.ok : EXIT.badInput;
@@ -57,12 +74,14 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       io.out(`usage: ${err.usage}`);
       return EXIT.ok;
     }
-    if (err instanceof InputError) {
-      io.err(`attractor ${name}: ${err.message}`);
-      err.details.forEach((l) => io.err(l));
+    const input = asInputError(err);
+    if (input) {
+      io.err(`attractor ${name}: ${input.message}`);
+      input.details.forEach((l) => io.err(l));
       return EXIT.badInput;
     }
-    io.err(`attractor ${name}: internal error: ${(err as Error).stack ?? String(err)}`);
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    io.err(`attractor ${name}: internal error (a bug in Attractor Studio): ${debug && err instanceof Error && err.stack ? err.stack : `${message.split('\n')[0]} (run with --debug for the stack trace)`}`);
     return EXIT.failure;
   }
 }

@@ -8,10 +8,13 @@ import { describeShape } from '../../nodes/shapes.js';
 import type { CheckResult, PlanSummary } from '../protocol/check.js';
 import { formatPlan } from './plan-text.js';
 import { compileGraph } from './compile.js';
+import { documentLimitProblems } from './limit-checks.js';
 import type { Plan } from './plan.js';
 
 export function checkGraph(input: unknown): CheckResult {
   try {
+    const tooMany = documentLimitProblems(input);
+    if (tooMany.length > 0) return { problems: tooMany };
     const v = validateGraph(input);
     if (!v.ok) return { problems: v.problems };
     const { plan, problems } = compileGraph(v.graph);
@@ -23,12 +26,13 @@ export function checkGraph(input: unknown): CheckResult {
 
 export function summarizePlan(plan: Plan): PlanSummary {
   const size = (p: Plan['params'][number]) => p.shape.reduce((a, b) => a * b, 1);
+  const clampedLayers = new Set(plan.clamps.map((c) => c.layer));
   return {
     schedule: plan.schedule,
     phases: plan.phases.length,
     guarantee: { kind: plan.guarantee.kind, reason: plan.guarantee.reason },
     layers: plan.layers.map((l) => {
-      const clamped = l.fullyClamped ? 'fully' : plan.clamps.some((c) => c.layer === l.id) ? 'partly' : 'no';
+      const clamped = l.fullyClamped ? 'fully' : clampedLayers.has(l.id) ? 'partly' : 'no';
       return { id: l.id, shape: describeShape(l.shape), units: l.units, activation: l.activation, clamped };
     }),
     params: {

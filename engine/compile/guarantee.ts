@@ -28,17 +28,24 @@ export interface Conflict {
 
 export function parallelConflicts(groups: Groups, layers: readonly LayerSpec[], couplings: readonly CouplingSpec[]): Conflict[] {
   const adj = neighbours(layers, couplings);
+  // The first internal coupling of each layer, found in one pass (a graph may have thousands of layers).
+  const within = new Map<string, CouplingSpec>();
+  for (const c of couplings) {
+    if (!couplingKind(c).descent.couplesUnitsOfALayer) continue;
+    for (const layer of couplingKind(c).writes(c)) if (!within.has(layer)) within.set(layer, c);
+  }
   const conflicts: Conflict[] = [];
   for (const group of groups) {
+    // Pairs are found through each layer's neighbours, not by trying every pair of the phase.
+    const position = new Map(group.map((id, i) => [id, i]));
     for (let i = 0; i < group.length; i++) {
-      for (let j = i + 1; j < group.length; j++) {
-        if (adj.get(group[i])?.has(group[j])) {
-          conflicts.push({ layers: [group[i], group[j]], why: `coupled layers "${group[i]}" and "${group[j]}" update in the same phase` });
-        }
+      const partners = [...(adj.get(group[i]) ?? [])].map((id) => position.get(id)).filter((j): j is number => j !== undefined && j > i);
+      for (const j of partners.sort((a, b) => a - b)) {
+        conflicts.push({ layers: [group[i], group[j]], why: `coupled layers "${group[i]}" and "${group[j]}" update in the same phase` });
       }
-      const within = couplings.find((c) => couplingKind(c).descent.couplesUnitsOfALayer && couplingKind(c).writes(c).includes(group[i]));
-      if (within) {
-        conflicts.push({ layers: [group[i]], why: `layer "${group[i]}" updates all its units in parallel through its internal coupling "${within.id}"` });
+      const internal = within.get(group[i]);
+      if (internal) {
+        conflicts.push({ layers: [group[i]], why: `layer "${group[i]}" updates all its units in parallel through its internal coupling "${internal.id}"` });
       }
     }
   }
@@ -75,7 +82,8 @@ export function deriveGuarantee(
       reason: `${schedule}, shuffled: ${conflicts[0].why}, and the phase order changes every iteration, so the iteration map is not one fixed map and Koiran's fixed point or 2-cycle does not follow (use order "fixed")`,
     };
   }
-  const linear = conflicts.flatMap((c) => c.layers).find((id) => layers.find((l) => l.id === id)?.activation === 'linear');
+  const linearLayers = new Set(layers.filter((l) => l.activation === 'linear').map((l) => l.id));
+  const linear = conflicts.flatMap((c) => c.layers).find((id) => linearLayers.has(id));
   if (linear) {
     return {
       kind: 'none',

@@ -17,17 +17,22 @@ export function formatPlan(plan: Plan): string {
   out.push(`           ${plan.guarantee.reason}`);
   out.push(...blocksText(plan));
   out.push('layers:');
-  const w = Math.max(...plan.layers.map((l) => l.id.length));
+  const w = plan.layers.reduce((m, l) => Math.max(m, l.id.length), 0);
+  // Looked up by id, once: a plan may have thousands of layers.
+  const clampsOf = groupBy(plan.clamps, (c) => c.layer);
+  const noiseOf = new Map(plan.noise.map((n) => [n.layer, n]));
+  const paramOf = new Map(plan.params.map((p) => [p.name, p]));
+  const layerOf = new Map(plan.layers.map((l) => [l.id, l]));
   for (const l of plan.layers) {
-    const clamps = plan.clamps.filter((c) => c.layer === l.id).map((c) => `${c.hold ? 'clamped' : 'starts from data'} by "${c.id}" (${c.mask.kind})`);
-    const noise = plan.noise.find((n) => n.layer === l.id);
+    const clamps = (clampsOf.get(l.id) ?? []).map((c) => `${c.hold ? 'clamped' : 'starts from data'} by "${c.id}" (${c.mask.kind})`);
+    const noise = noiseOf.get(l.id);
     const extra = [...clamps, ...(noise ? [`noise "${noise.id}"`] : [])].join('; ');
     out.push(`  ${pad(l.id, w)}  ${pad(describeShape(l.shape), 18)} ${pad(l.activation, 8)} ${pad(l.role, 8)}${l.bias ? 'bias' : '    '}  ${extra}`.trimEnd());
   }
   if (plan.couplings.length > 0) {
     out.push('couplings:');
     for (const c of plan.couplings) {
-      const p = plan.params.find((x) => x.name === c.param)!;
+      const p = paramOf.get(c.param)!;
       const ends = endsText(c);
       out.push(`  ${pad(c.id, w)}  ${pad(c.kind, 12)} ${pad(ends, 24)} ${c.param} [${p.shape.join('×')}]`);
     }
@@ -35,7 +40,7 @@ export function formatPlan(plan: Plan): string {
   plan.phases.forEach((phase, i) => {
     out.push(`phase ${i + 1}:${phase.updates.length > 1 ? ' (in parallel)' : ''}`);
     for (const u of phase.updates) {
-      const layer = plan.layers.find((l) => l.id === u.layer)!;
+      const layer = layerOf.get(u.layer)!;
       const lines = [...u.terms.map((t) => t.math), ...(layer.bias ? [`z[${u.layer}] += b[${u.layer}]`] : [])];
       const move = u.damped === undefined ? `${layer.activation}(z[${u.layer}])` : `(1 − α)·x[${u.layer}] + α·${layer.activation}(z[${u.layer}]),  α = ${u.damped}`;
       out.push(`  ${u.layer} ← ${move}`);
@@ -47,6 +52,16 @@ export function formatPlan(plan: Plan): string {
   const fixed = plan.params.filter((p) => p.trainable === false).reduce((n, p) => n + size(p), 0);
   out.push(`parameters: ${free.toLocaleString('en-US')} free${fixed > 0 ? `, ${fixed.toLocaleString('en-US')} fixed (patterns taken from data)` : ''}`);
   return out.join('\n');
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const list = out.get(key(item));
+    if (list) list.push(item);
+    else out.set(key(item), [item]);
+  }
+  return out;
 }
 
 /** `a ↺` inside one layer, `a ↔ b` both ways, `q ← k` one way: from what the coupling reads and writes. */

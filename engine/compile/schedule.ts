@@ -92,7 +92,9 @@ export function colourClasses(free: readonly LayerSpec[], layers: readonly Layer
   const classes = new Map<number, string[]>();
   for (const l of free) {
     const c = colour.get(l.id)!;
-    classes.set(c, [...(classes.get(c) ?? []), l.id]);
+    const list = classes.get(c);
+    if (list) list.push(l.id);
+    else classes.set(c, [l.id]);
   }
   const keys = [...classes.keys()].sort((a, b) => (a === 0 ? 1 : b === 0 ? -1 : a - b));
   return keys.map((k) => classes.get(k)!.filter((id) => freeIds.has(id)));
@@ -125,22 +127,28 @@ function twoColour(component: string[], adj: Map<string, Set<string>>, colour: M
   return true;
 }
 
-/** DSatur greedy colouring: repeatedly colour the vertex with the most distinctly coloured neighbours. */
+/**
+ * DSatur greedy colouring: repeatedly colour the vertex with the most distinctly coloured
+ * neighbours (ties: the most neighbours). Saturation is kept up to date as colours are
+ * given, so a component of n layers costs O(n² + edges), not a recount per step.
+ */
 function dsatur(component: string[], adj: Map<string, Set<string>>, colour: Map<string, number>): void {
   const todo = new Set(component);
+  const seen = new Map<string, Set<number>>(component.map((id) => [id, new Set([...(adj.get(id) ?? [])].filter((n) => colour.has(n)).map((n) => colour.get(n)!))]));
   while (todo.size > 0) {
     let best = '';
     let bestSat = -1;
     let bestDeg = -1;
     for (const id of todo) {
-      const sat = new Set([...(adj.get(id) ?? [])].filter((n) => colour.has(n)).map((n) => colour.get(n))).size;
+      const sat = seen.get(id)!.size;
       const deg = adj.get(id)?.size ?? 0;
       if (sat > bestSat || (sat === bestSat && deg > bestDeg)) [best, bestSat, bestDeg] = [id, sat, deg];
     }
-    const used = new Set([...(adj.get(best) ?? [])].map((n) => colour.get(n)));
+    const used = seen.get(best)!;
     let c = 0;
     while (used.has(c)) c++;
     colour.set(best, c);
     todo.delete(best);
+    for (const n of adj.get(best) ?? []) seen.get(n)?.add(c);
   }
 }

@@ -38,6 +38,10 @@ export function inferStructure(ix: GraphIndex): Structure {
     if (spec) couplings.push(spec);
   }
 
+  const wholeClamped = wholeClampedLayers(clamps);
+  const coupled = new Set(couplings.flatMap((c) => [...couplingKind(c).reads(c), ...couplingKind(c).writes(c)]));
+  const wired = layersWiredToCoupling(ix);
+  const fed = new Set(ix.graph.edges.map((e) => e.from.node));
   const layers: LayerSpec[] = [];
   for (const node of layerNodes) {
     const { shape, activation } = node.params;
@@ -49,7 +53,7 @@ export function inferStructure(ix: GraphIndex): Structure {
         ix.error(node.id, `expected softmaxGroup to divide the layer size ${shape.size}, got ${node.params.softmaxGroup}`, undefined, ['params', 'softmaxGroup']);
       } else softmaxGroup = node.params.softmaxGroup;
     }
-    const fullyClamped = clamps.some((c) => c.layer === node.id && c.hold && c.mask.kind === 'whole');
+    const fullyClamped = wholeClamped.has(node.id);
     layers.push({
       id: node.id,
       shape,
@@ -65,7 +69,7 @@ export function inferStructure(ix: GraphIndex): Structure {
     if (node.params.bias) {
       params.push({ name: `${node.id}.b`, owner: node.id, shape: [biasLength(shape)], init: { constant: node.params.biasInit } });
     }
-    if (!couplings.some((c) => touches(c, node.id)) && !wiredToCoupling(ix, node.id)) ix.warn(node.id, 'layer has no couplings: it only follows its bias');
+    if (!coupled.has(node.id) && !wired.has(node.id)) ix.warn(node.id, 'layer has no couplings: it only follows its bias');
   }
 
   return {
@@ -76,7 +80,7 @@ export function inferStructure(ix: GraphIndex): Structure {
     targets: resolveTargets(ix, clamps),
     noise: resolveNoise(ix),
     datasets: ix.nodesOf('dataset').map((n) => {
-      if (ix.graph.edges.every((e) => e.from.node !== n.id)) ix.warn(n.id, 'dataset feeds nothing');
+      if (!fed.has(n.id)) ix.warn(n.id, 'dataset feeds nothing');
       return { id: n.id, params: n.params };
     }),
   };
@@ -88,16 +92,17 @@ function biasLength(shape: LayerNode['params']['shape']): number {
 }
 
 /**
- * Whether a layer is wired into a coupling (directly or through a patches view), resolved
- * or not: one that did not resolve has its own error, and a second warning on the layer
- * would only point away from it.
+ * The layers wired into a coupling (directly or through a patches view), resolved or not:
+ * one that did not resolve has its own error, and a second warning on the layer would only
+ * point away from it. One pass over the edges, so the check stays linear in the graph.
  */
-function wiredToCoupling(ix: GraphIndex, layerId: string): boolean {
-  return ix.graph.edges.some((e) => {
-    if (e.from.node !== layerId) return false;
+function layersWiredToCoupling(ix: GraphIndex): Set<string> {
+  const wired = new Set<string>();
+  for (const e of ix.graph.edges) {
     const kind = ix.node(e.to.node)?.kind;
-    return kind !== undefined && (isCouplingKind(kind) || kind === 'patches' || kind === 'unpatch');
-  });
+    if (kind !== undefined && (isCouplingKind(kind) || kind === 'patches' || kind === 'unpatch')) wired.add(e.from.node);
+  }
+  return wired;
 }
 
 /** Whether a coupling reads or writes a layer. */
@@ -201,8 +206,13 @@ function maskFits(ix: GraphIndex, node: GraphNode, mask: ClampMask, layer: Layer
   }
 }
 
+function wholeClampedLayers(clamps: readonly ClampSpec[]): Set<string> {
+  return new Set(clamps.filter((c) => c.hold && c.mask.kind === 'whole').map((c) => c.layer));
+}
+
 function resolveTargets(ix: GraphIndex, clamps: ClampSpec[]): TargetSpec[] {
   const out: TargetSpec[] = [];
+  const wholeClamped = wholeClampedLayers(clamps);
   for (const node of ix.nodesOf('target')) {
     const layer = visibleLayer(ix, node, 'targets score');
     const data = dataInput(ix, node);
@@ -213,7 +223,7 @@ function resolveTargets(ix: GraphIndex, clamps: ClampSpec[]): TargetSpec[] {
       ix.error(node.id, `cross-entropy needs a softmax or sigmoid layer, got ${layer.params.activation} layer "${layer.id}"`, 'layer', ['params', 'loss']);
       continue;
     }
-    if (node.params.units === 'unclamped' && clamps.some((c) => c.layer === layer.id && c.hold && c.mask.kind === 'whole')) {
+    if (node.params.units === 'unclamped' && wholeClamped.has(layer.id)) {
       ix.warn(node.id, `layer "${layer.id}" is wholly clamped: no unclamped units are left to score`);
     }
     out.push({ id: node.id, layer: layer.id, data, loss, units: node.params.units, weight: node.params.weight });

@@ -26,8 +26,9 @@ export type Unpatches = ReadonlyMap<string, GridInput>;
 
 export function resolveUnpatches(ix: GraphIndex): Unpatches {
   const out = new Map<string, GridInput>();
+  const fed = new Set(ix.graph.edges.map((e) => e.from.node));
   for (const put of ix.nodesOf('unpatch')) {
-    if (ix.graph.edges.every((e) => e.from.node !== put.id)) ix.warn(put.id, 'unpatch feeds nothing');
+    if (!fed.has(put.id)) ix.warn(put.id, 'unpatch feeds nothing');
     const feed = ix.single(put, 'tokens', 'layer');
     if (!feed) continue;
     const shape = feed.node.params.shape;

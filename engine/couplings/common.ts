@@ -16,9 +16,15 @@ export function initialWeights(init: WeightInitParams, fanIn: number, fanOut: nu
   return glorot(init, fanIn, fanOut);
 }
 
+/**
+ * A kernel wider than any offset on the grid: its outer taps never touch a unit, and the
+ * "same"-padded convolution would still allocate and compute them (a 9999-wide kernel on a
+ * 28×28 grid is 10⁸ taps): refused, as a size limit.
+ */
 export function kernelFits(ix: GraphIndex, id: string, k: number, h: number, w: number): void {
-  if (k > 2 * Math.max(h, w) - 1) {
-    ix.warn(id, `kernel ${k} is wider than any offset on a ${h}×${w} grid; its outer taps never touch a unit`, undefined, ['params', 'kernel']);
+  const widest = 2 * Math.max(h, w) - 1;
+  if (k > widest) {
+    ix.error(id, `expected a kernel of at most ${widest} on a ${h}×${w} grid (wider taps never touch a unit), got ${k}`, undefined, ['params', 'kernel']);
   }
 }
 

@@ -88,6 +88,11 @@ export const crossAttention: CouplingKind<'cross-attention', CrossAttentionSpec>
         : `cross-attention "${c.id}" is one-way: layer "${c.keys}" moves without feeling it, so nothing bounds the energy; clamp "${c.keys}" whole for descent`,
   },
 
+  workspace: (c) => [
+    { what: `its ${c.queryTokens}×${c.keyTokens} attention mask`, values: c.queryTokens * c.keyTokens, perExample: false, path: ['params', 'mask'] },
+    { what: `its attention weights (${c.heads} head${c.heads > 1 ? 's' : ''} of ${c.queryTokens}×${c.keyTokens} per example)`, values: c.heads * c.queryTokens * c.keyTokens, perExample: true, path: ['params', 'heads'] },
+  ],
+
   flops: (c, _, batch) => 2 * batch * c.heads * c.headDim * (2 * c.queryTokens * c.queryDim + c.keyTokens * c.keyDim + 2 * c.queryTokens * c.keyTokens),
 
   bind(c, params, kit) {

@@ -65,6 +65,8 @@ export const hopfieldMemory: CouplingKind<'hopfield-memory', HopfieldMemorySpec>
 
   descent: { couplesUnitsOfALayer: false, note: CONCAVE_NOTE },
 
+  workspace: (c) => [{ what: `its retrieval weights (${c.tokens} token${c.tokens > 1 ? 's' : ''} × ${c.patterns} patterns per example)`, values: c.tokens * c.patterns, perExample: true, path: ['params', 'patterns'] }],
+
   flops: (c, _, batch) => 2 * batch * 2 * c.tokens * c.dim * c.patterns,
 
   bind(c, params, kit) {

@@ -17,6 +17,7 @@ import type { Unpatches } from '../compile/views.js';
 import type { CouplingSpecBase, LayerSpec, NetInputTerm, ParamSpec } from '../compile/plan-parts.js';
 import type { BoundCoupling } from '../runtime/bound-coupling.js';
 import type { Tensor } from '../tf.js';
+import type { PathSegment } from '../../nodes/problems.js';
 import type * as TensorKit from '../runtime/tensor-kit.js';
 
 export type Kit = typeof TensorKit;
@@ -47,6 +48,17 @@ export interface DescentFacts<S> {
   readonly note?: string;
 }
 
+/** A tensor a bound coupling makes besides its parameters whose size grows with the graph (an attention mask, attention weights). */
+export interface WorkTensor {
+  /** In the user's terms, e.g. `its 16×16 attention mask`. */
+  readonly what: string;
+  readonly values: number;
+  /** Made per example of a batch (values is one example's), or once. */
+  readonly perExample: boolean;
+  /** Where in the node its size is set, when one parameter does. */
+  readonly path?: readonly PathSegment[];
+}
+
 /** One parameter as the weights panel draws it: the values the net multiplies by. */
 export interface ParamView {
   readonly values: T;
@@ -72,6 +84,11 @@ export interface CouplingKind<K extends CouplingKindId, S extends CouplingSpecBa
   /** Layers a damped coupling moves by steps x ← (1−α)x + α·f(z): α, else undefined. */
   damping?(spec: S): number | undefined;
   readonly descent: DescentFacts<S>;
+  /**
+   * The large tensors binding and evaluating the coupling make besides its parameters,
+   * for the size limits and the memory estimate (engine/compile/limits.ts); none when absent.
+   */
+  workspace?(spec: S): readonly WorkTensor[];
   /** Multiply-adds × 2 of one net-input product at batch size `batch`. */
   flops(spec: S, layer: (id: string) => LayerSpec, batch: number): number;
   /** Weights bound to tensors; `params` holds every parameter by name. */

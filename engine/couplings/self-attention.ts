@@ -112,6 +112,11 @@ export const selfAttention: CouplingKind<'self-attention', SelfAttentionSpec> = 
     },
   },
 
+  workspace: (c) => [
+    { what: `its ${c.tokens}×${c.tokens} attention mask`, values: c.tokens * c.tokens, perExample: false, path: ['params', 'mask'] },
+    { what: `its attention weights (${c.heads} head${c.heads > 1 ? 's' : ''} of ${c.tokens}×${c.tokens} per example)`, values: c.heads * c.tokens * c.tokens, perExample: true, path: ['params', 'heads'] },
+  ],
+
   // Queries and keys (2·T·d·H·dk), scores and the two weighted sums (3·H·T²·dk), back to d (2·T·H·dk·d).
   flops: (c, _, batch) => 2 * batch * (4 * c.tokens * c.dim * c.heads * c.keyDim + 3 * c.heads * c.tokens * c.tokens * c.keyDim),
 

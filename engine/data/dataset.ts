@@ -90,24 +90,25 @@ export function checkFits(d: Dataset, datasetNodeId: string, layerShape: LayerSh
 
 /**
  * Whether the data set is usable at all: not empty, arrays of the stated sizes,
- * every value finite. The message names the node and the first bad example.
+ * every value finite. The message (which the caller puts after the node) names the
+ * first bad example.
  */
-export function checkFinite(d: Dataset, nodeId: string): string | null {
+export function checkFinite(d: Dataset): string | null {
   const units = exampleUnits(d);
   if (d.count === 0 || units === 0) {
-    return `dataset "${nodeId}" has no examples${d.count === 0 ? '' : ` (examples of ${describeExample(d)} hold no values)`}`;
+    return `has no examples${d.count === 0 ? '' : ` (examples of ${describeExample(d)} hold no values)`}`;
   }
   if (d.images.length !== d.count * units) {
-    return `dataset "${nodeId}" holds ${d.images.length} values, expected ${d.count} examples × ${units}`;
+    return `holds ${d.images.length} values, expected ${d.count} examples × ${units}`;
   }
   if (d.labels && d.labels.length !== d.count) {
-    return `dataset "${nodeId}" has ${d.labels.length} labels for ${d.count} examples`;
+    return `has ${d.labels.length} labels for ${d.count} examples`;
   }
   const v = d.images;
   for (let i = 0; i < v.length; i++) {
     if (!Number.isFinite(v[i])) {
       const example = Math.floor(i / units);
-      return `dataset "${nodeId}" has a non-finite value in example ${example} (unit ${i - example * units}): ${v[i]}`;
+      return `has a non-finite value in example ${example} (unit ${i - example * units}): ${v[i]}`;
     }
   }
   return null;

@@ -1,7 +1,7 @@
 /** What the file importers share: resolving paths, naming files in messages, rescaling. */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { LIMITS, bytesText } from '../compile/limits.js';
 
 /** A path the user wrote (relative to `baseDir`, usually the graph file's folder) and where it leads. */
 export interface UserPath {
@@ -20,31 +20,19 @@ export function shownPath(baseDir: string, abs: string): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : abs;
 }
 
-function errorCode(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
-}
-
 function reason(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-export async function readUserFile(p: UserPath, what: string): Promise<Buffer> {
-  try {
-    return await readFile(p.abs);
-  } catch (e) {
-    const code = errorCode(e);
-    if (code === 'ENOENT') throw new Error(`${p.shown}: file not found (expected ${what}; looked at ${p.abs})`);
-    if (code === 'EISDIR') throw new Error(`${p.shown}: is a folder, expected ${what}`);
-    throw new Error(`${p.shown}: cannot read ${what}: ${reason(e)}`);
-  }
-}
-
-/** Gzip is recognised by its magic bytes (1f 8b), whatever the file is called. */
+/** Gzip is recognised by its magic bytes (1f 8b), whatever the file is called; what it inflates to is held to the file limit. */
 export function maybeGunzip(bytes: Buffer, shown: string): Buffer {
   if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
   try {
-    return gunzipSync(bytes);
+    return gunzipSync(bytes, { maxOutputLength: LIMITS.fileBytes });
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new Error(`${shown}: decompresses to more than ${bytesText(LIMITS.fileBytes)}, the most a data file may hold`);
+    }
     throw new Error(`${shown}: looks gzipped but does not decompress: ${reason(e)}`);
   }
 }

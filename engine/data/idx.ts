@@ -5,8 +5,10 @@
  * count×rows×cols), labels 0x00000801 (u8, count). Gzipped files (.gz) are read
  * as well.
  */
+import { LIMITS } from '../compile/limits.js';
+import { readUserFile, type ReadOptions } from './bounded-read.js';
 import type { Dataset } from './dataset.js';
-import { maybeGunzip, readUserFile, rescaleToUnit, userPath } from './files.js';
+import { maybeGunzip, rescaleToUnit, userPath } from './files.js';
 
 const TYPES = {
   0x08: { name: 'u8', bytes: 1 },
@@ -44,6 +46,9 @@ export function parseIdx(input: Buffer, shown: string): IdxArray {
   if (ndim === 0 || bytes.length < header) throw new Error(`${shown}: IDX header promises ${ndim} dimensions but the file ends first`);
   const dims = Array.from({ length: ndim }, (_, i) => bytes.readUInt32BE(4 + 4 * i));
   const n = dims.reduce((a, b) => a * b, 1);
+  if (n > LIMITS.datasetValues) {
+    throw new Error(`${shown}: the IDX header promises ${dims.join('×')} = ${n.toLocaleString('en-US')} values; a dataset holds at most ${LIMITS.datasetValues.toLocaleString('en-US')}`);
+  }
   const expected = header + n * type.bytes;
   if (bytes.length !== expected) {
     throw new Error(
@@ -70,9 +75,9 @@ export function parseIdx(input: Buffer, shown: string): IdxArray {
  * pixels become byte/255; other types are taken as they are when all values lie
  * in [0, 1], else rescaled by the data set's own min/max (see rescaleToUnit).
  */
-export async function importIdx(images: string, labels: string | undefined, baseDir: string): Promise<Dataset> {
+export async function importIdx(images: string, labels: string | undefined, baseDir: string, read: ReadOptions = {}): Promise<Dataset> {
   const imagePath = userPath(baseDir, images);
-  const img = parseIdx(await readUserFile(imagePath, 'an IDX image file'), imagePath.shown);
+  const img = parseIdx(await readUserFile(imagePath, 'an IDX image file', read), imagePath.shown);
   if (img.dims.length !== 2 && img.dims.length !== 3) {
     throw new Error(
       `${imagePath.shown}: expected IDX images of 3 dimensions (count×rows×cols) or 2 (count×values), found ${img.dims.join('×')}`,
@@ -93,7 +98,7 @@ export async function importIdx(images: string, labels: string | undefined, base
   const out: Dataset = { name, count, channels: 1, height, width, images: values };
   if (labels !== undefined) {
     const labelPath = userPath(baseDir, labels);
-    const lab = parseIdx(await readUserFile(labelPath, 'an IDX label file'), labelPath.shown);
+    const lab = parseIdx(await readUserFile(labelPath, 'an IDX label file', read), labelPath.shown);
     if (lab.dims.length !== 1) {
       throw new Error(`${labelPath.shown}: expected IDX labels of 1 dimension (count), found ${lab.dims.join('×')}`);
     }

@@ -10,7 +10,8 @@ import type { FileInit, Plan } from '../compile/plan.js';
 import { decodeNpy, shapeText, type DecodedNpy } from '../format/npy.js';
 import { decodeNpz } from '../format/npz.js';
 import { firstNonFinite } from '../train/tensor-file.js';
-import { readUserFile, userPath } from './files.js';
+import { readUserFile } from './bounded-read.js';
+import { userPath } from './files.js';
 
 /** Parameter values from files, by parameter name, in the parameter's shape. */
 export type InitValues = ReadonlyMap<string, Float32Array>;

@@ -19,6 +19,7 @@
  * nothing (no split).
  */
 import type { DatasetParams, DatasetSource } from '../../nodes/kinds/dataset.js';
+import type { ReadOptions } from './bounded-read.js';
 import { checkFinite, selectExamples, type Dataset } from './dataset.js';
 import { importCsv, importIdx, importPngFolder } from './importers.js';
 import { loadMnist } from './mnist.js';
@@ -29,9 +30,24 @@ export const DEFAULT_HOLDOUT = 0.1;
 export interface LoadOptions {
   /** MNIST cache folder (null: none); defaults to node_modules/.cache/attractor-studio. */
   mnistCacheDir?: string | null;
+  /** Stops reading files when aborted (a run cancelled while its data loads). */
+  signal?: AbortSignal;
+}
+
+/** A dataset that cannot be loaded: `detail` says why without the node, which `nodeId` names. */
+export class DatasetError extends Error {
+  override name = 'DatasetError';
+  constructor(
+    readonly nodeId: string,
+    readonly detail: string,
+    options?: ErrorOptions,
+  ) {
+    super(`dataset "${nodeId}": ${detail}`, options);
+  }
 }
 
 async function readSource(source: DatasetSource, baseDir: string, opts: LoadOptions): Promise<Dataset> {
+  const read: ReadOptions = opts.signal ? { signal: opts.signal } : {};
   switch (source.kind) {
     case 'mnist': {
       const mnistOpts: Parameters<typeof loadMnist>[0] = { split: source.split };
@@ -48,11 +64,11 @@ async function readSource(source: DatasetSource, baseDir: string, opts: LoadOpti
     case 'associative-recall':
       return associativeRecall(source.pairs, source.symbols, source.count, source.seed);
     case 'idx':
-      return importIdx(source.images, source.labels, baseDir);
+      return importIdx(source.images, source.labels, baseDir, read);
     case 'csv':
-      return importCsv(source.path, source.labelColumn === undefined ? {} : { labelColumn: source.labelColumn }, baseDir);
+      return importCsv(source.path, source.labelColumn === undefined ? {} : { labelColumn: source.labelColumn }, baseDir, read);
     case 'png-folder':
-      return importPngFolder(source.path, baseDir);
+      return importPngFolder(source.path, baseDir, read);
   }
 }
 
@@ -88,8 +104,8 @@ export function holdoutSplit(count: number, holdout: number): { train: Int32Arra
 
 /**
  * Reads the examples a Dataset node describes; file paths are relative to
- * `baseDir` (the graph file's folder). Every error is an Error whose message
- * starts with the node: `dataset "digits": …`.
+ * `baseDir` (the graph file's folder). Every error is a DatasetError whose message
+ * starts with the node: `dataset "digits": …`; an abort is thrown as it is.
  */
 export async function loadDataset(
   params: DatasetParams,
@@ -101,7 +117,8 @@ export async function loadDataset(
   try {
     d = await readSource(params.source, baseDir, opts);
   } catch (e) {
-    throw new Error(`dataset "${nodeId}": ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    if (opts.signal?.aborted) throw e;
+    throw new DatasetError(nodeId, e instanceof Error ? e.message : String(e), { cause: e });
   }
   if (params.limit !== undefined) d = applyLimit(d, params.limit);
   if (!d.split) {
@@ -109,7 +126,7 @@ export async function loadDataset(
     const split = holdoutSplit(d.count, holdout);
     if (split) d = { ...d, split };
   }
-  const problem = checkFinite(d, nodeId);
-  if (problem) throw new Error(problem);
+  const problem = checkFinite(d);
+  if (problem) throw new DatasetError(nodeId, problem);
   return d;
 }

@@ -8,20 +8,25 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PNG } from 'pngjs';
+import { LIMITS } from '../compile/limits.js';
+import { ensureInside } from '../format/confine.js';
+import { readUserFile, type ReadOptions } from './bounded-read.js';
 import type { Dataset } from './dataset.js';
-import { compareNames, labelsFromNames, readUserFile, shownPath, userPath } from './files.js';
+import { compareNames, labelsFromNames, shownPath, userPath } from './files.js';
 
 const isPng = (name: string) => !name.startsWith('.') && name.toLowerCase().endsWith('.png');
 
 async function listFolder(abs: string, shown: string): Promise<{ pngs: string[]; dirs: string[] }> {
   let entries;
+  // Entries that are links are neither files nor folders here: they are skipped, so none leads out.
+  await ensureInside(abs, shown);
   try {
     entries = await readdir(abs, { withFileTypes: true });
   } catch (e) {
     const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
-    if (code === 'ENOENT') throw new Error(`${shown}: folder not found (expected a folder of PNG images; looked at ${abs})`);
+    if (code === 'ENOENT') throw new Error(`${shown}: folder not found (expected a folder of PNG images)`);
     if (code === 'ENOTDIR') throw new Error(`${shown}: is a file, expected a folder of PNG images`);
-    throw new Error(`${shown}: cannot list the folder: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`${shown}: cannot list the folder${code ? ` (${code})` : ''}`);
   }
   const pngs = entries.filter((e) => e.isFile() && isPng(e.name)).map((e) => e.name).sort(compareNames);
   const dirs = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort(compareNames);
@@ -33,7 +38,13 @@ async function listFolder(abs: string, shown: string): Promise<{ pngs: string[];
  * grey (r = g = b, whatever the PNG's colour type), else 3 (RGB); alpha is
  * dropped, not composited. `folder` is relative to `baseDir`.
  */
-export async function importPngFolder(folder: string, baseDir: string): Promise<Dataset> {
+/** Width and height from the IHDR chunk, which a PNG must start with: read before decoding, so a 10⁵×10⁵ image is refused unallocated. */
+function pngSize(bytes: Buffer): { width: number; height: number } | undefined {
+  if (bytes.length < 24 || bytes.toString('latin1', 12, 16) !== 'IHDR') return undefined;
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+export async function importPngFolder(folder: string, baseDir: string, read: ReadOptions = {}): Promise<Dataset> {
   const root = userPath(baseDir, folder);
   const top = await listFolder(root.abs, root.shown);
   const files: string[] = [];
@@ -56,6 +67,7 @@ export async function importPngFolder(folder: string, baseDir: string): Promise<
   }
   if (classDirs.length === 0) files.push(...top.pngs.map((f) => path.join(root.abs, f)));
   if (files.length === 0) throw new Error(`${root.shown}: no .png images found (expected *.png in the folder or in class subfolders)`);
+  if (files.length > LIMITS.folderFiles) throw new Error(`${root.shown}: holds ${files.length} PNG images; a png-folder dataset may have at most ${LIMITS.folderFiles}`);
 
   let width = 0;
   let height = 0;
@@ -64,7 +76,14 @@ export async function importPngFolder(folder: string, baseDir: string): Promise<
   let grey = true;
   for (let k = 0; k < files.length; k++) {
     const shown = shownPath(baseDir, files[k]);
-    const bytes = await readUserFile({ abs: files[k], shown }, 'a PNG image');
+    const bytes = await readUserFile({ abs: files[k], shown }, 'a PNG image', read);
+    const declared = pngSize(bytes);
+    if (declared && declared.width * declared.height > LIMITS.imagePixels) {
+      throw new Error(`${shown}: is ${declared.width}×${declared.height} pixels; an image may have at most ${LIMITS.imagePixels.toLocaleString('en-US')}`);
+    }
+    if (declared && files.length * 3 * declared.width * declared.height > LIMITS.datasetValues) {
+      throw new Error(`${root.shown}: ${files.length} images of ${declared.width}×${declared.height} pixels would hold more than ${LIMITS.datasetValues.toLocaleString('en-US')} values, the most a dataset may hold`);
+    }
     let png: { width: number; height: number; data: Buffer };
     try {
       png = PNG.sync.read(bytes);

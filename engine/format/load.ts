@@ -2,12 +2,14 @@
  * Opening graph files. Every way a file can be wrong comes back as a Problem with a
  * path into the file; nothing here throws on bad input.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { openRegularFile, OutsideWorkspaceError } from './confine.js';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDoc } from '../../nodes/graph.js';
 import { describeValue, type PathSegment, type Problem } from '../../nodes/problems.js';
 import { validateGraph } from '../../nodes/validate.js';
 import { findSyntaxError, nestingDepth, positionAt } from './json-text.js';
 import { MIGRATIONS, migrate, pathInOriginal } from './migrate.js';
+import { documentLimitProblems } from '../compile/limit-checks.js';
 
 export type LoadResult = { ok: true; graph: GraphDoc; migratedFrom?: number } | { ok: false; problems: Problem[] };
 
@@ -77,6 +79,9 @@ export function loadGraphJson(json: unknown, source: string): LoadResult {
   if (version > GRAPH_VERSION) {
     return fail(['version'], `written by a newer version (format version ${version}; this build reads up to ${GRAPH_VERSION})`);
   }
+  // Counted before anything is validated: a file of a million nodes is refused at once.
+  const tooMany = documentLimitProblems(json);
+  if (tooMany.length > 0) return { ok: false, problems: tooMany };
   if (version === GRAPH_VERSION) {
     const checked = validateGraph(json);
     return checked.ok ? { ok: true, graph: checked.graph } : checked;
@@ -111,8 +116,11 @@ function readFailure(err: unknown, path: string): string {
       return `${path} is a folder, not a graph file`;
     case 'ELOOP':
       return `cannot read ${path}: too many symbolic links`;
+    case 'ENOTREG':
+      // A FIFO or device would block the read forever or never end.
+      return `${path} is not a regular file`;
     default:
-      return `cannot read ${path}: ${(err as Error).message}`;
+      return err instanceof OutsideWorkspaceError ? err.message : `cannot read ${path}${code ? ` (${code})` : ''}`;
   }
 }
 
@@ -120,12 +128,14 @@ function readFailure(err: unknown, path: string): string {
 export async function loadGraphFile(path: string): Promise<LoadResult> {
   let bytes: Buffer;
   try {
-    const info = await stat(path);
-    if (info.isDirectory()) return fail([], `${path} is a folder, not a graph file`);
-    // A FIFO or device would block the read forever or never end.
-    if (!info.isFile()) return fail([], `${path} is not a regular file`);
-    if (info.size > MAX_GRAPH_BYTES) return tooLarge(path, info.size);
-    bytes = await readFile(path);
+    // Confined to the workspace in the web mode (engine/format/confine.ts); only regular files.
+    const { handle, stats } = await openRegularFile(resolve(path), path);
+    try {
+      if (stats.size > MAX_GRAPH_BYTES) return tooLarge(path, stats.size);
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
   } catch (err) {
     return fail([], readFailure(err, path));
   }

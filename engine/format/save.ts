@@ -3,13 +3,14 @@
  * changes rewrites the same bytes) and an atomic write, so a crash or a full disk
  * mid-save never costs the previous version of the file.
  */
-import { randomBytes } from 'node:crypto';
 import { access, constants, open, readFile, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDoc } from '../../nodes/graph.js';
 import { problemLine } from '../../nodes/problems.js';
 import { validateGraph } from '../../nodes/validate.js';
 import { MAX_GRAPH_BYTES } from './load.js';
+import { ensureInside } from './confine.js';
+import { removeLeftoverTemps, tempFileFor } from './temp-files.js';
 
 const TOP_KEYS = ['format', 'version', 'name', 'description', 'nodes', 'edges', 'blocks', 'settle', 'training', 'weights', 'comments', 'editor'] as const;
 const NODE_KEYS = ['id', 'kind', 'block', 'label', 'params', 'position'] as const;
@@ -100,20 +101,25 @@ async function newerVersionAt(path: string): Promise<number | undefined> {
 /**
  * Replaces `path` with `data` all at once: a temp file in the same folder is written,
  * fsynced and renamed over the target, then the folder is fsynced so the rename itself
- * survives a power cut. On failure the old file is untouched and the temp file removed.
- * A symbolic link is followed, so the file it points at is replaced, not the link.
+ * survives a power cut. On failure the old file is untouched and the temp file removed;
+ * temp files that earlier writes of the same file left behind (a process killed mid-save)
+ * are removed first (temp-files.ts). A symbolic link is followed, so the file it points at
+ * is replaced, not the link — in the web mode only when that file is in the workspace.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const target = await realpath(path).catch(() => path);
+  await ensureInside(target, path);
   const dir = dirname(target);
-  // Hidden, and unique per call, so concurrent saves never share a temp file.
-  const tmp = join(dir, `.${basename(target).slice(0, 180)}.${randomBytes(6).toString('hex')}.tmp`);
+  await removeLeftoverTemps(dir, (name) => name === basename(target).slice(0, 160));
   const mode = await stat(target).then(
     (s) => (s.isFile() ? s.mode & 0o7777 : undefined),
     () => undefined,
   );
   // Renaming over a read-only file would succeed; a plain write would not, and that is what people expect.
   if (mode !== undefined) await access(target, constants.W_OK).catch((err: unknown) => Promise.reject(saveError(err, path)));
+  // Hidden, and unique per call, so concurrent saves never share a temp file.
+  const temp = tempFileFor(target);
+  const tmp = temp.path;
   let handle: FileHandle | undefined;
   try {
     handle = await open(tmp, 'wx', 0o666);
@@ -127,6 +133,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await handle?.close().catch(() => undefined);
     await rm(tmp, { force: true }).catch(() => undefined);
     throw saveError(err, path);
+  } finally {
+    temp.done();
   }
   await syncFolder(dir);
 }

@@ -11,6 +11,8 @@ export interface InitMessage {
   readonly backend: BackendName;
   readonly config: TrainingConfig;
   readonly theta: number;
+  /** The web mode's workspace: the worker reads data files only there (format/confine.ts). */
+  readonly workspace?: string;
 }
 
 export interface GradRequest {

@@ -430,6 +430,8 @@ export interface EngineInfo {
   readonly backend: BackendSummary;
   readonly tensors: number;
   readonly run: { readonly runId: string; readonly kind: RunKind; readonly paused: boolean } | null;
+  /** Web mode: another client's run is in progress (`run` is null for this client): the engine is busy. */
+  readonly busy?: { readonly kind: RunKind; readonly paused: boolean };
 }
 
 /** Sent once by a worker host when its backend is up (or with run.error when none could start). */

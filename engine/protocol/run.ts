@@ -23,6 +23,7 @@ import { z, positive, positiveInt } from '../../nodes/schema.js';
 import { METHODS, SCHEDULES } from '../../nodes/config.js';
 import { pathText, problemsFromZod, type Problem } from '../../nodes/problems.js';
 import { capacitySweepSchema } from './capacity.js';
+import type { RunKind } from './run-events.js';
 
 export { decode, decodeText, encode, encodeText, transferables, type Encoded } from './codec.js';
 export type * from './run-events.js';
@@ -215,6 +216,8 @@ export const gradcheckStartSchema = z
 /** The commands that open a run (refusing one ends the run it names). */
 export const RUN_STARTS = ['settle.start', 'train.start', 'gradcheck.start', 'capacity.start'] as const;
 export type RunStart = Extract<RunCommand, { type: (typeof RUN_STARTS)[number] }>;
+/** The kind of run each start command begins. */
+export const RUN_KIND_OF: Readonly<Record<RunStart['type'], RunKind>> = { 'settle.start': 'settle', 'train.start': 'train', 'gradcheck.start': 'gradcheck', 'capacity.start': 'capacity' };
 export function isRunStart(type: string | undefined): type is RunStart['type'] {
   return (RUN_STARTS as readonly (string | undefined)[]).includes(type);
 }

@@ -39,6 +39,7 @@ export class RunControl {
   private cancelled = false;
   private steps = 0;
   private wake: (() => void) | undefined;
+  private readonly aborter = new AbortController();
   /** Set by a loop whose settings may change while it is paused (training). */
   updater: Updater | undefined;
 
@@ -54,6 +55,11 @@ export class RunControl {
 
   get isCancelled(): boolean {
     return this.cancelled;
+  }
+
+  /** Aborted by cancel(): what stops work that runs before the loop's gates, such as reading data files. */
+  get signal(): AbortSignal {
+    return this.aborter.signal;
   }
 
   pause(): void {
@@ -93,6 +99,7 @@ export class RunControl {
 
   cancel(): void {
     this.cancelled = true;
+    this.aborter.abort();
     this.notify();
   }
 

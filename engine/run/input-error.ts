@@ -5,6 +5,9 @@
  * the `problems` as a run.error that ends the run.
  */
 import { problemLine, type Problem } from '../../nodes/problems.js';
+import { LimitError } from '../compile/limits.js';
+import { OutsideWorkspaceError } from '../format/confine.js';
+import { CheckpointError } from '../train/checkpoint.js';
 
 export class RunInputError extends Error {
   constructor(
@@ -37,4 +40,16 @@ export function problemLines(source: string, problems: readonly Problem[]): stri
 export function graphProblems(source: string, problems: readonly Problem[]): RunInputError {
   const lines = problemLines(source, problems);
   return new RunInputError(lines[0] ?? `${source}: the graph does not compile`, lines.slice(1), problems);
+}
+
+/**
+ * The user's input behind a failure, as a RunInputError, or undefined when the failure is
+ * the engine's own (a bug: reported as such). Besides RunInputError itself: a size refused
+ * at the point of allocation, a path outside the web mode's workspace, a checkpoint folder
+ * that is broken or foreign — each carries a message that names what and where.
+ */
+export function asInputError(err: unknown): RunInputError | undefined {
+  if (err instanceof RunInputError) return err;
+  if (err instanceof LimitError || err instanceof OutsideWorkspaceError || err instanceof CheckpointError) return new RunInputError(err.message);
+  return undefined;
 }

@@ -63,18 +63,26 @@ export function compileLoaded(loaded: LoadedGraph, overrides: SettleOverrides = 
   return { ...loaded, plan, warnings: problems.filter((p) => p.severity === 'warning') };
 }
 
-export async function loadRunData(compiled: CompiledGraph): Promise<OpenedRun> {
+/** Loads the plan's datasets; `signal` stops the reading when the run is cancelled meanwhile (the abort is thrown as it is). */
+export async function loadRunData(compiled: CompiledGraph, signal?: AbortSignal): Promise<OpenedRun> {
   try {
-    const datasets = await loadPlanDatasets(compiled.plan, compiled.baseDir);
+    const datasets = await loadPlanDatasets(compiled.plan, compiled.baseDir, signal ? { signal } : {});
     return { ...compiled, datasets, initFiles: await loadInitFiles(compiled.plan, compiled.baseDir) };
   } catch (err) {
-    // DataError names the dataset node and the layer it feeds; InitFileError the coupling node and its file.
-    if (err instanceof DataError || err instanceof InitFileError) throw new RunInputError(`${compiled.source}: ${err.message}`);
+    if (err instanceof DataError) throw graphProblems(compiled.source, [dataProblem(compiled.graph, err)]);
+    // InitFileError names the coupling node and its file.
+    if (err instanceof InitFileError) throw new RunInputError(`${compiled.source}: ${err.message}`);
     throw err;
   }
 }
 
+/** A DataError as a problem of the graph: on the node it names, with the path in the file. */
+function dataProblem(graph: GraphDoc, err: DataError): Problem {
+  const index = graph.nodes.findIndex((n) => n.id === err.nodeId);
+  return { severity: 'error', path: ['nodes', index, ...err.path], nodeId: err.nodeId, ...(err.port ? { port: err.port } : {}), message: err.message };
+}
+
 /** The graph, compiled with `overrides`, and its data: all a run needs besides weights. */
-export async function openRun(src: GraphSource, overrides: SettleOverrides = {}): Promise<OpenedRun> {
-  return loadRunData(compileLoaded(await loadGraph(src), overrides));
+export async function openRun(src: GraphSource, overrides: SettleOverrides = {}, signal?: AbortSignal): Promise<OpenedRun> {
+  return loadRunData(compileLoaded(await loadGraph(src), overrides), signal);
 }

@@ -8,6 +8,7 @@
 import { tf } from '../tf.js';
 import { summarizePlan } from '../compile/check.js';
 import { buildBatch, disposeBatch, type Batch } from '../runtime/batch.js';
+import { doingText, ensureRunFits } from './memory-check.js';
 import type { BoundNet, State } from '../runtime/network.js';
 import { partIndices } from '../runtime/prepare.js';
 import { readValues } from '../runtime/readback.js';
@@ -100,6 +101,7 @@ async function settleUnrecorded(opened: OpenedRun, request: SettleRequest, ctx: 
   const drawn = request.input ? drawnInput(plan, request.input) : undefined;
   const starts = request.start && request.start.length > 0 ? startStates(plan, request.start) : undefined;
   const indices = exampleIndices(request.examples, datasets, seed).slice(0, drawn || starts ? 1 : undefined);
+  ensureRunFits(plan, { batch: indices.length }, ctx.backendName, doingText('settling', indices.length));
   const { network, from } = await openNetwork(opened, request.weights, seed);
   let bound: BoundNet | undefined;
   let batch: Batch | undefined;

@@ -6,9 +6,10 @@
  * (resume continues from it) and frees every tensor; so does a loss that stops being finite.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { TrainingConfig } from '../../nodes/config.js';
 import { summarizePlan } from '../compile/check.js';
+import { confinement, ensureInside } from '../format/confine.js';
 import { Network } from '../runtime/network.js';
 import { createOptimizer } from '../train/optimizers.js';
 import { MANIFEST_FILE, disposeCheckpoint, saveCheckpoint } from '../train/checkpoint.js';
@@ -22,8 +23,9 @@ import type { RunContext } from './context.js';
 import { acceptChanges, liveSettings, type LiveTraining } from './live-settings.js';
 import { evaluateHeldOut, gallery, type HeldOutOptions, type HeldOutReport } from './held-out.js';
 import { RunInputError } from './input-error.js';
+import { doingText, ensureRunFits } from './memory-check.js';
 import type { OpenedRun } from './open.js';
-import { checkFolderFree, checkTrainable, trainingConfig, workerCount, type OptionWords, type TrainOverrides } from './train-setup.js';
+import { checkFolderFree, checkTrainable, optimizerMisfit, trainingConfig, workerCount, type OptionWords, type TrainOverrides } from './train-setup.js';
 import { openCheckpoint } from './weights.js';
 import { recorded, RunRecorder, type RecordOptions } from '../experiments/records.js';
 
@@ -91,8 +93,13 @@ async function train(opened: OpenedRun, request: TrainRequest, ctx: RunContext, 
   const { plan, datasets, source } = opened;
   const train = trainIndices(datasets);
   checkTrainable(plan, config, train.length, source, request.words);
+  // In the web mode both folders must be in the workspace before anything is looked up there.
+  for (const dir of [request.checkpointDir, request.resumeFrom]) if (dir !== null) await ensureInside(resolve(dir), dir);
   checkFolderFree(request.checkpointDir, request.resumeFrom !== null, request.overwrite, request.words);
 
+  // bptt and every-step keep every iteration of the unroll; the others a few states.
+  const unrolled = config.method === 'bptt' || config.method === 'every-step' ? config.steps : 1;
+  ensureRunFits(plan, { batch: config.batch, unrolled, training: true }, ctx.backendName, doingText(`training (${config.method}) on`, config.batch));
   const network = Network.create(plan, config.seed, datasets, opened.initFiles);
   const optimizer = createOptimizer(config.optimizer, config.weightDecay);
   const t: Training = { opened, request, ctx, config, theta: plan.settle.theta, train, network, optimizer };
@@ -103,7 +110,10 @@ async function train(opened: OpenedRun, request: TrainRequest, ctx: RunContext, 
     const total = totalBatches(config, train);
     if (start >= total) throw new RunInputError(`${request.resumeFrom ?? request.checkpointDir} is already at batch ${start} of ${total}: nothing left to train (${request.words.moreBatches})`);
     const workers = workerCount(request.workers, ctx.backendName, config);
-    if (workers > 0) pool = await GradientPool.start(workers, { graph: opened.graph, baseDir: opened.baseDir, backend: ctx.backendName, config, theta: plan.settle.theta });
+    if (workers > 0) {
+      const workspace = confinement();
+      pool = await GradientPool.start(workers, { graph: opened.graph, baseDir: opened.baseDir, backend: ctx.backendName, config, theta: plan.settle.theta, ...(workspace ? { workspace } : {}) });
+    }
     started(t, {
       method: config.method,
       batches: total,
@@ -125,13 +135,18 @@ async function train(opened: OpenedRun, request: TrainRequest, ctx: RunContext, 
   }
 }
 
-/** Loads weights and optimiser state into the run; the step to go on from. */
+/** Loads weights and optimiser state into the run; the step to go on from. A checkpoint without the state to go on is refused. */
 async function resume(t: Training, dir: string): Promise<number> {
   const c = await openCheckpoint(t.opened.plan, dir);
-  for (const [name, value] of c.params) t.network.params.get(name)!.assign(value);
-  if (c.optimizer && c.optimizer.config.kind === t.config.optimizer.kind) t.optimizer.load(c.optimizer.step, c.optimizer.state);
-  disposeCheckpoint(c);
-  return c.step;
+  try {
+    const misfit = optimizerMisfit(t.opened.plan, c, t.config);
+    if (misfit) throw new RunInputError(misfit);
+    for (const [name, value] of c.params) t.network.params.get(name)!.assign(value);
+    if (c.optimizer) t.optimizer.load(c.optimizer.step, c.optimizer.state);
+    return c.step;
+  } finally {
+    disposeCheckpoint(c);
+  }
 }
 
 function started(t: Training, totals: TrainTotals): void {

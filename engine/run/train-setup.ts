@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { TrainingConfig, TrainingMethod } from '../../nodes/config.js';
 import type { BackendName } from '../backend/select.js';
 import type { Plan } from '../compile/plan.js';
-import { MANIFEST_FILE } from '../train/checkpoint.js';
+import { MANIFEST_FILE, type LoadedCheckpoint } from '../train/checkpoint.js';
 import { cgRefusal } from '../train/symmetric-adjoint.js';
 import { eqpropRefusal } from '../train/eqprop-nudge.js';
 import { RunInputError } from './input-error.js';
@@ -81,4 +81,36 @@ export function workerCount(asked: number | 'auto', backend: BackendName, config
   if (asked !== 'auto') return asked;
   if (backend === 'tensorflow' || config.method === 'hebbian') return 0;
   return Math.max(0, Math.min(availableParallelism() - 1, Math.floor(config.batch / 8) - 1));
+}
+
+/** The optimiser slots each kind keeps per parameter (train/optimizers.ts). */
+const SLOTS: Record<TrainingConfig['optimizer']['kind'], readonly string[]> = { adam: ['m', 'v'], sgd: ['momentum'] };
+
+/**
+ * Why the optimiser state of checkpoint `c` cannot continue a run with `config`, or
+ * undefined when it can: a gradient run resumed without its state, or with another
+ * optimiser's, would restart the optimiser from scratch without a word.
+ */
+export function optimizerMisfit(plan: Plan, c: LoadedCheckpoint, config: TrainingConfig): string | undefined {
+  if (config.method === 'hebbian' || c.step === 0) return undefined;
+  const manifest = join(c.dir, MANIFEST_FILE);
+  const kind = config.optimizer.kind;
+  if (!c.optimizer) return `${manifest} has no optimiser state (it was saved without one): resuming would restart ${kind} from scratch; train into a new folder to start over from fresh weights`;
+  if (c.optimizer.config.kind !== kind) return `${manifest} holds ${c.optimizer.config.kind} state, but this run uses ${kind}: resume with the optimiser it was trained with (training.optimizer)`;
+  const shapes = new Map(plan.params.filter((p) => p.trainable !== false).map((p) => [p.name, p.shape.join('×')]));
+  const slots = new Map<string, Set<string>>();
+  for (const [key, t] of c.optimizer.state) {
+    const cut = key.lastIndexOf('/');
+    const [param, slot] = [key.slice(0, cut), key.slice(cut + 1)];
+    if (cut < 0 || !SLOTS[kind].includes(slot)) return `${manifest}: optimiser tensor "${key}" is not a ${kind} slot (${SLOTS[kind].map((s) => `<param>/${s}`).join(', ')})`;
+    if (!shapes.has(param)) return `${manifest}: optimiser tensor "${key}" belongs to no trainable parameter of this graph`;
+    if (t.shape.join('×') !== shapes.get(param)) return `${manifest}: optimiser tensor "${key}" has shape [${t.shape.join(', ')}], its parameter [${shapes.get(param)!.split('×').join(', ')}]`;
+    slots.set(param, (slots.get(param) ?? new Set()).add(slot));
+  }
+  for (const [param, have] of slots) {
+    const missing = SLOTS[kind].filter((slot) => !have.has(slot));
+    if (missing.length > 0) return `${manifest}: the ${kind} state of "${param}" lacks ${missing.map((m) => `"${param}/${m}"`).join(' and ')} (the manifest is incomplete)`;
+  }
+  if (slots.size === 0) return `${manifest}: the optimiser state is empty after ${c.step} batches (the manifest is incomplete)`;
+  return undefined;
 }

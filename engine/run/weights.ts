@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Plan } from '../compile/plan.js';
+import { ensureInside } from '../format/confine.js';
 import { Network } from '../runtime/network.js';
 import { CheckpointError, checkParamsFit, disposeCheckpoint, loadCheckpoint, type LoadedCheckpoint } from '../train/checkpoint.js';
 import { RunInputError } from './input-error.js';
@@ -40,7 +41,10 @@ export async function openNetwork(opened: OpenedRun, weights: WeightsChoice | un
   const sidecar = opened.graph.weights ? resolve(opened.baseDir, opened.graph.weights) : undefined;
   const dir = weights?.dir ?? sidecar;
   if (!dir) return { network: Network.create(opened.plan, seed, opened.datasets, opened.initFiles), from: freshWeights(opened, seed) };
-  if (!existsSync(dir)) throw new RunInputError(`${weights ? weights.option : `${opened.source}: "weights"`}: no folder at ${dir}`);
+  const option = weights ? weights.option : `${opened.source}: "weights"`;
+  // Confined before anything is looked up there, so even whether a folder exists outside the workspace stays unsaid.
+  await ensureInside(resolve(dir), dir).catch((err: unknown) => Promise.reject(new RunInputError(`${option}: ${(err as Error).message}`)));
+  if (!existsSync(dir)) throw new RunInputError(`${option}: no folder at ${dir}`);
   const c = await openCheckpoint(opened.plan, dir);
   try {
     return { network: Network.fromValues(opened.plan, c.params, seed, opened.datasets, opened.initFiles), from: `weights from ${dir} (batch ${c.step})` };

@@ -14,6 +14,7 @@
  */
 import { tf } from '../tf.js';
 import { maskMatrix, type AttentionMask } from '../compile/attention-structure.js';
+import { ensureTensorFits } from '../compile/limits.js';
 
 export { maskMatrix, maxAttendedBy, selfAttentionStepBound, type AttentionMask } from '../compile/attention-structure.js';
 
@@ -21,6 +22,8 @@ const MASKED = -1e9;
 
 /** Additive mask [T, T]: 0 inside N(i), −1e9 outside. */
 export function additiveMask(mask: AttentionMask, tokens: number): tf.Tensor2D {
+  // The compiler refuses such a block already; this is the last check before the T×T allocation.
+  ensureTensorFits(tokens * tokens, `a ${tokens}×${tokens} attention mask`);
   const m = maskMatrix(mask, tokens);
   return tf.tensor2d(m.map((v) => (v === 1 ? 0 : MASKED)), [tokens, tokens]);
 }

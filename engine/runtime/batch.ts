@@ -128,6 +128,8 @@ export function buildBatch(
     into.set(c.layer, acc);
   }
 
+  // Every value is computed before the first tensor is made: a throw past this point would leak them.
+  const targetValues = plan.targets.map((t) => layerValues(plan, datasets, t.data, layerById(plan, t.layer), indices));
   const initial: State = new Map();
   for (const layer of plan.layers) {
     const n = size * layer.units;
@@ -166,9 +168,9 @@ export function buildBatch(
     clamps.set(id, { layer: id, mask: tf.tensor(acc.mask, [size, ...layer.dims]), values: tf.tensor(acc.values, [size, ...layer.dims]) });
   }
 
-  const targets = plan.targets.map((t): TargetBinding => {
+  const targets = plan.targets.map((t, k): TargetBinding => {
     const layer = layerById(plan, t.layer);
-    const values = layerValues(plan, datasets, t.data, layer, indices);
+    const values = targetValues[k];
     const held = clampMasks.get(t.layer)?.mask;
     const mask = new Float32Array(size * layer.units).fill(1);
     if (t.units === 'unclamped' && held) for (let i = 0; i < mask.length; i++) mask[i] = 1 - held[i];

@@ -4,39 +4,64 @@
  */
 import type { Plan } from '../compile/plan.js';
 import { layerById } from '../compile/plan.js';
-import { checkFinite, checkFits, type Dataset } from '../data/dataset.js';
-import { loadDataset } from '../data/load.js';
+import { checkFits, type Dataset } from '../data/dataset.js';
+import { DatasetError, loadDataset } from '../data/load.js';
 import { spreadOrder, spreadSample, type ClassOf } from '../data/sample.js';
 
-/** Bad data: the message names the dataset node and the layer. */
+/**
+ * Bad data, or data that does not fit the graph: `nodeId` is the node to fix (the dataset,
+ * or the clamp, target or memory that reads it), `path` where in that node, `message` what
+ * is wrong without repeating the node.
+ */
 export class DataError extends Error {
-  constructor(message: string) {
+  override name = 'DataError';
+  constructor(
+    message: string,
+    readonly nodeId: string,
+    readonly path: readonly (string | number)[] = [],
+    readonly port?: string,
+  ) {
     super(message);
-    this.name = 'DataError';
   }
 }
 
-export async function loadPlanDatasets(plan: Plan, baseDir: string): Promise<Map<string, Dataset>> {
+export interface DatasetLoadOptions {
+  /** Stops reading data files when aborted. */
+  readonly signal?: AbortSignal;
+}
+
+export async function loadPlanDatasets(plan: Plan, baseDir: string, options: DatasetLoadOptions = {}): Promise<Map<string, Dataset>> {
   const out = new Map<string, Dataset>();
   for (const spec of plan.datasets) {
-    let d: Dataset;
     try {
-      d = await loadDataset(spec.params, baseDir, spec.id);
+      out.set(spec.id, await loadDataset(spec.params, baseDir, spec.id, options.signal ? { signal: options.signal } : {}));
     } catch (err) {
-      throw new DataError(`dataset "${spec.id}": ${(err as Error).message}`);
+      if (err instanceof DatasetError) throw new DataError(err.detail, spec.id, ['params', 'source']);
+      throw err;
     }
-    const bad = checkFinite(d, spec.id);
-    if (bad) throw new DataError(bad);
-    out.set(spec.id, d);
   }
   for (const use of [...plan.clamps, ...plan.targets]) {
     const d = out.get(use.data.dataset)!;
     if (use.data.port === 'labels') {
-      if (!d.labels) throw new DataError(`dataset "${use.data.dataset}" has no labels, but "${use.id}" reads its labels output`);
+      if (!d.labels) throw new DataError(`dataset "${use.data.dataset}" has no labels, but this node reads its labels output`, use.id, [], 'data');
+      // Labels are written one-hot: into the clamp's label units, or over the whole layer.
+      const slot = 'mask' in use && use.mask.kind === 'label-units' ? { units: use.mask.count, path: ['params', 'mask', 'count'] } : { units: layerById(plan, use.layer).units, path: [] };
+      const classes = d.classes ?? d.labels.reduce((m, v) => Math.max(m, v), -1) + 1;
+      if (classes > slot.units) {
+        throw new DataError(`dataset "${use.data.dataset}" has ${classes} classes, but their one-hot labels get ${slot.units} units of layer "${use.layer}"`, use.id, slot.path, slot.path.length === 0 ? 'data' : undefined);
+      }
       continue;
     }
     const misfit = checkFits(d, use.data.dataset, layerById(plan, use.layer).shape, use.layer);
-    if (misfit) throw new DataError(misfit);
+    if (misfit) throw new DataError(misfit, use.id, [], 'data');
+  }
+  for (const p of plan.params) {
+    if (!('fromData' in p.init)) continue;
+    const d = out.get(p.init.fromData.dataset)!;
+    const [rows, dim] = p.shape;
+    const units = d.channels * d.height * d.width;
+    if (units !== dim) throw new DataError(`dataset "${p.init.fromData.dataset}" gives ${units} values per example, but the memory stores patterns of ${dim}`, p.owner, [], 'patterns');
+    if (d.count < rows) throw new DataError(`stores ${rows} patterns taken from dataset "${p.init.fromData.dataset}", which has ${d.count} examples`, p.owner, ['params', 'patterns']);
   }
   return out;
 }

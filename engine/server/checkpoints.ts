@@ -3,13 +3,19 @@
  * folder its `weights` field names, and sibling folders holding a checkpoint of the same
  * graph. Only manifests are read (small JSON), never the tensors.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { ensureInside, openRegularFile } from '../format/confine.js';
 import { CHECKPOINT_FORMAT, MANIFEST_FILE, sidecarDirFor } from '../train/checkpoint.js';
 import { GRAPH_EXTENSION } from '../../nodes/graph.js';
 import type { CheckpointInfo } from '../protocol/run.js';
 
+/**
+ * In the web mode the graph and every folder looked at must be in the workspace: a graph
+ * outside is refused (OutsideWorkspaceError), a candidate folder leading out is skipped.
+ */
 export async function listCheckpoints(graphPath: string): Promise<CheckpointInfo[]> {
+  await ensureInside(graphPath, graphPath);
   const folder = dirname(graphPath);
   const sidecar = sidecarDirFor(graphPath);
   const graph = await readJson(graphPath);
@@ -27,6 +33,7 @@ export async function listCheckpoints(graphPath: string): Promise<CheckpointInfo
 
   const out: CheckpointInfo[] = [];
   for (const dir of candidates) {
+    if (!(await ensureInside(dir, dir).then(() => true, () => false))) continue;
     const m = await readJson(join(dir, MANIFEST_FILE));
     if (!isRecord(m) || m.format !== CHECKPOINT_FORMAT || typeof m.step !== 'number') continue;
     const meta = isRecord(m.meta) ? m.meta : {};
@@ -47,9 +54,17 @@ export async function listCheckpoints(graphPath: string): Promise<CheckpointInfo
   return out.sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || b.created.localeCompare(a.created));
 }
 
+/** Small JSON files only (a graph, a manifest), confined and regular; anything else reads as nothing. */
+const MAX_JSON_BYTES = 64 * 1024 * 1024;
+
 async function readJson(path: string): Promise<unknown> {
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as unknown;
+    const { handle, stats } = await openRegularFile(path, path);
+    try {
+      return stats.size > MAX_JSON_BYTES ? undefined : (JSON.parse(await handle.readFile('utf8')) as unknown);
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
   } catch {
     return undefined;
   }

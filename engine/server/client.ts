@@ -14,6 +14,8 @@ export interface EngineWorkerOptions {
   readonly backend?: BackendName | 'auto';
   /** Relative paths in commands resolve against this (default: this process's cwd). */
   readonly baseDir?: string;
+  /** The web mode's workspace: every file the engine touches must resolve inside it. */
+  readonly workspace?: string;
   /** The bundled host; default: found next to this bundle or in dist/. */
   readonly script?: string;
 }
@@ -49,7 +51,8 @@ export function startEngineWorker(options: EngineWorkerOptions = {}): EngineWork
   if (!script || !existsSync(script)) {
     throw new Error('the engine worker needs the bundled host (dist/engine-server.mjs): run `node scripts/build-cli.mjs`');
   }
-  const worker = new Worker(script, { workerData: { backend: options.backend ?? 'auto', baseDir: options.baseDir ?? process.cwd() } });
+  const workerData = { backend: options.backend ?? 'auto', baseDir: options.baseDir ?? process.cwd(), ...(options.workspace ? { workspace: options.workspace } : {}) };
+  const worker = new Worker(script, { workerData });
   const listeners = new Set<(ev: RunEvent) => void>();
   const deliver = (ev: RunEvent) => listeners.forEach((l) => l(ev));
   let terminated = false;

@@ -14,16 +14,15 @@
  */
 import { tf } from '../tf.js';
 import { BACKEND_NAMES, type BackendInfo, type BackendName } from '../backend/select.js';
-import { isRunStart, parseCommand, transferables, type BackendSummary, type RunCommand, type RunEvent, type RunKind, type RunStart } from '../protocol/run.js';
+import { isRunStart, RUN_KIND_OF, parseCommand, transferables, type BackendSummary, type RunCommand, type RunEvent, type RunKind, type RunStart } from '../protocol/run.js';
 import { RunControl } from '../run/control.js';
 import { backendSummary, type RunContext } from '../run/context.js';
-import { RunInputError } from '../run/input-error.js';
+import { asInputError } from '../run/input-error.js';
 import { resolvePath } from '../run/open.js';
 import { listCheckpoints } from './checkpoints.js';
 import { runGradcheck, runSettle, runTrain } from './runs.js';
 import { runCapacity } from './capacity-run.js';
 
-const KIND: Record<RunStart['type'], RunKind> = { 'settle.start': 'settle', 'train.start': 'train', 'gradcheck.start': 'gradcheck', 'capacity.start': 'capacity' };
 /** What one run.step runs while paused. */
 const UNIT: Record<RunKind, string> = { settle: 'iteration', train: 'batch', gradcheck: 'finite difference', capacity: 'read of the settling probes' };
 
@@ -120,7 +119,7 @@ export class EngineHost {
       this.emit({ type: 'run.error', runId: cmd.runId, command: cmd.type, ended: true, message: `a run is in progress (${other.kind} run "${other.runId}"): cancel it or wait for it to end` });
       return;
     }
-    const kind = KIND[cmd.type];
+    const kind = RUN_KIND_OF[cmd.type];
     const control = new RunControl(cmd.runId, kind, (ev) => this.emit(ev));
     const ctx: RunContext = { control, emit: (ev) => this.emit(ev), backend: this.backend, backendName: this.backendName };
     const work = this.work(cmd, ctx);
@@ -131,7 +130,9 @@ export class EngineHost {
       },
       (err: unknown) => {
         this.active = undefined;
-        this.emit(failureEvent(cmd, err));
+        // A cancel that arrived while the run was still opening (reading its data) stops it there.
+        if (control.isCancelled && (err as Error | undefined)?.name === 'AbortError') this.emit({ type: 'run.cancelled', runId: cmd.runId, at: 0 });
+        else this.emit(failureEvent(cmd, err));
       },
     );
     this.active = { control, done };
@@ -157,8 +158,9 @@ export class EngineHost {
 }
 
 function failureEvent(cmd: RunStart, err: unknown): RunEvent {
-  if (err instanceof RunInputError) {
-    return { type: 'run.error', runId: cmd.runId, command: cmd.type, ended: true, message: err.oneLine, ...(err.problems.length > 0 ? { problems: [...err.problems] } : {}) };
+  const input = asInputError(err);
+  if (input) {
+    return { type: 'run.error', runId: cmd.runId, command: cmd.type, ended: true, message: input.oneLine, ...(input.problems.length > 0 ? { problems: [...input.problems] } : {}) };
   }
   // Not the user's input: say so, with the engine's own words.
   const message = err instanceof Error ? err.message : String(err);

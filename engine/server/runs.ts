@@ -34,7 +34,7 @@ function graphSource(cmd: SettleStart | TrainStart | GradcheckStart, hostDir: st
 }
 
 export async function runSettle(cmd: SettleStart, ctx: RunContext, hostDir: string): Promise<RunEvent[]> {
-  const opened = await openRun(graphSource(cmd, hostDir), cmd.overrides ?? {});
+  const opened = await openRun(graphSource(cmd, hostDir), cmd.overrides ?? {}, ctx.control.signal);
   const { record } = cmd;
   const o = await settleRun(
     opened,
@@ -82,7 +82,7 @@ export async function runGradcheck(cmd: GradcheckStart, ctx: RunContext, hostDir
 }
 
 export async function runTrain(cmd: TrainStart, ctx: RunContext, hostDir: string): Promise<RunEvent[]> {
-  const opened = await openRun(graphSource(cmd, hostDir));
+  const opened = await openRun(graphSource(cmd, hostDir), {}, ctx.control.signal);
   const resumeFrom = cmd.resumeFrom ? resolvePath(opened.baseDir, cmd.resumeFrom) : null;
   const checkpointDir = cmd.checkpointDir ? resolvePath(opened.baseDir, cmd.checkpointDir) : (resumeFrom ?? sidecarDirFor(opened.graphPath!));
   const o = await trainRun(

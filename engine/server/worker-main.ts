@@ -7,14 +7,16 @@
  *   - Electron utilityProcess: process.parentPort (structured clone, no transfer);
  *   - child_process.fork: process.send / process.on('message'), JSON only, so messages
  *     travel in the codec's encoded form (protocol/codec.ts) both ways.
- * Options: workerData { backend, baseDir }, else the environment variables
- * ATTRACTOR_BACKEND and ATTRACTOR_BASE_DIR. It says `engine.ready` once the backend is up;
- * commands sent before then wait for it.
+ * Options: workerData { backend, baseDir, workspace }, else the environment variables
+ * ATTRACTOR_BACKEND, ATTRACTOR_BASE_DIR and ATTRACTOR_WORKSPACE. With a workspace (the web
+ * mode) every file the engine touches must resolve inside it (engine/format/confine.ts).
+ * It says `engine.ready` once the backend is up; commands sent before then wait for it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseBackendName, startBackend, type BackendInfo } from '../backend/select.js';
 import { decode, encode, isRunStart, type RunEvent } from '../protocol/run.js';
 import { backendSummary } from '../run/context.js';
+import { confineTo } from '../format/confine.js';
 import { EngineHost } from './host.js';
 import { SHUTDOWN } from './client.js';
 
@@ -60,6 +62,7 @@ function channel(): Channel {
 interface Options {
   backend?: string;
   baseDir?: string;
+  workspace?: string;
 }
 
 async function main(): Promise<void> {
@@ -75,6 +78,8 @@ async function main(): Promise<void> {
   });
   let backend: BackendInfo;
   try {
+    const workspace = opts.workspace ?? process.env.ATTRACTOR_WORKSPACE;
+    if (workspace) await confineTo(workspace);
     backend = await startBackend(parseBackendName(opts.backend ?? process.env.ATTRACTOR_BACKEND ?? 'auto'));
   } catch (err) {
     const failed = `the engine could not start: ${(err as Error).message}`;

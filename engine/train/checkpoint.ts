@@ -3,16 +3,17 @@
  * bit for bit by `--resume`, by `attractor eval --weights DIR` and as a graph's
  * `weights` sidecar folder.
  *
- * Format, version 1: a folder holding
+ * Format, version 2: a folder holding
  *
  *   checkpoint.json       the manifest (small, diffable; no tensor values in JSON)
- *     { "format": "attractor-checkpoint", "version": 1,
+ *     { "format": "attractor-checkpoint", "version": 2,
  *       "step": 120,                       batches done
  *       "epoch": 3,
  *       "method": "bptt",
  *       "tensors": [ { "name": "W", "group": "params", "shape": [16, 6], "dtype": "float32",
  *                      "file": "params-000120.bin", "offset": 0, "length": 384 },
  *                    { "name": "W/m", "group": "optimizer", …, "file": "optimizer-000120.bin", … } ],
+ *       "files": { "params-000120.bin": { "bytes": 384, "sha256": "…" }, … },
  *       "optimizer": { "config": { "kind": "adam", … }, "step": 120 } | null,
  *       "meta": { … free JSON: loss, seed, graph, backend … },
  *       "created": "2026-11-23T10:00:00.000Z" }
@@ -25,33 +26,44 @@
  * commit point — and only then deletes the `.bin` files nothing refers to any more.
  * A crash at any moment leaves a manifest (old or new) whose files are all intact.
  * One writer per folder; readers may load while a writer saves (a load that races the
- * cleanup re-reads the manifest).
+ * cleanup re-reads the manifest). The manifest's parts are checked in checkpoint-manifest.ts;
+ * every file is read confined to the workspace in the web mode (format/confine.ts), and a
+ * file whose length or checksum differs from the manifest's is refused, naming it.
  */
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { tf } from '../tf.js';
 import type { Plan } from '../compile/plan.js';
+import { LIMITS } from '../compile/limits.js';
+import { ensureInside, openRegularFile } from '../format/confine.js';
 import { writeFileAtomic } from '../format/save.js';
+import { removeLeftoverTemps } from '../format/temp-files.js';
 import { GRAPH_EXTENSION } from '../../nodes/graph.js';
 import { METHODS, optimizerSchema, type TrainingMethod } from '../../nodes/config.js';
 import type { OptimizerConfig } from './optimizers.js';
 import { renamedBlockHints } from './renamed-blocks.js';
-import { decodeFloat32LE, encodeFloat32LE, firstNonFinite, formatShape, shapeSize } from './tensor-file.js';
+import { decodeFloat32LE, encodeFloat32LE, firstNonFinite, formatShape } from './tensor-file.js';
+import {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  CheckpointError,
+  isCount,
+  isObject,
+  MANIFEST_FILE,
+  MAX_MANIFEST_BYTES,
+  parseManifest,
+  type FileEntry,
+  type Group,
+  type TensorEntry,
+} from './checkpoint-manifest.js';
 
-export const CHECKPOINT_FORMAT = 'attractor-checkpoint';
-export const CHECKPOINT_VERSION = 1;
-export const MANIFEST_FILE = 'checkpoint.json';
-/** A manifest lists tensors, never values; anything this large is not one. */
-const MAX_MANIFEST_BYTES = 32 * 1024 * 1024;
+export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointError, MANIFEST_FILE };
 
-type Group = 'params' | 'optimizer';
-const GROUPS: readonly Group[] = ['params', 'optimizer'];
 /** Files a save owns, and may delete once unreferenced; anything else in the folder is left alone. */
 const BIN_FILE = /^(?:params|optimizer)-\d+(?:-\d+)?\.bin$/;
-/** Leftovers of writeFileAtomic interrupted on one of our files. */
-const TEMP_FILE = /^\.(?:checkpoint\.json|(?:params|optimizer)-\d+(?:-\d+)?\.bin)\.[0-9a-f]{12}\.tmp$/;
-/** Plain names only, so a hand-edited manifest cannot point outside its folder. */
-const SAFE_FILE = /^[A-Za-z0-9_-][A-Za-z0-9._-]*\.bin$/;
+/** The most a .bin file may hold: every parameter of a graph at the limit, as float32. */
+const MAX_BIN_BYTES = LIMITS.parameterValues * 4;
 
 export interface CheckpointData {
   /** Batches done. */
@@ -76,30 +88,6 @@ export interface LoadedCheckpoint {
   /** When it was saved (ISO 8601), as recorded. */
   created: string;
   dir: string;
-}
-
-export class CheckpointError extends Error {
-  override name = 'CheckpointError';
-}
-
-interface TensorEntry {
-  name: string;
-  group: Group;
-  shape: number[];
-  dtype: 'float32';
-  file: string;
-  offset: number;
-  length: number;
-}
-
-interface Manifest {
-  step: number;
-  epoch: number;
-  method: TrainingMethod;
-  tensors: TensorEntry[];
-  optimizer: { config: OptimizerConfig; step: number } | null;
-  meta: Record<string, unknown>;
-  created: string;
 }
 
 /** Saves `data` into `dir` (created if missing), replacing the checkpoint there only once the new one is complete. */
@@ -136,15 +124,18 @@ export async function saveCheckpoint(dir: string, data: CheckpointData): Promise
     payloads.push({ group, values });
   }
 
+  // Confined twice: the folder as named (before mkdir creates anything), then as it really is.
+  await ensureInside(resolve(dir), dir);
   try {
     await mkdir(dir, { recursive: true });
   } catch (err) {
     throw new CheckpointError(`could not create the checkpoint folder ${dir}: ${(err as Error).message}`, { cause: err });
   }
+  await ensureInside(resolve(dir), dir);
   const inUse = await filesOfCurrentManifest(dir);
 
   const tensors: TensorEntry[] = [];
-  const written = new Set<string>();
+  const files: Record<string, FileEntry> = {};
   for (const { group, values } of payloads) {
     if (values.length === 0) continue;
     const file = freshName(group, data.step, inUse);
@@ -154,8 +145,9 @@ export async function saveCheckpoint(dir: string, data: CheckpointData): Promise
       tensors.push({ name: v.name, group, shape: v.shape, dtype: 'float32', file, offset, length });
       offset += length;
     }
-    await writeOrFail(join(dir, file), encodeFloat32LE(values.map((v) => v.data)));
-    written.add(file);
+    const bytes = encodeFloat32LE(values.map((v) => v.data));
+    await writeOrFail(join(dir, file), bytes);
+    files[file] = { bytes: bytes.length, sha256: sha256(bytes) };
   }
 
   const manifest = {
@@ -165,12 +157,13 @@ export async function saveCheckpoint(dir: string, data: CheckpointData): Promise
     epoch: data.epoch,
     method: data.method,
     tensors,
+    files,
     optimizer: data.optimizer ? { config: data.optimizer.config, step: data.optimizer.step } : null,
     meta,
     created: new Date().toISOString(),
   };
   await writeOrFail(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-  await removeUnreferenced(dir, written);
+  await removeUnreferenced(dir, new Set(Object.keys(files)));
 }
 
 /** Loads the checkpoint in `dir`; nothing is allocated unless every check passes. */
@@ -180,7 +173,7 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
     const manifest = parseManifest(text, dir);
     let values: Float32Array[];
     try {
-      values = await readTensorValues(dir, manifest.tensors);
+      values = await readTensorValues(dir, manifest.tensors, manifest.files);
     } catch (err) {
       // A save may have committed and cleaned up between our two reads: try its manifest.
       const now = await readManifestText(dir).catch(() => text);
@@ -236,10 +229,6 @@ export function sidecarDirFor(graphFile: string): string {
 
 // ---- saving ---------------------------------------------------------------
 
-function isCount(n: unknown): n is number {
-  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
-}
-
 /** `params-000120.bin`, or a suffixed name when the current manifest already uses it (a re-save at the same step). */
 function freshName(group: Group, step: number, inUse: ReadonlySet<string>): string {
   const stem = `${group}-${String(step).padStart(6, '0')}`;
@@ -252,7 +241,7 @@ function freshName(group: Group, step: number, inUse: ReadonlySet<string>): stri
 async function filesOfCurrentManifest(dir: string): Promise<Set<string>> {
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8'));
+    json = JSON.parse((await readConfined(join(dir, MANIFEST_FILE), MAX_MANIFEST_BYTES)).toString('utf8'));
   } catch {
     return new Set(); // none, or unreadable: there is no checkpoint here to keep loadable
   }
@@ -274,98 +263,52 @@ async function writeOrFail(path: string, data: string | Uint8Array): Promise<voi
   }
 }
 
-/** After the commit: our `.bin` files the new manifest does not use, and temp files of interrupted saves. */
+/** After the commit: our `.bin` files the new manifest does not use, and temp files of interrupted saves of our files. */
 async function removeUnreferenced(dir: string, keep: ReadonlySet<string>): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[]);
-  const stale = names.filter((n) => (BIN_FILE.test(n) && !keep.has(n)) || TEMP_FILE.test(n));
+  const stale = names.filter((n) => BIN_FILE.test(n) && !keep.has(n));
   // The checkpoint is already saved; a file that will not go is only clutter, removed by the next save.
   await Promise.all(stale.map((n) => rm(join(dir, n), { force: true }).catch(() => undefined)));
+  await removeLeftoverTemps(dir, (name) => name === MANIFEST_FILE || BIN_FILE.test(name));
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** A whole file, confined (format/confine.ts), a regular file of at most `max` bytes. */
+async function readConfined(path: string, max: number): Promise<Buffer> {
+  const { handle, stats } = await openRegularFile(resolve(path), path);
+  try {
+    if (stats.size > max) throw new CheckpointError(`${path} is ${stats.size} bytes: too large to be part of a checkpoint`);
+    return await handle.readFile();
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
 }
 
 // ---- loading --------------------------------------------------------------
 
 async function readManifestText(dir: string): Promise<string> {
+  await ensureInside(resolve(dir), dir);
   const info = await stat(dir).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') throw new CheckpointError(`no checkpoint at ${dir}: the folder does not exist`);
-    throw new CheckpointError(`cannot read the checkpoint folder ${dir}: ${err.message}`, { cause: err });
+    throw new CheckpointError(`cannot read the checkpoint folder ${dir} (${err.code ?? 'error'})`, { cause: err });
   });
   if (!info.isDirectory()) throw new CheckpointError(`${dir} is not a checkpoint folder (expected a folder holding ${MANIFEST_FILE})`);
   const path = join(dir, MANIFEST_FILE);
   try {
-    const size = (await stat(path)).size;
-    if (size > MAX_MANIFEST_BYTES) throw new CheckpointError(`${path} is ${size} bytes: too large to be a checkpoint manifest`);
-    return await readFile(path, 'utf8');
+    return (await readConfined(path, MAX_MANIFEST_BYTES)).toString('utf8');
   } catch (err) {
     if (err instanceof CheckpointError) throw err;
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ENOENT') throw new CheckpointError(`no checkpoint in ${dir}: ${MANIFEST_FILE} is missing`);
-    throw new CheckpointError(`cannot read ${path}: ${e.message}`, { cause: err });
+    throw new CheckpointError(`cannot read ${path}: ${e.code === 'ENOTREG' || e.code === 'EISDIR' ? 'not a regular file' : (e.code ?? e.message)}`, { cause: err });
   }
 }
 
-function parseManifest(text: string, dir: string): Manifest {
-  const path = join(dir, MANIFEST_FILE);
-  const bad = (what: string) => new CheckpointError(`${path}: ${what}`);
-  let json: unknown;
-  try {
-    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (err) {
-    throw bad(`not valid JSON (${(err as Error).message})`);
-  }
-  if (!isObject(json)) throw bad('expected a JSON object');
-  if (json.format !== CHECKPOINT_FORMAT) throw bad(`not a checkpoint ("format" is ${JSON.stringify(json.format)}, expected "${CHECKPOINT_FORMAT}")`);
-  const { version } = json;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw bad(`"version" must be a positive integer, got ${JSON.stringify(version)}`);
-  if (version > CHECKPOINT_VERSION) {
-    throw bad(`written by a newer version (checkpoint version ${version}; this build reads up to ${CHECKPOINT_VERSION}). Update Attractor Studio to load it.`);
-  }
-  for (const key of ['step', 'epoch'] as const) {
-    if (!isCount(json[key])) throw bad(`"${key}" must be a non-negative integer, got ${JSON.stringify(json[key])}`);
-  }
-  const method = json.method as TrainingMethod;
-  if (!METHODS.includes(method)) throw bad(`"method" must be one of ${METHODS.join(', ')}, got ${JSON.stringify(json.method)}`);
-
-  let optimizer: Manifest['optimizer'] = null;
-  if (json.optimizer !== null && json.optimizer !== undefined) {
-    const o = json.optimizer;
-    if (!isObject(o)) throw bad('"optimizer" must be an object or null');
-    const config = optimizerSchema.safeParse(o.config);
-    if (!config.success) {
-      const issues = config.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`);
-      throw bad(`"optimizer.config" is invalid: ${issues.join('; ')}`);
-    }
-    if (!isCount(o.step)) throw bad(`"optimizer.step" must be a non-negative integer, got ${JSON.stringify(o.step)}`);
-    optimizer = { config: config.data, step: o.step };
-  }
-
-  if (!Array.isArray(json.tensors)) throw bad('"tensors" must be an array');
-  const seen = new Set<string>();
-  const tensors = json.tensors.map((t: unknown, i: number): TensorEntry => {
-    const at = (what: string) => bad(`tensors[${i}]${isObject(t) && typeof t.name === 'string' ? ` ("${t.name}")` : ''}: ${what}`);
-    if (!isObject(t)) throw at('expected an object');
-    const { name, group, shape, dtype, file, offset, length } = t;
-    if (typeof name !== 'string' || name === '') throw at('"name" must be a non-empty string');
-    if (!GROUPS.includes(group as Group)) throw at(`"group" must be "params" or "optimizer", got ${JSON.stringify(group)}`);
-    if (group === 'optimizer' && !optimizer) throw at('an optimizer tensor, but "optimizer" is null');
-    if (seen.has(`${group}/${name}`)) throw at(`a second ${group} tensor with this name`);
-    seen.add(`${group}/${name}`);
-    if (!Array.isArray(shape) || !shape.every(isCount)) throw at(`"shape" must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
-    if (dtype !== 'float32') throw at(`dtype ${JSON.stringify(dtype)} is not supported (only "float32")`);
-    if (typeof file !== 'string' || !SAFE_FILE.test(file)) throw at(`"file" must be a plain .bin file name in the folder, got ${JSON.stringify(file)}`);
-    if (!isCount(offset) || !isCount(length)) throw at('"offset" and "length" must be non-negative integers');
-    const size = shapeSize(shape);
-    if (length !== size * 4) throw at(`shape ${formatShape(shape)} holds ${size} float32 values (${size * 4} bytes) but "length" is ${length}`);
-    return { name, group: group as Group, shape, dtype, file, offset, length };
-  });
-
-  const meta = json.meta === undefined || json.meta === null ? {} : json.meta;
-  if (!isObject(meta)) throw bad('"meta" must be an object');
-  const created = typeof json.created === 'string' ? json.created : '';
-  return { step: json.step as number, epoch: json.epoch as number, method, tensors, optimizer, meta, created };
-}
-
-/** Values of each entry, in order; every file must be exactly as long as its tensors. */
-async function readTensorValues(dir: string, entries: readonly TensorEntry[]): Promise<Float32Array[]> {
+/** Values of each entry, in order; every file must be exactly as long as its tensors, and match its checksum (version 2). */
+async function readTensorValues(dir: string, entries: readonly TensorEntry[], files: ReadonlyMap<string, FileEntry> | null): Promise<Float32Array[]> {
   const needed = new Map<string, number>();
   for (const e of entries) needed.set(e.file, Math.max(needed.get(e.file) ?? 0, e.offset + e.length));
   const bytes = new Map<string, Uint8Array>();
@@ -373,17 +316,23 @@ async function readTensorValues(dir: string, entries: readonly TensorEntry[]): P
     const path = join(dir, file);
     let data: Uint8Array;
     try {
-      data = await readFile(path);
+      data = await readConfined(path, MAX_BIN_BYTES);
     } catch (err) {
+      if (err instanceof CheckpointError) throw err;
       const e = err as NodeJS.ErrnoException;
       if (e.code === 'ENOENT') throw new CheckpointError(`broken checkpoint in ${dir}: ${file} is missing (${MANIFEST_FILE} refers to it)`);
-      throw new CheckpointError(`cannot read ${path}: ${e.message}`, { cause: err });
+      if (e.name === 'OutsideWorkspaceError') throw err;
+      throw new CheckpointError(`cannot read ${path} (${e.code ?? e.message})`, { cause: err });
     }
     if (data.length < need) throw new CheckpointError(`broken checkpoint: ${path} is truncated (${data.length} bytes; ${MANIFEST_FILE} needs ${need})`);
     if (data.length > need) {
       throw new CheckpointError(
         `broken checkpoint: ${path} has ${data.length} bytes but ${MANIFEST_FILE} accounts for ${need}: it is not the file the manifest was written with`,
       );
+    }
+    const expected = files?.get(file);
+    if (expected && (expected.bytes !== data.length || expected.sha256 !== sha256(data))) {
+      throw new CheckpointError(`broken checkpoint: ${path} does not match its checksum in ${MANIFEST_FILE}: the file was changed or damaged after it was saved`);
     }
     bytes.set(file, data);
   }
@@ -393,8 +342,4 @@ async function readTensorValues(dir: string, entries: readonly TensorEntry[]): P
     if (badValue) throw new CheckpointError(`broken checkpoint: ${e.group} tensor "${e.name}" in ${join(dir, e.file)} holds ${badValue}`);
     return values;
   });
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

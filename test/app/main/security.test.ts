@@ -14,6 +14,8 @@ import { describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from '../../../app/shared/csp.js';
 import {
   appLocation,
+  askBeforeOpening,
+  externalLinkQuestion,
   installSecurity,
   isAppUrl,
   isExternalLink,
@@ -74,6 +76,11 @@ describe('webPreferences', () => {
     expect(prefs.webviewTag).toBe(false);
     expect(prefs.spellcheck).toBe(false);
     expect(prefs.experimentalFeatures).toBe(false);
+  });
+  it('turns on no Blink or Chromium feature by name', () => {
+    expect(Object.keys(prefs)).not.toContain('enableBlinkFeatures');
+    expect(Object.keys(prefs)).not.toContain('enableWebSQL');
+    expect(prefs.navigateOnDragDrop).toBe(false);
   });
   it('loads our preload, and DevTools only when asked for (development)', () => {
     expect(prefs.preload).toBe('/app/out/preload/index.cjs');
@@ -182,6 +189,22 @@ describe('installSecurity on a WebContents', () => {
     expect(contents.openHandler!({ url: appUrl })).toEqual({ action: 'deny' });
     expect(opened).toEqual(['https://example.org/paper.pdf']);
   });
+  it('asks before a link leaves the app, naming its host, and opens it only on yes', async () => {
+    const asked: string[] = [];
+    const opened: string[] = [];
+    let answer = false;
+    const open = askBeforeOpening(
+      async (url) => (asked.push(url), answer),
+      (url) => opened.push(url),
+    );
+    await open('https://example.org/paper.pdf');
+    expect(asked).toEqual(['https://example.org/paper.pdf']);
+    expect(opened).toEqual([]);
+    answer = true;
+    await open('https://example.org/paper.pdf');
+    expect(opened).toEqual(['https://example.org/paper.pdf']);
+    expect(externalLinkQuestion('https://exarnple.org/x?y=1')).toMatchObject({ message: 'Open a page of exarnple.org in your browser?', detail: 'https://exarnple.org/x?y=1', cancelId: 1, defaultId: 1 });
+  });
   it('refuses to attach a <webview>', () => {
     const { contents } = setup();
     expect(contents.emit('will-attach-webview').prevented).toBe(true);
@@ -221,5 +244,21 @@ describe('installSecurity on a Session', () => {
     expect(session.requestHandler).toBeUndefined();
     // ...while each WebContents gets its own guards.
     expect(contents.openHandler).toBeDefined();
+  });
+});
+
+describe('the fuses of packaged builds (electron-builder.yml)', () => {
+  /** The `electronFuses:` block as written: one `name: value` per indented line. */
+  const fuses = (() => {
+    const text = readFileSync(join(root, 'electron-builder.yml'), 'utf8');
+    const block = /^electronFuses:\n((?: {2}\w+: \w+\n)+)/m.exec(text);
+    expect(block, 'electron-builder.yml has an electronFuses block').not.toBeNull();
+    return Object.fromEntries(block![1].trim().split('\n').map((l) => l.trim().split(': ') as [string, string]));
+  })();
+  it('runs no Node from the binary: no ELECTRON_RUN_AS_NODE, no NODE_OPTIONS, no --inspect', () => {
+    expect(fuses).toMatchObject({ runAsNode: 'false', enableNodeOptionsEnvironmentVariable: 'false', enableNodeCliInspectArguments: 'false' });
+  });
+  it('loads the app only from its checked asar, and encrypts cookies', () => {
+    expect(fuses).toMatchObject({ onlyLoadAppFromAsar: 'true', enableEmbeddedAsarIntegrityValidation: 'true', enableCookieEncryption: 'true' });
   });
 });

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { decode, type RunCommand, type RunEvent } from '../../../engine/protocol/run.js';
 import type { EngineBackend } from '../../../app/shared/api.js';
-import { createEngineSupervisor, MAX_RESTARTS, RESTART_WINDOW_MS, type EngineProcessListener, type EngineSupervisorOptions, type EngineTransport } from '../../../app/services/engine-supervisor.js';
+import { CANCEL_ANSWER_MS, createEngineSupervisor, MAX_RESTARTS, RESTART_WINDOW_MS, type EngineProcessListener, type EngineSupervisorOptions, type EngineTransport } from '../../../app/services/engine-supervisor.js';
 
 /** One process the scripted transport started: what it was sent, and a way to make it talk or die. */
 interface Scripted {
@@ -52,6 +52,38 @@ function setup(extra: Partial<EngineSupervisorOptions> = {}) {
 const settle = (runId: string): RunCommand => ({ type: 'settle.start', runId, graphPath: 'g.attractor.json', examples: { count: 1 }, record: { activations: false, attention: false } });
 
 describe('the engine supervisor', () => {
+  it('a cancel the engine does not answer within a second (stuck reading data) ends the process; the run is reported cancelled', () => {
+    const timers: { ms: number; f: () => void; cleared: boolean }[] = [];
+    const after = (ms: number, f: () => void) => {
+      const t = { ms, f, cleared: false };
+      timers.push(t);
+      return () => void (t.cleared = true);
+    };
+    const { supervisor, procs, events } = setup({ after });
+    supervisor.link.send(settle('a'));
+    supervisor.link.send({ type: 'run.cancel', runId: 'a' });
+    expect(timers.map((t) => t.ms)).toEqual([CANCEL_ANSWER_MS]);
+    timers[0].f();
+    expect(procs[0].stopped).toBe(true);
+    expect(events).toEqual([{ type: 'run.cancelled', runId: 'a', at: 0 }]);
+    // The next command gets a fresh process; configure is free again.
+    supervisor.link.send(settle('b'));
+    expect(procs).toHaveLength(2);
+    expect(procs[1].posted.map((c) => c.type)).toEqual(['settle.start']);
+
+    // Answered in time: the watchdog is called off and the process stays.
+    supervisor.link.send({ type: 'run.cancel', runId: 'b' });
+    procs[1].say({ type: 'run.cancelled', runId: 'b', at: 3 } as RunEvent);
+    expect(timers[1].cleared).toBe(true);
+    expect(procs[1].stopped).toBe(false);
+
+    // A training run that has started is left to write its checkpoint: no watchdog.
+    supervisor.link.send({ type: 'train.start', runId: 't', graphPath: 'g.attractor.json' } as RunCommand);
+    procs[1].say({ type: 'run.started', runId: 't', kind: 'train' } as RunEvent);
+    supervisor.link.send({ type: 'run.cancel', runId: 't' });
+    expect(timers).toHaveLength(2);
+  });
+
   it('starts nothing until the first command, then one process for all of them', () => {
     const { supervisor, procs } = setup({ backend: 'wasm' });
     expect(supervisor.running).toBe(false);

@@ -59,7 +59,8 @@ describe('the supervisor on real engine worker threads', () => {
       const ready = heard.next('engine.ready');
       const info = heard.next('engine.info', (e) => e.requestId === 'a');
       supervisor.link.send({ type: 'engine.info', requestId: 'a' });
-      expect(starts).toEqual([{ baseDir: dir, backend: 'wasm' }]);
+      // The engine confines its own reads to the workspace (web mode): it is told which.
+      expect(starts).toEqual([{ baseDir: dir, workspace: dir, backend: 'wasm' }]);
       expect((await ready).backend.name).toBe('wasm');
       expect((await info).backend.name).toBe('wasm');
 

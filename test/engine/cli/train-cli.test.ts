@@ -3,40 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, cliProcess } from '../../helpers/cli.js';
+import { smallGraph as smallGraphDoc, type SmallGraphOptions } from './small-graph.js';
 import { spawnCli } from './spawned.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'attractor-train-'));
 
-/** A small completion graph on random ±1 patterns: trains in well under a second per batch. */
-function smallGraph(name: string, extra: { activation?: string; optimizer?: Record<string, unknown>; checkpointEvery?: number } = {}): string {
+/** A small completion graph on random ±1 patterns (small-graph.ts), written to a file. */
+function smallGraph(name: string, extra: SmallGraphOptions = {}): string {
   const file = join(tmp, `${name}.attractor.json`);
-  const act = extra.activation ?? 'tanh';
-  writeFileSync(
-    file,
-    JSON.stringify({
-      format: 'attractor-graph',
-      version: 1,
-      name,
-      nodes: [
-        { id: 'v', kind: 'layer', params: { shape: { type: 'vector', size: 36 }, role: 'visible', activation: act } },
-        { id: 'h', kind: 'layer', params: { shape: { type: 'vector', size: 12 }, activation: act } },
-        { id: 'w', kind: 'dense', params: { init: { gain: 0.5 } } },
-        { id: 'd', kind: 'dataset', params: { source: { kind: 'random-patterns', count: 200, size: 36 } } },
-        { id: 'c', kind: 'clamp', params: { mask: { kind: 'top-half' } } },
-        { id: 't', kind: 'target', params: {} },
-      ],
-      edges: [
-        { from: { node: 'v', port: 'state' }, to: { node: 'w', port: 'lower' } },
-        { from: { node: 'h', port: 'state' }, to: { node: 'w', port: 'upper' } },
-        { from: { node: 'v', port: 'state' }, to: { node: 'c', port: 'layer' } },
-        { from: { node: 'd', port: 'images' }, to: { node: 'c', port: 'data' } },
-        { from: { node: 'v', port: 'state' }, to: { node: 't', port: 'layer' } },
-        { from: { node: 'd', port: 'images' }, to: { node: 't', port: 'data' } },
-      ],
-      settle: { steps: 50, theta: 0.001 },
-      training: { method: 'bptt', batch: 8, batches: 4, checkpointEvery: extra.checkpointEvery ?? 100, ...(extra.optimizer ? { optimizer: extra.optimizer } : {}) },
-    }),
-  );
+  writeFileSync(file, JSON.stringify(smallGraphDoc(name, extra)));
   return file;
 }
 

@@ -53,24 +53,24 @@ describe('checkFits', () => {
 
 describe('checkFinite', () => {
   it('passes real digits', async () => {
-    expect(checkFinite(await loadMnist({ split: 'test' }), 'digits')).toBeNull();
+    expect(checkFinite(await loadMnist({ split: 'test' }))).toBeNull();
   });
 
-  it('names the node, the first bad example and the value', () => {
+  it('names the first bad example and the value', () => {
     const d = tiny(5, 1, 2, 3);
     d.images[3 * 6 + 4] = Number.NaN;
     d.images[4 * 6 + 0] = Number.POSITIVE_INFINITY;
-    expect(checkFinite(d, 'data')).toBe('dataset "data" has a non-finite value in example 3 (unit 4): NaN');
+    expect(checkFinite(d)).toBe('has a non-finite value in example 3 (unit 4): NaN');
     d.images[3 * 6 + 4] = 0;
-    expect(checkFinite(d, 'data')).toBe('dataset "data" has a non-finite value in example 4 (unit 0): Infinity');
+    expect(checkFinite(d)).toBe('has a non-finite value in example 4 (unit 0): Infinity');
   });
 
   it('rejects an empty data set and inconsistent sizes', () => {
     const empty: Dataset = { name: 'e', count: 0, channels: 1, height: 1, width: 5, images: new Float32Array(0) };
-    expect(checkFinite(empty, 'nothing')).toBe('dataset "nothing" has no examples');
+    expect(checkFinite(empty)).toBe('has no examples');
     const d = tiny(3, 1, 2, 2);
-    expect(checkFinite({ ...d, images: d.images.subarray(1) }, 'x')).toBe('dataset "x" holds 11 values, expected 3 examples × 4');
-    expect(checkFinite({ ...d, labels: new Int32Array(2) }, 'x')).toBe('dataset "x" has 2 labels for 3 examples');
+    expect(checkFinite({ ...d, images: d.images.subarray(1) })).toBe('holds 11 values, expected 3 examples × 4');
+    expect(checkFinite({ ...d, labels: new Int32Array(2) })).toBe('has 2 labels for 3 examples');
   });
 });
 

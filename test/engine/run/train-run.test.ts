@@ -4,7 +4,7 @@
  * continues from, each batch's whole report reaches the caller, and no tensor outlives
  * a run.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tf } from '../../../engine/tf.js';
@@ -75,6 +75,23 @@ describe('trainRun', () => {
     const again = trainRun(opened, request(dir, { resumeFrom: dir, overrides: { batch: 8, steps: 5, batches: 4 } }), runContext('t3', 'train', backend()).ctx);
     await expect(again).rejects.toThrow(`${dir} is already at batch 4 of 4: nothing left to train (raise batches)`);
     await expect(trainRun(opened, request(dir), runContext('t4', 'train', backend()).ctx)).rejects.toThrow(RunInputError);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses to resume from a checkpoint whose manifest lost its optimiser state, rather than restart Adam without a word', async () => {
+    const opened = await openRun({ path: join(root, 'examples/mnist-completion.attractor.json'), fallbackDir: root });
+    const dir = join(tmp, 'no-optimizer');
+    const before = tf.memory().numTensors;
+    await trainRun(opened, request(dir, { overrides: { batch: 8, steps: 5, batches: 1 } }), runContext('o1', 'train', backend()).ctx);
+    // The manifest as a careless edit or an older tool leaves it: weights only, files still checksummed.
+    const m = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')) as { tensors: { group: string; file: string }[]; files: Record<string, unknown>; optimizer: unknown };
+    for (const t of m.tensors.filter((t) => t.group === 'optimizer')) delete m.files[t.file];
+    m.tensors = m.tensors.filter((t) => t.group !== 'optimizer');
+    m.optimizer = null;
+    writeFileSync(join(dir, 'checkpoint.json'), JSON.stringify(m));
+    const resumed = trainRun(opened, request(dir, { resumeFrom: dir, overrides: { batch: 8, steps: 5, batches: 2 } }), runContext('o2', 'train', backend()).ctx);
+    await expect(resumed).rejects.toThrow(RunInputError);
+    await expect(resumed).rejects.toThrow(`${join(dir, 'checkpoint.json')} has no optimiser state (it was saved without one): resuming would restart adam from scratch`);
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -173,12 +173,13 @@ describe('EngineHost settle', () => {
     expect(e2.message).toContain('nodes[0].params.activation');
     expect(e2.problems![0].path).toEqual(['nodes', 0, 'params', 'activation']);
 
-    // Data that cannot load: the message names the dataset node.
+    // Data that cannot load: the message names the dataset node and the path in the file, once each.
     const missing = structuredClone(graph);
     missing.nodes.find((n) => n.id === 'digits')!.params.source = { kind: 'csv', path: 'no-such-file.csv' };
     host.handle(settleCmd('b3', { graph: missing }));
     const e3 = await rec.failed('b3');
-    expect(e3.message).toMatch(/dataset "digits"/);
+    expect(e3.message).toMatch(/: nodes\[\d+\]\.params\.source: no-such-file\.csv: file not found \(expected a CSV file\) \(node "digits"\)$/);
+    expect(e3.message.match(/digits/g)).toHaveLength(1);
 
     // An example past the end of its part.
     host.handle(settleCmd('b4', { examples: [{ part: 'test', index: 5000 }] }));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { loadPlanDatasets, pickExamples } from '../../../engine/runtime/prepare.
 import { bpttGradients } from '../../../engine/train/methods.js';
 import { createOptimizer, type Optimizer, type OptimizerConfig } from '../../../engine/train/optimizers.js';
 import {
+  CHECKPOINT_VERSION,
   CheckpointError,
   checkParamsFit,
   disposeCheckpoint,
@@ -224,14 +226,15 @@ describeEachBackend('checkpoints', () => {
     });
 
     it('a newer version: refused on load, and not overwritten by a save', async () => {
-      await edit((m) => (m.version = 2));
+      const newer = CHECKPOINT_VERSION + 1;
+      await edit((m) => (m.version = newer));
       const err = await loadCheckpoint(dir).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CheckpointError);
       expect((err as Error).message).toContain(join(dir, 'checkpoint.json'));
-      expect((err as Error).message).toMatch(/newer version \(checkpoint version 2; this build reads up to 1\)/);
+      expect((err as Error).message).toContain(`newer version (checkpoint version ${newer}; this build reads up to ${CHECKPOINT_VERSION})`);
       const net = keep(randomNetwork(plan, 8));
       await expect(saveCheckpoint(dir, weightsOnly(net.params, 4))).rejects.toThrow(/refusing to overwrite .* newer version/);
-      expect(JSON.parse(await readFile(join(dir, 'checkpoint.json'), 'utf8'))).toMatchObject({ version: 2, step: 3 });
+      expect(JSON.parse(await readFile(join(dir, 'checkpoint.json'), 'utf8'))).toMatchObject({ version: newer, step: 3 });
     });
 
     it('wrong format, bad JSON, bad fields', async () => {
@@ -274,8 +277,32 @@ describeEachBackend('checkpoints', () => {
       const broken = Buffer.from(bytes);
       broken.writeFloatLE(Number.POSITIVE_INFINITY, (w.offset as number) + 8);
       await writeFile(file, broken);
+      // With a checksum that agrees (written by a bug, not damaged on disk), the value check still speaks.
+      await edit((m) => ((m.files as Record<string, { sha256: string }>)['params-000003.bin'].sha256 = createHash('sha256').update(broken).digest('hex')));
       await expect(loadCheckpoint(dir)).rejects.toThrow(/params tensor "W" in .*params-000003\.bin holds Infinity at index 2/);
       await writeFile(file, bytes);
+    });
+
+    it('a bit flipped in a .bin that keeps every value finite is refused by its checksum, naming the file', async () => {
+      await edit(() => undefined);
+      const file = join(dir, 'params-000003.bin');
+      const bytes = await readFile(file);
+      const flipped = Buffer.from(bytes);
+      flipped[1] ^= 0x01; // the low bits of the first value's mantissa: still a finite float
+      expect(Number.isFinite(flipped.readFloatLE(0))).toBe(true);
+      await writeFile(file, flipped);
+      const err = await loadCheckpoint(dir).then(
+        () => new Error('expected a refusal'),
+        (e: unknown) => e as Error,
+      );
+      expect(err).toBeInstanceOf(CheckpointError);
+      expect(err.message).toBe(`broken checkpoint: ${file} does not match its checksum in checkpoint.json: the file was changed or damaged after it was saved`);
+      await writeFile(file, bytes);
+    });
+
+    it('a manifest without its list of files and checksums is refused as incomplete', async () => {
+      await edit((m) => delete m.files);
+      await expect(loadCheckpoint(dir)).rejects.toThrow(/"files" must be an object listing each \.bin file with its "bytes" and "sha256" \(the manifest is incomplete\)/);
     });
   });
 
