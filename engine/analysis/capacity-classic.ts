@@ -9,13 +9,12 @@ import { couplingKind } from '../couplings/registry.js';
 import * as kit from '../runtime/tensor-kit.js';
 import type { CapacityCell } from '../protocol/capacity.js';
 import { compileMemoryNet } from './capacity-net.js';
-import type { ResolvedSweep } from './capacity-grid.js';
+import type { ResolvedSweep, SweepHooks } from './capacity-grid.js';
 import { outcomeOf, trialProbes, type TrialProbes } from './capacity-probes.js';
 import { streamSeed } from './corruption.js';
 import { measureProbes } from './retrieval-metrics.js';
 import { settleProbes } from './retrieval-settle.js';
 import { cellOf, type ProbeOutcome } from './retrieval-stats.js';
-import type { SweepHooks } from './capacity.js';
 
 /** Cells [first, first + count) of one size; null when the gate cancelled the run. */
 export async function measureClassicGroup(r: ResolvedSweep, first: number, count: number, hooks: SweepHooks): Promise<CapacityCell[] | null> {

@@ -4,9 +4,10 @@
  * groups of cells that settle together. Mistakes are RunInputErrors in the caller's words
  * (the CLI's flags or the protocol's fields).
  */
-import { CAPACITY_DEFAULTS, CAPACITY_LIMITS, capacityAxis, type CapacityAxis, type CapacityCellKey, type CapacitySchedule, type CapacitySweep } from '../protocol/capacity.js';
+import { CAPACITY_DEFAULTS, CAPACITY_LIMITS, capacityAxis, type CapacityAxis, type CapacityCell, type CapacityCellKey, type CapacitySchedule, type CapacitySweep } from '../protocol/capacity.js';
 import { RunInputError } from '../run/input-error.js';
 import type { MemoryNetSource } from './capacity-net.js';
+import type { Gate } from '../run/control.js';
 
 /** How the caller names the sweep's settings in messages. */
 export interface SweepWords {
@@ -99,4 +100,22 @@ export function cellGroups(r: ResolvedSweep): { first: number; count: number }[]
     first += count;
   }
   return groups;
+}
+
+export interface GroupProgress {
+  /** The cells settling: [first, first + count). */
+  readonly first: number;
+  readonly count: number;
+  readonly iteration: number;
+  /** Probes that have stopped (converged or in a 2-cycle), of `probes`. */
+  readonly settled: number;
+  readonly probes: number;
+}
+
+export interface SweepHooks {
+  /** Awaited after each read of a settling group: go on, or stop. */
+  gate(): Promise<Gate>;
+  progress(p: GroupProgress): void;
+  /** A cell measured, with its index in the grid. */
+  cell(index: number, cell: CapacityCell): void;
 }

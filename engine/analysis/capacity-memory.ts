@@ -10,12 +10,11 @@ import { Network } from '../runtime/network.js';
 import { settleIterations } from '../runtime/settle.js';
 import type { CapacityCell } from '../protocol/capacity.js';
 import { compileMemoryNet } from './capacity-net.js';
-import type { ResolvedSweep } from './capacity-grid.js';
+import type { ResolvedSweep, SweepHooks } from './capacity-grid.js';
 import { outcomeOf, trialProbes } from './capacity-probes.js';
 import { streamSeed } from './corruption.js';
 import { measureProbes, participation } from './retrieval-metrics.js';
 import { cellOf, type ProbeOutcome } from './retrieval-stats.js';
-import type { SweepHooks } from './capacity.js';
 
 /** Cell `index`; null when the gate cancelled the run. */
 export async function measureMemoryCell(r: ResolvedSweep, index: number, hooks: SweepHooks): Promise<CapacityCell | null> {

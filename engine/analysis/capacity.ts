@@ -9,28 +9,12 @@
  * caller's gate runs between reads, so a run can be paused, stepped and cancelled.
  */
 import type { CapacityCell } from '../protocol/capacity.js';
-import type { Gate } from '../run/control.js';
-import { cellGroups, type ResolvedSweep } from './capacity-grid.js';
+import { cellGroups, type ResolvedSweep, type SweepHooks } from './capacity-grid.js';
+
+export type { GroupProgress, SweepHooks } from './capacity-grid.js';
 import { measureClassicGroup } from './capacity-classic.js';
 import { measureMemoryCell } from './capacity-memory.js';
 
-export interface GroupProgress {
-  /** The cells settling: [first, first + count). */
-  readonly first: number;
-  readonly count: number;
-  readonly iteration: number;
-  /** Probes that have stopped (converged or in a 2-cycle), of `probes`. */
-  readonly settled: number;
-  readonly probes: number;
-}
-
-export interface SweepHooks {
-  /** Awaited after each read of a settling group: go on, or stop. */
-  gate(): Promise<Gate>;
-  progress(p: GroupProgress): void;
-  /** A cell measured, with its index in the grid. */
-  cell(index: number, cell: CapacityCell): void;
-}
 
 export interface SweepOutcome {
   readonly cancelled: boolean;
