@@ -49,7 +49,8 @@ export class RunRouter {
     switch (command.type) {
       case 'settle.start':
       case 'train.start':
-      case 'gradcheck.start': {
+      case 'gradcheck.start':
+      case 'capacity.start': {
         const kind = RUN_KIND_OF[command.type];
         const busy = [...this.runs.values()][0];
         if (busy) {
@@ -69,6 +70,7 @@ export class RunRouter {
       case 'run.pause':
       case 'run.resume':
       case 'run.step':
+      case 'run.update':
       case 'run.cancel': {
         const id = this.engineRunId(client, command.runId);
         if (id === undefined) {
@@ -90,6 +92,11 @@ export class RunRouter {
           throw err;
         }
         return;
+      }
+      default: {
+        // A command added to the protocol must be routed here: it does not compile otherwise.
+        const unrouted: never = command;
+        return unrouted;
       }
     }
   }

@@ -106,9 +106,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const handlersFor = (client: string): Handlers => ({
     ...handlers,
     'engine.send': async ({ command }) => router.send(client, command),
-    'engine.configure': async ({ backend }) => {
+    'engine.configure': async (request) => {
       try {
-        engine.link.configure(backend);
+        await handlers['engine.configure'](request);
       } catch (err) {
         throw new Error(router.scrub(client, (err as Error).message));
       }

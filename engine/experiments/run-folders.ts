@@ -5,6 +5,7 @@
  * sweep, a Slurm job), they read the same way. A folder that is not a run, or a torn
  * last line of a metrics file (a run killed mid-write), is skipped, never an error.
  */
+import { processAlive } from '../format/temp-files.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -52,15 +53,6 @@ async function readJson(path: string): Promise<unknown> {
     return JSON.parse(await readFile(path, 'utf8')) as unknown;
   } catch {
     return undefined;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

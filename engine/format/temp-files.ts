@@ -31,7 +31,8 @@ export function tempFileTarget(name: string): string | undefined {
   return TEMP.exec(name)?.[1];
 }
 
-function processAlive(pid: number): boolean {
+/** Whether process `pid` exists on this machine. */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -17,27 +17,10 @@ import { softmaxCrossEntropyNudge } from '../../../engine/train/eqprop-softmax.j
 import { describeEachBackend } from '../../helpers/backends.js';
 import { flattenGrads, gradientGap } from '../../helpers/grad-compare.js';
 import { compileOrThrow, randomNetwork } from '../../helpers/nets.js';
-import { between, clamp, dataset, grid, layer, target, vector, within, type Parts } from '../../helpers/graphs.js';
+import { CLAMPED_NETS } from '../../helpers/clamped-nets.js';
+import { between, clamp, dataset, layer, target, vector, type Parts } from '../../helpers/graphs.js';
 
-const squaredError: Record<string, Parts[]> = {
-  dense: [
-    layer('v', vector(16), { role: 'visible' }),
-    layer('h', vector(6)),
-    between('dense', 'w', 'v', 'h', { init: { gain: 1.2 } }),
-    dataset('d', { kind: 'random-patterns', count: 8, size: 16 }, { range: 'unit' }),
-    clamp('c', 'v', 'd', { kind: 'top-half' }),
-    target('t', 'v', 'd'),
-  ],
-  conv: [
-    layer('v', grid(1, 4, 4), { role: 'visible' }),
-    layer('h', grid(2, 4, 4)),
-    between('conv', 'k', 'v', 'h', { kernel: 3, init: { gain: 1.2 } }),
-    within('conv-within', 'r', 'h', { kernel: 3, init: { gain: 0.4 } }),
-    dataset('d', { kind: 'random-patterns', count: 8, size: 16 }, { range: 'unit' }),
-    clamp('c', 'v', 'd', { kind: 'left-half' }),
-    target('t', 'v', 'd'),
-  ],
-};
+const squaredError: Record<string, Parts[]> = CLAMPED_NETS;
 
 /** Shapes (6×6) clamped, a hidden layer, and a softmax label layer scored by cross-entropy. */
 const classifier: Parts[] = [

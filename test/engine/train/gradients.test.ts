@@ -6,26 +6,11 @@ import { gradcheck } from '../../../engine/train/gradcheck.js';
 import { loadPlanDatasets, pickExamples } from '../../../engine/runtime/prepare.js';
 import { describeEachBackend } from '../../helpers/backends.js';
 import { compileOrThrow, randomNetwork } from '../../helpers/nets.js';
-import { between, clamp, dataset, grid, layer, target, unpatched, vector, within, type Parts } from '../../helpers/graphs.js';
+import { CLAMPED_NETS } from '../../helpers/clamped-nets.js';
+import { between, clamp, dataset, grid, layer, target, unpatched, within, type Parts } from '../../helpers/graphs.js';
 
 const NETS: Record<string, Parts[]> = {
-  dense: [
-    layer('v', vector(16), { role: 'visible' }),
-    layer('h', vector(6)),
-    between('dense', 'w', 'v', 'h', { init: { gain: 1.2 } }),
-    dataset('d', { kind: 'random-patterns', count: 8, size: 16 }, { range: 'unit' }),
-    clamp('c', 'v', 'd', { kind: 'top-half' }),
-    target('t', 'v', 'd'),
-  ],
-  conv: [
-    layer('v', grid(1, 4, 4), { role: 'visible' }),
-    layer('h', grid(2, 4, 4)),
-    between('conv', 'k', 'v', 'h', { kernel: 3, init: { gain: 1.2 } }),
-    within('conv-within', 'r', 'h', { kernel: 3, init: { gain: 0.4 } }),
-    dataset('d', { kind: 'random-patterns', count: 8, size: 16 }, { range: 'unit' }),
-    clamp('c', 'v', 'd', { kind: 'left-half' }),
-    target('t', 'v', 'd'),
-  ],
+  ...CLAMPED_NETS,
   // Gradients must reach the kernels through the unpatch view's permutation and back.
   'conv through unpatch': [
     unpatched('u', 'v', 4, 4, { size: 2 }, { role: 'visible' }),
