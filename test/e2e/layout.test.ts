@@ -1,7 +1,8 @@
 /**
  * The workbench's layout (issue 15, item 5), in Chromium at 1280×800: the run panel is a
  * column beside the inspector, not a drawer over the canvas and the inspector; it and the
- * Problems/Plan panel resize from their edges and keep their sizes after a reload.
+ * Problems/Plan panel resize from their edges and keep their sizes after a reload; after Fit
+ * the minimap covers no node.
  */
 import { describe, expect } from 'vitest';
 import { e2eTest } from './fixtures.js';
@@ -25,6 +26,18 @@ async function drag(ui: UI, id: string, dx: number, dy: number): Promise<void> {
 }
 
 describe('workbench layout (issue 15)', { timeout: 90_000 }, () => {
+  test('after Fit the minimap covers no node, in every example at 1280×800', async ({ ui }) => {
+    await ui.page.setViewportSize({ width: 1280, height: 800 });
+    const covered: string[] = [];
+    for (const example of ['mnist-completion', 'mnist-classify', 'mnist-patches', 'conv-completion', 'stack-3', 'deep-conv-blocks', 'associative-recall']) {
+      await ui.openExample(example);
+      await ui.zoomToFit();
+      const map = await box(ui, 'minimap');
+      for (const id of await ui.nodeIds()) if (overlaps(map, await box(ui, `node-${id}`))) covered.push(`${example}: ${id}`);
+    }
+    expect(covered).toEqual([]);
+  });
+
   test('the run panel sits beside the canvas and the inspector; it and the bottom panel resize and keep their sizes', async ({ ui, studio }) => {
     await ui.page.setViewportSize({ width: 1280, height: 800 });
     await ui.openExample('mnist-completion');
