@@ -10,7 +10,7 @@ import { tf } from '../../../engine/tf.js';
 import { startBackend, type BackendInfo } from '../../../engine/backend/select.js';
 import { EngineHost } from '../../../engine/server/host.js';
 import type { GradcheckStart } from '../../../engine/protocol/run.js';
-import { FD_NOISE_RESOLUTIONS } from '../../../engine/protocol/run-events.js';
+import { FD_NOISE_RESOLUTIONS } from '../../../engine/protocol/gradcheck-events.js';
 import { graphOf, layer, vector } from '../../helpers/graphs.js';
 import { MNIST_COMPLETION, Recorder } from './recorder.js';
 

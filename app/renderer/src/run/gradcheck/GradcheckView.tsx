@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { Agreement, GradcheckDone, GradcheckProgress, GradcheckTotals } from '../../../../../engine/protocol/run.js';
-import { FD_NOISE_RESOLUTIONS } from '../../../../../engine/protocol/run-events.js';
+import { FD_NOISE_RESOLUTIONS } from '../../../../../engine/protocol/gradcheck-events.js';
 import { ErrorBanner, RunControls, fmt, type ViewProps } from '../common.js';
 import { isActive } from '../run-client.js';
 import type { GradcheckRun } from '../run-state.js';
