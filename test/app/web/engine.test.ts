@@ -4,13 +4,14 @@
  * on first use, and every RunEvent coming back to the client as `engine.event` in the
  * codec's form. Relative graph paths resolve against the workspace.
  */
-import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { WebSocket, RawData } from 'ws';
 import { decode, type EventOf, type RunEvent, type RunEventType } from '../../../engine/protocol/run.js';
 import { createHostEngine, refusePathsOutside } from '../../../app/web/engine.js';
+import { CANCEL_ANSWER_MS } from '../../../app/services/engine-supervisor.js';
 import type { EngineWorker } from '../../../engine/server/client.js';
 import { REPO_ROOT, connect, rpc, startTestHost, type TestHost } from './helpers.js';
 
@@ -205,3 +206,40 @@ it('refuses engine paths that leave the workspace through a symbolic link, and l
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+it('answers a cancel within a second while the engine is stuck reading a large CSV: the worker is ended, the next run starts a fresh one', async () => {
+  // 100 MB of CSV: the read is chunked and abortable, but parsing it is one synchronous
+  // stretch of seconds in which the worker cannot hear the cancel — a real stuck engine.
+  const hopfield = JSON.parse(await readFile(join(REPO_ROOT, 'examples', 'hopfield.attractor.json'), 'utf8')) as { nodes: { kind: string; params: Record<string, unknown> }[] };
+  const row = `${Array.from({ length: 100 }, (_, i) => (i % 7) / 7).map((v) => v.toFixed(4)).join(',')}\n`;
+  await mkdir(join(t.workspace, 'data'), { recursive: true });
+  await writeFile(join(t.workspace, 'data', 'big.csv'), Buffer.alloc(Math.floor(100e6 / row.length) * row.length, row));
+  hopfield.nodes.find((n) => n.kind === 'dataset')!.params.source = { kind: 'csv', path: 'data/big.csv' };
+  await writeFile(join(t.workspace, 'big.attractor.json'), JSON.stringify(hopfield));
+  await copyFile(join(REPO_ROOT, 'examples', 'hopfield.attractor.json'), join(t.workspace, 'hopfield.attractor.json'));
+
+  events.length = 0;
+  const start = (id: number, runId: string, graphPath: string) =>
+    rpc(ws, id, 'engine.send', { command: { type: 'settle.start', runId, graphPath, examples: { count: 1 }, record: { activations: false, attention: false } } });
+  expect(await start(30, 'stuck', 'big.attractor.json')).toMatchObject({ ok: true });
+  // Let the worker reach the parse (it reads 100 MB first, in abortable chunks).
+  await new Promise((r) => setTimeout(r, 400));
+  const sentAt = performance.now();
+  expect(await rpc(ws, 20, 'engine.send', { command: { type: 'run.cancel', runId: 'stuck' } })).toMatchObject({ ok: true });
+  const answer = await Promise.race([next('run.cancelled', (e) => e.runId === 'stuck'), next('run.error', (e) => e.runId === 'stuck')]);
+  const waited = performance.now() - sentAt;
+  expect(answer.type).toBe('run.cancelled');
+  // The engine never got past loading the data: the answer came from ending it, not from the run.
+  expect(events.some((e) => e.type === 'run.started' && e.runId === 'stuck')).toBe(false);
+  // One second to answer, plus the time the host takes to end a worker thread on a loaded machine.
+  expect(waited).toBeLessThan(CANCEL_ANSWER_MS + 2000);
+  console.log(`cancel during a 100 MB CSV parse answered in ${waited.toFixed(0)} ms`);
+  const readies = () => events.filter((e) => e.type === 'engine.ready').length;
+  const readyBefore = readies();
+
+  expect(await start(31, 'after', 'hopfield.attractor.json')).toMatchObject({ ok: true });
+  const closing = await Promise.race([next('run.done', (e) => e.runId === 'after'), next('run.error', (e) => e.runId === 'after')]);
+  expect(closing.type).toBe('run.done');
+  // …on a fresh worker: the stuck one was ended, not waited for.
+  expect(readies()).toBe(readyBefore + 1);
+}, 60_000);
