@@ -69,6 +69,16 @@ export interface GradcheckDone {
   readonly tStar: (number | null)[];
   /** What a reader needs to trust the numbers: tossed examples and what to change. */
   readonly notes: string[];
+  /** Equilibrium propagation's estimate on the same entries, where it applies (else a note says why not). */
+  readonly eqprop?: EqpropAgreement;
+}
+
+export interface EqpropAgreement {
+  readonly beta: number;
+  readonly vsFd: Agreement;
+  readonly vsRbp: Agreement;
+  /** Examples whose free or nudged phase did not settle. */
+  readonly tossed: number;
 }
 
 export interface GradcheckSummary {

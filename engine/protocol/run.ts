@@ -206,6 +206,8 @@ export const gradcheckStartSchema = z
     /** The long BPTT's T and every settle's cap (default 2000). */
     steps: positiveInt().optional(),
     adjointTolerance: positive().optional(),
+    /** Equilibrium propagation's β for its estimate, compared too (default 0.01, as the CLI). */
+    beta: positive().optional(),
   })
   .strict()
   .refine((c) => (c.graph !== undefined && c.graph !== null) || c.graphPath !== null, {

@@ -92,8 +92,10 @@ export async function gradcheckRun(opened: OpenedRun, request: GradcheckRequest,
       },
     });
     if (report) {
-      const { bpttVsFd, rbpVsFd, bpttVsRbp, perParam, fdResolution, tossed, tossedWhy, tStar, notes } = report;
-      ctx.emit({ type: 'gradcheck.done', runId, bpttVsFd, rbpVsFd, bpttVsRbp, perParam, fdResolution, tossed, tossedWhy, tStar: tStar.map((t) => (t >= 0 ? t : null)), notes });
+      const { bpttVsFd, rbpVsFd, bpttVsRbp, perParam, fdResolution, tossed, tossedWhy, tStar, notes, eqprop } = report;
+      const tStars = tStar.map((t) => (t >= 0 ? t : null));
+      const eq = eqprop ? { eqprop: { beta: eqprop.beta, vsFd: eqprop.vsFd, vsRbp: eqprop.vsRbp, tossed: eqprop.tossed } } : {};
+      ctx.emit({ type: 'gradcheck.done', runId, bpttVsFd, rbpVsFd, bpttVsRbp, perParam, fdResolution, tossed, tossedWhy, tStar: tStars, notes, ...eq });
     }
     return { report, weights: from, at: ctx.control.position, ms: performance.now() - started };
   } finally {

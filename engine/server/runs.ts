@@ -6,6 +6,7 @@
  */
 import type { GradcheckStart, RunEvent, SettleStart, TrainStart } from '../protocol/run.js';
 import { sidecarDirFor } from '../train/checkpoint.js';
+import { EQPROP_CHECK_BETA } from '../train/eqprop-check.js';
 import type { RunContext } from '../run/context.js';
 import { openRun, resolvePath, type GraphSource } from '../run/open.js';
 import { settleRun } from '../run/settle-run.js';
@@ -55,7 +56,7 @@ export async function runSettle(cmd: SettleStart, ctx: RunContext, hostDir: stri
 }
 
 /** What a gradcheck.start leaves out: a quick check the app can afford on every click. */
-export const GRADCHECK_REQUEST_DEFAULTS = { batch: 2, perParam: 4, seed: 0 } as const;
+export const GRADCHECK_REQUEST_DEFAULTS = { batch: 2, perParam: 4, seed: 0, beta: EQPROP_CHECK_BETA } as const;
 
 export async function runGradcheck(cmd: GradcheckStart, ctx: RunContext, hostDir: string): Promise<RunEvent[]> {
   const opened = await openRun(graphSource(cmd, hostDir));
@@ -71,6 +72,7 @@ export async function runGradcheck(cmd: GradcheckStart, ctx: RunContext, hostDir
       theta: cmd.theta,
       steps: cmd.steps,
       adjointTolerance: cmd.adjointTolerance,
+      beta: cmd.beta ?? GRADCHECK_REQUEST_DEFAULTS.beta,
     },
     ctx,
   );

@@ -140,7 +140,7 @@ describe('running graphs (web mode, Chromium)', { timeout: 120_000 }, () => {
     console.log(`settle with checkpoint: ${await ui.byTestId('settle-weights-from').textContent()}`);
   });
 
-  test('checks gradients in the Gradients tab: BPTT, recurrent backprop and finite differences agree on every parameter', async ({ ui }) => {
+  test('checks gradients in the Gradients tab: BPTT, recurrent backprop, equilibrium propagation and finite differences agree on every parameter', async ({ ui }) => {
     await ui.openExample('mnist-completion');
     await ui.openRunDock();
     await ui.byTestId('run-tab-gradients').click();
@@ -148,9 +148,11 @@ describe('running graphs (web mode, Chromium)', { timeout: 120_000 }, () => {
     await ui.byTestId('gradcheck-per-param').fill('2');
     expect(await ui.run('run-gradcheck')).toBe('done');
     await ui.byTestId('gradcheck-report').waitFor();
-    for (const row of ['gradcheck-bptt-fd', 'gradcheck-rbp-fd', 'gradcheck-bptt-rbp']) {
+    // Equilibrium propagation's estimate (β = 0.01 unless changed) sits beside them, as in the CLI.
+    for (const row of ['gradcheck-bptt-fd', 'gradcheck-rbp-fd', 'gradcheck-bptt-rbp', 'gradcheck-eqprop-fd', 'gradcheck-eqprop-rbp']) {
       expect(await ui.num(row, 'data-cosine')).toBeGreaterThan(0.99);
     }
+    expect(await ui.byTestId('gradcheck-eqprop-fd').textContent()).toContain('β = 0.01');
     // One row per trainable parameter of the example: the coupling's weights and both layers' biases.
     const params = await ui.byTestId('gradcheck-params').locator('tbody tr').count();
     expect(params).toBe(3);

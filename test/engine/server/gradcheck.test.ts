@@ -10,7 +10,7 @@ import { tf } from '../../../engine/tf.js';
 import { startBackend, type BackendInfo } from '../../../engine/backend/select.js';
 import { EngineHost } from '../../../engine/server/host.js';
 import type { GradcheckStart } from '../../../engine/protocol/run.js';
-import { FD_NOISE_RESOLUTIONS } from '../../../engine/protocol/gradcheck-events.js';
+import { FD_NOISE_RESOLUTIONS, type EqpropAgreement } from '../../../engine/protocol/gradcheck-events.js';
 import { graphOf, layer, vector } from '../../helpers/graphs.js';
 import { MNIST_COMPLETION, Recorder } from './recorder.js';
 
@@ -29,6 +29,8 @@ afterAll(() => host.idle());
 const check = (runId: string, extra: Partial<GradcheckStart> = {}): GradcheckStart => ({ type: 'gradcheck.start', runId, graphPath: MNIST_COMPLETION, batch: 2, perParam: 2, ...extra });
 
 describe('EngineHost gradcheck', () => {
+  let firstEqprop: EqpropAgreement;
+
   it('the three gradients agree on every parameter of the MNIST example; stages stream in order', async () => {
     const before = tf.memory().numTensors;
     host.handle(check('g1'));
@@ -50,6 +52,12 @@ describe('EngineHost gradcheck', () => {
       expect(p.bpttVsRbp.maxRelError, p.param).toBeLessThan(1e-3);
     }
     expect(done.bpttVsFd.cosine).toBeGreaterThan(0.9999);
+    // Equilibrium propagation at the default β = 0.01, as the CLI compares it: an estimate, close.
+    expect(done.eqprop?.beta).toBe(0.01);
+    expect(done.eqprop!.vsRbp.maxRelError).toBeLessThan(1e-2);
+    expect(done.eqprop!.vsFd.maxRelError).toBeLessThan(0.05);
+    expect(done.eqprop!.tossed).toBe(0);
+    firstEqprop = done.eqprop!;
     expect(done.tossed).toBe(0);
     expect(done.tStar.every((t) => t !== null && t > 0)).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
@@ -69,6 +77,14 @@ describe('EngineHost gradcheck', () => {
     expect(await rec.closed('g2')).toMatchObject({ type: 'run.cancelled', runId: 'g2', at: paused.at + 1 });
     expect(rec.of('gradcheck.done', 'g2')).toHaveLength(0);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("β is the request's: the symmetric estimate's bias grows with it (as β²) against recurrent backprop", async () => {
+    host.handle(check('g4', { beta: 0.1 }));
+    expect((await rec.closed('g4')).type).toBe('run.done');
+    const eq = rec.of('gradcheck.done', 'g4')[0].eqprop!;
+    expect(eq.beta).toBe(0.1);
+    expect(eq.vsRbp.maxRelError).toBeGreaterThan(10 * firstEqprop.vsRbp.maxRelError);
   });
 
   it('a graph with nothing to check is refused with its reason', async () => {

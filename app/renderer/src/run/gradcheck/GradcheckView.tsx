@@ -2,7 +2,8 @@
  * Check gradients on the graph as edited: BPTT with a long T, recurrent backprop and
  * central finite differences on sampled entries of every parameter, compared overall and
  * parameter by parameter (a wrong gradient often hides in one parameter), with the
- * examples recurrent backprop tossed and why. Every number is the engine's.
+ * examples recurrent backprop tossed and why, and equilibrium propagation's estimate at a
+ * small β beside them where the graph allows it. Every number is the engine's.
  */
 import { useEffect, useState } from 'react';
 import type { Agreement, GradcheckDone, GradcheckProgress, GradcheckTotals } from '../../../../../engine/protocol/run.js';
@@ -17,6 +18,8 @@ import type { GradcheckRun } from '../run-state.js';
  * resolution where the gradient is that small; under ten times it, look closer.
  */
 const AGREE = 1e-2;
+/** Equilibrium propagation is an estimate, exact only as β → 0: a few percent at β = 0.01 is its bias, not a bug. */
+const EQPROP_AGREE = 5e-2;
 
 
 function tone(a: Agreement, floor = AGREE): 'ok' | 'warn' | 'bad' {
@@ -33,11 +36,13 @@ const STAGE: Record<GradcheckProgress['stage'], string> = {
 export function GradcheckView({ host, client, state }: ViewProps) {
   const [batch, setBatch] = useState(2);
   const [perParam, setPerParam] = useState(4);
+  // Equilibrium propagation's β: its estimate's bias grows as β², its settling noise as θ/β.
+  const [beta, setBeta] = useState(0.01);
   const [doc, setDoc] = useState(() => host.doc.get());
   useEffect(() => host.doc.subscribe(() => setDoc(host.doc.get())), [host]);
   const run = state.run?.kind === 'gradcheck' ? state.run : null;
   const busy = isActive(state);
-  const start = () => void client.gradcheck({ graph: host.graph(), graphPath: doc.path, batch, perParam });
+  const start = () => void client.gradcheck({ graph: host.graph(), graphPath: doc.path, batch, perParam, beta });
   const count = (set: (n: number) => void, max: number) => (e: { target: { value: string } }) => set(Math.min(max, Math.max(1, Math.floor(Number(e.target.value) || 1))));
   return (
     <div className="run-view" data-testid="gradcheck-view">
@@ -49,6 +54,20 @@ export function GradcheckView({ host, client, state }: ViewProps) {
         <label className="run-field" title="Entries sampled from each parameter; each costs two settles for its finite difference">
           entries / parameter
           <input type="number" min={1} max={64} value={perParam} onChange={count(setPerParam, 64)} data-testid="gradcheck-per-param" />
+        </label>
+        <label className="run-field" title="Equilibrium propagation's nudge β: its estimate is compared too (bias grows as β², settling noise as θ/β)">
+          eqprop β
+          <input
+            type="number"
+            min={1e-4}
+            step={0.005}
+            value={beta}
+            onChange={(e) => {
+              const v = Number(e.target.value);
+              if (Number.isFinite(v) && v > 0) setBeta(v);
+            }}
+            data-testid="gradcheck-beta"
+          />
         </label>
         <span className="run-toolbar__sep" />
         <button className="primary" data-testid="run-gradcheck" disabled={busy} onClick={start}>
@@ -115,6 +134,12 @@ function Report({ done }: { done: GradcheckDone }) {
           <Row label="BPTT vs finite differences" a={done.bpttVsFd} testId="gradcheck-bptt-fd" />
           <Row label="recurrent backprop vs finite differences" a={done.rbpVsFd} testId="gradcheck-rbp-fd" />
           <Row label="BPTT vs recurrent backprop" a={done.bpttVsRbp} testId="gradcheck-bptt-rbp" />
+          {done.eqprop && (
+            <>
+              <Row label={`equilibrium propagation (β = ${done.eqprop.beta}) vs finite differences`} a={done.eqprop.vsFd} testId="gradcheck-eqprop-fd" floor={EQPROP_AGREE} />
+              <Row label="equilibrium propagation vs recurrent backprop" a={done.eqprop.vsRbp} testId="gradcheck-eqprop-rbp" floor={EQPROP_AGREE} />
+            </>
+          )}
         </tbody>
       </table>
       <p className="small muted" data-testid="gradcheck-resolution">
@@ -160,12 +185,12 @@ function Report({ done }: { done: GradcheckDone }) {
   );
 }
 
-function Row({ label, a, testId }: { label: string; a: Agreement; testId: string }) {
+function Row({ label, a, testId, floor = AGREE }: { label: string; a: Agreement; testId: string; floor?: number }) {
   return (
     <tr data-testid={testId} data-cosine={a.cosine} data-error={a.maxRelError}>
       <td>{label}</td>
       <td>{fmt(a.cosine, 6)}</td>
-      <td className={`run-${tone(a)}`}>{fmt(a.maxRelError, 3)}</td>
+      <td className={`run-${tone(a, floor)}`}>{fmt(a.maxRelError, 3)}</td>
     </tr>
   );
 }
