@@ -1,9 +1,10 @@
 /**
- * The app shell: menu and toolbar on top, palette | canvas | inspector, the
- * Problems/Plan panel below, the status bar at the bottom; dialogs and notices
- * float above. Everything it shows is read from the Studio's stores.
+ * The app shell: menu and toolbar on top, then the workbench's columns — palette | Runs |
+ * canvas over notices over the Problems/Plan panel | inspector | run panel — and the status
+ * bar at the bottom; only dialogs float above. The columns' widths are fitted to the window
+ * by chrome/workbench-layout.ts. Everything it shows is read from the Studio's stores.
  */
-import { useCallback, useEffect, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { installAutosave } from './autosave.js';
 import { CanvasHost } from './canvas/CanvasHost.js';
 import { Notices } from './chrome/Notices.js';
@@ -15,9 +16,8 @@ import { installBeforeUnload, installFileDrop, installHostEvents, installKeyboar
 import { Inspector } from './inspector/Inspector.js';
 import { BottomPanel } from './panels/BottomPanel.js';
 import { RunDock } from '../run/RunDock.js';
-import { Splitter, useStoredSize } from './chrome/Splitter.js';
-
-const BOTTOM_LIMITS = { min: 80, max: 700 };
+import { Splitter } from './chrome/Splitter.js';
+import { useWorkbenchLayout } from './chrome/workbench-layout.js';
 import { RunClient } from '../run/run-client.js';
 import { ExperimentsDock } from '../runs/ExperimentsDock.js';
 import { sendStoredBackend } from './settings/engine-backend.js';
@@ -60,7 +60,8 @@ export function App({ studio }: { studio: Studio }) {
   // The backend chosen in Settings, before the first run starts the engine.
   useEffect(() => void sendStoredBackend(studio.api), [studio]);
 
-  const [bottom, setBottom] = useStoredSize('attractor.layout.bottom', 210, BOTTOM_LIMITS);
+  const workbench = useRef<HTMLDivElement>(null);
+  const layout = useWorkbenchLayout(workbench);
 
   const onCanvasReady = useCallback(() => {
     void studio.start().then(() => {
@@ -73,20 +74,20 @@ export function App({ studio }: { studio: Studio }) {
   return (
     <div className={`shell shell--${studio.info.mode}`} data-testid="app" data-mode={studio.info.mode}>
       <Toolbar studio={studio} />
-      <div className="workbench">
+      <div className="workbench" ref={workbench} style={{ gridTemplateColumns: layout.columns }}>
         <Palette studio={studio} />
-        <div className="centre" style={{ gridTemplateRows: `minmax(0, 1fr) ${bottom}px` }}>
+        <ExperimentsDock host={studio} column={layout.runs} />
+        <div className="centre" style={{ gridTemplateRows: `minmax(0, 1fr) auto ${layout.bottom}px` }}>
           <CanvasHost studio={studio} onReady={onCanvasReady} />
-          <BottomPanel studio={studio} splitter={<Splitter edge="top" size={bottom} onResize={setBottom} testId="bottom-splitter" label="Resize the Problems and Plan panel" />} />
+          {/* A row of their own: a notice takes room from the canvas for its few seconds rather than covering it. */}
+          <Notices studio={studio} />
+          <BottomPanel studio={studio} splitter={<Splitter edge="top" size={layout.bottom} onResize={layout.setBottom} testId="bottom-splitter" label="Resize the Problems and Plan panel" />} />
         </div>
         <Inspector studio={studio} />
-        {/* Settle / Train / Attention / Gradients: a column beside the inspector, resizable, never over the canvas. */}
-        <RunDock host={studio} client={runClient} />
+        <RunDock host={studio} client={runClient} column={layout.run} />
       </div>
       <StatusBar studio={studio} run={runClient} />
-      <ExperimentsDock host={studio} />
       <Dialogs studio={studio} />
-      <Notices studio={studio} />
     </div>
   );
 }

@@ -11,24 +11,25 @@ import { TrainView } from './train/TrainView.js';
 import { AttentionView } from './attention/AttentionView.js';
 import { GradcheckView } from './gradcheck/GradcheckView.js';
 import { CapacityView } from '../capacity/CapacityView.js';
-import { Splitter, useStoredSize } from '../app/chrome/Splitter.js';
+import { Splitter } from '../app/chrome/Splitter.js';
+import type { SideColumn } from '../app/chrome/workbench-layout.js';
 import { useSettleRequests } from '../runs/requests.js';
 import './run.css';
 
-const DOCK_LIMITS = { min: 320, max: 1400 };
-
 type Tab = 'settle' | 'train' | 'attention' | 'gradients' | 'capacity';
 
-/** `client`: the app's RunClient (shared with the status bar); without one the dock makes and owns its own. */
-export function RunDock({ host, client: given, defaultOpen = false }: { host: RunHost; client?: RunClient; defaultOpen?: boolean }) {
+/**
+ * `client`: the app's RunClient (shared with the status bar); without one the dock makes and owns its own.
+ * `column`: its open state and width, which the workbench's layout keeps (chrome/workbench-layout.ts).
+ */
+export function RunDock({ host, client: given, column }: { host: RunHost; client?: RunClient; column: SideColumn }) {
   const own = useMemo(() => (given ? null : new RunClient(host.api)), [host, given]);
   useEffect(() => () => own?.dispose(), [own]);
   const client = given ?? own!;
   const state = useRunState(client);
-  const [open, setOpen] = useState(defaultOpen);
+  const { open, setOpen, width, setWidth } = column;
   const [tab, setTab] = useState<Tab>('settle');
   const [asked, setAsked] = useState(false);
-  const [width, setWidth] = useStoredSize('attractor.layout.runDock', 560, DOCK_LIMITS);
 
   // The engine starts on first use: ask for its backend once the panel is opened.
   useEffect(() => {
@@ -48,7 +49,7 @@ export function RunDock({ host, client: given, defaultOpen = false }: { host: Ru
     });
   }, [host, client]);
   // Runs › Settle ▸ (a run's weights): the Settle tab, open.
-  useSettleRequests(useCallback(() => (setOpen(true), setTab('settle')), []));
+  useSettleRequests(useCallback(() => (setOpen(true), setTab('settle')), [setOpen]));
 
   // A run that started shows its own tab.
   const kind = state.run?.kind;
@@ -66,7 +67,7 @@ export function RunDock({ host, client: given, defaultOpen = false }: { host: Ru
           ▸ Run
         </button>
       )}
-      <aside className={`run-dock${open ? ' run-dock--open' : ''}`} aria-label="Run" data-testid="run-dock" hidden={!open} style={{ width }}>
+      <aside className={`run-dock${open ? ' run-dock--open' : ''}`} aria-label="Run" data-testid="run-dock" hidden={!open}>
         <Splitter edge="left" size={width} onResize={setWidth} testId="run-dock-splitter" label="Resize the run panel" />
         <div className="run-dock__head">
           <div className="tabs" role="tablist">

@@ -1,17 +1,21 @@
 /**
- * Runs | Sweep: a drawer on the left of the workbench, opened from its handle, for the
- * saved graph's run records and sweeps. Mounted once by the app shell; everything comes
- * from the services over the API (runs.*, sweep.*), polled while it is open.
+ * Runs | Sweep: the workbench's column between the palette and the canvas (its handle when
+ * closed), for the saved graph's run records and sweeps. Resized from its right edge; its
+ * width and open state are the workbench layout's (chrome/workbench-layout.ts), so they
+ * survive a reload. Escape inside it closes it. Mounted once by the app shell; everything
+ * comes from the services over the API (runs.*, sweep.*), polled while it is open.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { RunHost } from '../run/common.js';
+import { Splitter } from '../app/chrome/Splitter.js';
+import type { SideColumn } from '../app/chrome/workbench-layout.js';
 import { useRunsList, useSweepParamRequests, type SweepParamRequest } from './requests.js';
 import { RunsView } from './RunsView.js';
 import { SweepView } from './SweepView.js';
 import './runs.css';
 
-export function ExperimentsDock({ host }: { host: RunHost }) {
-  const [open, setOpen] = useState(false);
+export function ExperimentsDock({ host, column }: { host: RunHost; column: SideColumn }) {
+  const { open, setOpen, width, setWidth } = column;
   const [tab, setTab] = useState<'runs' | 'sweep'>('runs');
   const [doc, setDoc] = useState(() => host.doc.get());
   useEffect(() => host.doc.subscribe(() => setDoc(host.doc.get())), [host]);
@@ -25,16 +29,30 @@ export function ExperimentsDock({ host }: { host: RunHost }) {
       setIncoming((list) => [...list, r]);
       setOpen(true);
       setTab('sweep');
-    }, []),
+    }, [setOpen]),
   );
+  // Closed from the keyboard, the focus goes to the handle rather than to the page.
+  const handle = useRef<HTMLButtonElement>(null);
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (!open && refocus.current) handle.current?.focus();
+    refocus.current = false;
+  }, [open]);
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape' || e.defaultPrevented) return;
+    e.preventDefault();
+    refocus.current = true;
+    setOpen(false);
+  };
   return (
     <>
       {!open && (
-        <button className="runs-handle" data-testid="runs-open" onClick={() => setOpen(true)} title="Run history and sweeps of this graph">
+        <button ref={handle} className="runs-handle" data-testid="runs-open" data-folded={column.wanted || undefined} onClick={() => setOpen(true)} title={column.wanted ? 'Runs and sweeps (folded to make room; opening it folds the run panel)' : 'Run history and sweeps of this graph'}>
           ▸ Runs
         </button>
       )}
-      <aside className="runs-dock" aria-label="Runs and sweeps" data-testid="runs-dock" hidden={!open}>
+      <aside className="runs-dock" aria-label="Runs and sweeps" data-testid="runs-dock" hidden={!open} onKeyDown={onKeyDown}>
+        <Splitter edge="right" size={width} onResize={setWidth} testId="runs-dock-splitter" label="Resize the runs and sweeps panel" />
         <div className="run-dock__head">
           <div className="tabs" role="tablist">
             <button role="tab" className="tab" aria-selected={tab === 'runs'} data-testid="runs-tab-runs" onClick={() => setTab('runs')}>
@@ -47,7 +65,7 @@ export function ExperimentsDock({ host }: { host: RunHost }) {
             </button>
           </div>
           <span className="spacer" />
-          <button className="icon-button" data-testid="runs-close" title="Hide runs and sweeps" onClick={() => setOpen(false)}>
+          <button className="icon-button" data-testid="runs-close" title="Hide runs and sweeps (Escape)" onClick={() => setOpen(false)}>
             ×
           </button>
         </div>
