@@ -134,18 +134,21 @@ describe('workbench layout (issue 15)', { timeout: 120_000 }, () => {
     expect(Math.round((await box(ui, 'canvas')).x)).toBe(Math.round(runs.x + runs.width));
     expect(await layoutFaults(ui)).toEqual([]);
 
-    // Wider by 40 from its right edge (the room the inspector and the palette can give at 1280).
-    const before = await ui.num('runs-dock-splitter', 'data-size');
-    expect(await width(ui, 'runs-dock')).toBe(before);
+    // From its right edge: narrower by 80, then wider by 40 (at 1280 its default already leaves the canvas its minimum).
+    const shown = await ui.num('runs-dock-splitter', 'data-size');
+    expect(await width(ui, 'runs-dock')).toBe(shown);
+    await drag(ui, 'runs-dock-splitter', -80, 0);
+    await expect.poll(() => ui.num('runs-dock-splitter', 'data-size')).toBe(shown - 80);
     await drag(ui, 'runs-dock-splitter', 40, 0);
-    await expect.poll(() => ui.num('runs-dock-splitter', 'data-size')).toBe(before + 40);
-    expect(await width(ui, 'runs-dock')).toBe(before + 40);
+    await expect.poll(() => ui.num('runs-dock-splitter', 'data-size')).toBe(shown - 40);
+    const kept = shown - 40;
+    expect(await width(ui, 'runs-dock')).toBe(kept);
 
     // Open and its width, after a reload.
     await ui.open(studio.url);
     await ui.byTestId('runs-dock').waitFor();
-    expect(await ui.num('runs-dock-splitter', 'data-size')).toBe(before + 40);
-    expect(await width(ui, 'runs-dock')).toBe(before + 40);
+    expect(await ui.num('runs-dock-splitter', 'data-size')).toBe(kept);
+    expect(await width(ui, 'runs-dock')).toBe(kept);
 
     // Escape with the focus inside closes it, and the focus lands on its handle.
     await ui.byTestId('runs-tab-sweep').focus();
@@ -156,7 +159,7 @@ describe('workbench layout (issue 15)', { timeout: 120_000 }, () => {
     await ui.open(studio.url);
     expect(await ui.byTestId('runs-dock').isVisible()).toBe(false);
     await ui.byTestId('runs-open').click();
-    expect(await width(ui, 'runs-dock')).toBe(before + 40);
+    expect(await width(ui, 'runs-dock')).toBe(kept);
     await ui.byTestId('runs-close').click();
     await ui.byTestId('runs-dock').waitFor({ state: 'hidden' });
     expect(await ui.byTestId('runs-open').isVisible()).toBe(true);

@@ -47,7 +47,7 @@ export interface WorkbenchLayout {
 
 export function useWorkbenchLayout(workbench: RefObject<HTMLElement | null>): WorkbenchLayout {
   const room = useSize(workbench);
-  const [runsWidth, setRunsWidth] = useStoredSize('attractor.layout.runs', 520, RUNS_LIMITS);
+  const [runsWidth, setRunsWidth] = useStoredSize('attractor.layout.runs', 600, RUNS_LIMITS);
   const [runsOpen, setRunsOpen] = useStoredFlag('attractor.layout.runsOpen', false);
   const [runWidth, setRunWidth] = useStoredSize('attractor.layout.runDock', 560, RUN_LIMITS);
   const [runOpen, setRunOpen] = useState(false);
