@@ -143,6 +143,12 @@ describe('workbench layout (issue 15)', { timeout: 120_000 }, () => {
     await expect.poll(() => ui.num('runs-dock-splitter', 'data-size')).toBe(shown - 40);
     const kept = shown - 40;
     expect(await width(ui, 'runs-dock')).toBe(kept);
+    // The keyboard too: on a right-hand edge, ArrowLeft narrows and ArrowRight widens by 16.
+    await ui.byTestId('runs-dock-splitter').focus();
+    await ui.page.keyboard.press('ArrowLeft');
+    await expect.poll(() => width(ui, 'runs-dock')).toBe(kept - 16);
+    await ui.page.keyboard.press('ArrowRight');
+    await expect.poll(() => width(ui, 'runs-dock')).toBe(kept);
 
     // Open and its width, after a reload.
     await ui.open(studio.url);
