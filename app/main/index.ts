@@ -21,6 +21,7 @@ import { createDesktopEngine, engineScriptPath } from './engine.js';
 import { registerIpc, sendEvent } from './ipc.js';
 import { menuTemplate, type NativeEdit } from './menu.js';
 import { appLocation, askBeforeOpening, externalLinkQuestion, installSecurity } from './security.js';
+import { cliScriptPath, desktopCli } from './sweep-tasks.js';
 import { createMainWindow, type MainWindow } from './window.js';
 import { APP_NAME } from './window-state.js';
 
@@ -228,6 +229,8 @@ function start(): void {
       }),
       window: windowControl,
       engine: engine.link,
+      // Sweeps run the bundled CLI in utility processes: the binary cannot run as Node.
+      cli: desktopCli((modulePath, args, options) => utilityProcess.fork(modulePath, args, options), cliScriptPath(packaged, process.resourcesPath, app.getAppPath())),
     });
 
     registerIpc(ipcMain, {
