@@ -8,10 +8,9 @@
  * menu, dialogs, window-state, args) and tested in test/app/main; this file
  * and window.ts are the only ones that need the Electron binary.
  */
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, shell, utilityProcess } from 'electron';
-import { APP_SCHEME, APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol.js';
+import { app, BrowserWindow, dialog, ipcMain, Menu, shell, utilityProcess } from 'electron';
 import type { EventChannel, EventTypes, RecentFile, RequestChannel } from '../shared/api.js';
 import { createGraphChecker, createServices, type Handlers, type WindowControl } from '../services/index.js';
 import { graphPathFromArgv } from './args.js';
@@ -27,8 +26,6 @@ import { APP_NAME } from './window-state.js';
 
 // Every renderer sandboxed, whatever its webPreferences say (must run before 'ready').
 app.enableSandbox();
-// The page comes from app://studio/, not file:// (app-protocol.ts); schemes are privileged before 'ready'.
-protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 const packaged = app.isPackaged;
 const dev = !packaged;
@@ -201,11 +198,6 @@ function start(): void {
 
   void app.whenReady().then(() => {
     app.setAboutPanelOptions({ applicationName: APP_NAME, applicationVersion: app.getVersion() });
-    const rendererDir = dirname(location.rendererFile);
-    protocol.handle(APP_SCHEME, async (request) => {
-      const r = await serveAppRequest(request.url, rendererDir);
-      return new Response(r.body, { status: r.status, headers: r.headers });
-    });
 
     // The engine in a utility process, started by the first engine.send; its events go to the window.
     engine = createDesktopEngine({

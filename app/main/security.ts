@@ -13,10 +13,9 @@
  * Nothing here imports Electron values (types only): the `electron` npm
  * package cannot be loaded outside the Electron binary.
  */
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { WebPreferences } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp.js';
-import { APP_HOST, APP_SCHEME } from './app-protocol.js';
 
 // ---- webPreferences ------------------------------------------------------------
 
@@ -60,9 +59,9 @@ export function withCspHeader(headers: Record<string, string | string[]> | undef
 
 // ---- what counts as our page ---------------------------------------------------
 
-/** Where the renderer is loaded from: the built files behind app://studio/ (app-protocol.ts), or the electron-vite dev server in development. */
+/** Where the renderer is loaded from: the built file, or the electron-vite dev server in development. */
 export interface AppLocation {
-  /** Absolute path of out/renderer/index.html; its folder is what app://studio/ serves. */
+  /** Absolute path of out/renderer/index.html. */
   readonly rendererFile: string;
   /** `ELECTRON_RENDERER_URL`, honoured only in unpackaged (development) runs. */
   readonly devServerUrl?: string;
@@ -88,16 +87,16 @@ function parseUrl(url: string): URL | null {
 
 /**
  * True only for our own page (`location`, where the window was loaded from):
- * app://studio/index.html (any query or hash), or, in development, a page of
- * the dev server's origin. file:// URLs (the page is never loaded from one),
- * other pages of our scheme, other origins, `about:`, `data:`, `blob:` and
- * `javascript:` URLs are not ours.
+ * the file URL of out/renderer/index.html (any query or hash), or, in
+ * development, a page of the dev server's origin. Other files, other origins,
+ * `about:`, `data:`, `blob:` and `javascript:` URLs are not ours.
  */
 export function isAppUrl(url: string, location: AppLocation): boolean {
   const u = parseUrl(url);
   if (!u) return false;
-  if (u.protocol === `${APP_SCHEME}:`) {
-    return !location.devServerUrl && u.host === APP_HOST && u.username === '' && u.password === '' && (u.pathname === '/index.html' || u.pathname === '/');
+  if (u.protocol === 'file:') {
+    const ours = pathToFileURL(location.rendererFile);
+    return u.host === ours.host && decodeURIComponent(u.pathname) === decodeURIComponent(ours.pathname);
   }
   if (location.devServerUrl) {
     const dev = parseUrl(location.devServerUrl);

@@ -5,7 +5,6 @@
  */
 import { BrowserWindow, dialog } from 'electron';
 import { sendEvent } from './ipc.js';
-import { APP_PAGE_URL } from './app-protocol.js';
 import { secureWebPreferences, type AppLocation } from './security.js';
 import { APP_NAME, CLOSE_BUTTONS, CloseGuard, windowTitle, type CloseChoice } from './window-state.js';
 
@@ -68,8 +67,8 @@ export function createMainWindow(options: MainWindowOptions): MainWindow {
     console.error(`[window] renderer gone: ${details.reason} (exit code ${details.exitCode})`);
   });
 
-  // Our own scheme (app-protocol.ts, registered by index.ts), never file://.
-  const loaded = window.loadURL(options.location.devServerUrl ?? APP_PAGE_URL);
+  const { devServerUrl, rendererFile } = options.location;
+  const loaded = devServerUrl ? window.loadURL(devServerUrl) : window.loadFile(rendererFile);
   loaded.catch((err: unknown) => console.error(`[window] cannot load the UI: ${err instanceof Error ? err.message : String(err)}`));
 
   return {

@@ -221,18 +221,5 @@ export const Menu = {
 export const opened: string[] = [];
 export const shell = { openExternal: async (url: string) => void opened.push(url) };
 
-/** protocol: the schemes registered as privileged (before ready) and the handlers installed. */
-export const protocol = {
-  privileged: [] as { scheme: string; privileges: Record<string, boolean> }[],
-  handlers: new Map<string, (request: Request) => Promise<Response>>(),
-  registerSchemesAsPrivileged(schemes: { scheme: string; privileges: Record<string, boolean> }[]): void {
-    if (app.isReady()) throw new Error('registerSchemesAsPrivileged after ready');
-    this.privileged.push(...schemes);
-  },
-  handle(scheme: string, handler: (request: Request) => Promise<Response>): void {
-    this.handlers.set(scheme, handler);
-  },
-};
-
 export const BrowserWindow = FakeBrowserWindow;
 export const fakeSession = session;

@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { REQUEST_CHANNELS } from '../../../app/shared/api.js';
 import type { InvokeEvent } from '../../../app/main/ipc.js';
@@ -21,7 +21,7 @@ import { FakeEvent, frame } from './fakes.js';
 vi.mock('electron', async () => await import('./fake-electron.js'));
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const appUrl = 'app://studio/index.html';
+const appUrl = pathToFileURL(join(root, 'app', 'renderer', 'index.html')).href;
 const temp = mkdtempSync(join(tmpdir(), 'attractor-main-'));
 const argvFile = 'from-argv.attractor.json';
 const tick = () => new Promise((r) => setTimeout(r, 0));
@@ -55,19 +55,6 @@ beforeAll(async () => {
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 describe('startup', () => {
-  it('serves the page from its own privileged scheme, never file://: the handler answers from the renderer folder only', async () => {
-    expect(fake.protocol.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
-    const handle = fake.protocol.handlers.get('app')!;
-    // Unpackaged, the page path is app/renderer/index.html next to app/main (the built layout has out/renderer).
-    const page = await handle(new Request('app://studio/index.html'));
-    expect(page.status).toBe(200);
-    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
-    expect(await page.text()).toContain('<div id="root">');
-    expect((await handle(new Request('app://studio/../../package.json'))).status).toBe(404);
-    expect((await handle(new Request('app://studio/%2e%2e/main/index.ts'))).status).toBe(404);
-  });
-
   it('sandboxes every renderer and takes the single-instance lock with the file from the command line', () => {
     expect(fake.app.sandboxed).toBe(true);
     expect(fake.app.lockData).toEqual({ path: resolve(process.cwd(), argvFile) });
@@ -81,7 +68,7 @@ describe('startup', () => {
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false, devTools: true });
     expect(String(prefs['preload'])).toMatch(/preload[\\/]index\.cjs$/);
     expect(win.options.show).toBe(false);
-    expect(win.loaded).toEqual({ url: 'app://studio/index.html' });
+    expect(win.loaded).toEqual({ file: join(root, 'app', 'renderer', 'index.html') });
     expect(win.shown).toBe(false);
     win.emit('ready-to-show');
     expect(win.shown).toBe(true);

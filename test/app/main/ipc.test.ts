@@ -23,7 +23,7 @@ import { FakeIpcMain, frame } from './fakes.js';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const examplesDir = join(root, 'examples');
 const location: AppLocation = { rendererFile: join(root, 'out', 'renderer', 'index.html') };
-const appUrl = 'app://studio/index.html';
+const appUrl = pathToFileURL(location.rendererFile).href;
 const dataDir = mkdtempSync(join(tmpdir(), 'attractor-ipc-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

@@ -27,7 +27,7 @@ import { FakeEvent, FakeSession, FakeWebContents } from './fakes.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const location: AppLocation = { rendererFile: join(root, 'out', 'renderer', 'index.html') };
-const appUrl = 'app://studio/index.html';
+const appUrl = pathToFileURL(location.rendererFile).href;
 
 function setup(options: { devTools?: boolean; location?: AppLocation } = {}) {
   const contents = new FakeWebContents();
@@ -128,17 +128,14 @@ describe('Content-Security-Policy', () => {
 });
 
 describe('what counts as our page', () => {
-  it('is our index.html on the app scheme, with any query or hash', () => {
+  it('is our index.html as a file URL, with any query or hash', () => {
     expect(isAppUrl(appUrl, location)).toBe(true);
     expect(isAppUrl(`${appUrl}?x=1#/graph`, location)).toBe(true);
-    expect(isAppUrl('app://studio/', location)).toBe(true);
   });
-  it('is not a file URL (not even of our own index.html), another page or host of our scheme, another scheme, or a malformed URL', () => {
-    expect(isAppUrl(pathToFileURL(location.rendererFile).href, location)).toBe(false);
+  it('is not another file, another scheme, or a malformed URL', () => {
+    expect(isAppUrl(pathToFileURL(join(root, 'out', 'renderer', 'other.html')).href, location)).toBe(false);
     expect(isAppUrl(pathToFileURL('/etc/passwd').href, location)).toBe(false);
-    expect(isAppUrl('app://studio/assets/other.html', location)).toBe(false);
-    expect(isAppUrl('app://evil/index.html', location)).toBe(false);
-    expect(isAppUrl('app://user:pw@studio/index.html', location)).toBe(false);
+    expect(isAppUrl(appUrl.replace('file:///', 'file://evil.example/'), location)).toBe(false);
     for (const url of ['https://evil.example/', 'about:blank', 'data:text/html,<b>x</b>', 'javascript:alert(1)', 'not a url', '']) {
       expect(isAppUrl(url, location), url).toBe(false);
     }
@@ -157,7 +154,7 @@ describe('what counts as our page', () => {
     expect(appLocation({}, true).rendererFile).toBe(join(root, 'app', 'renderer', 'index.html'));
     // A packaged app's location is its built file only, whatever the environment says.
     const packaged = appLocation(env, true);
-    expect(isAppUrl(appUrl, packaged)).toBe(true);
+    expect(isAppUrl(pathToFileURL(join(root, 'app', 'renderer', 'index.html')).href, packaged)).toBe(true);
     expect(isAppUrl('http://localhost:5173/', packaged)).toBe(false);
   });
   it('opens only https links externally', () => {
@@ -260,9 +257,6 @@ describe('the fuses of packaged builds (electron-builder.yml)', () => {
   })();
   it('runs no Node from the binary: no ELECTRON_RUN_AS_NODE, no NODE_OPTIONS, no --inspect', () => {
     expect(fuses).toMatchObject({ runAsNode: 'false', enableNodeOptionsEnvironmentVariable: 'false', enableNodeCliInspectArguments: 'false' });
-  });
-  it('gives file:// pages no extra privileges (the page is served from app://studio/)', () => {
-    expect(fuses).toMatchObject({ grantFileProtocolExtraPrivileges: 'false' });
   });
   it('loads the app only from its checked asar, and encrypts cookies', () => {
     expect(fuses).toMatchObject({ onlyLoadAppFromAsar: 'true', enableEmbeddedAsarIntegrityValidation: 'true', enableCookieEncryption: 'true' });
