@@ -93,6 +93,23 @@ describe('running graphs (web mode, Chromium)', { timeout: 120_000 }, () => {
     expect(evals).toBeGreaterThanOrEqual(5);
     expect(lastLoss).toBeLessThan(firstLoss);
     expect(await ui.num('loss-chart', 'data-points')).toBe(150);
+    // Log scale: ticks only at multiples of powers of ten, never a 0; and back to linear.
+    const plotOf = ui.byTestId('loss-chart').locator('.run-chart__plot');
+    expect(await plotOf.getAttribute('data-y-ticks')).toBeNull();
+    await ui.byTestId('loss-log').check();
+    await expect.poll(() => ui.attr('loss-chart', 'data-log')).toBe('true');
+    await expect.poll(() => plotOf.getAttribute('data-y-ticks')).not.toBeNull();
+    const ticks = (await plotOf.getAttribute('data-y-ticks'))!.split(' ').map(Number);
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    for (const t of ticks) {
+      expect(t).toBeGreaterThan(0);
+      const mantissa = t / 10 ** Math.floor(Math.log10(t) + 1e-9);
+      expect(Math.abs(mantissa - Math.round(mantissa)), `tick ${t}`).toBeLessThan(1e-6);
+    }
+    expect(await ui.num('loss-chart', 'data-points')).toBe(150);
+    await ui.byTestId('loss-log').uncheck();
+    await expect.poll(() => ui.attr('loss-chart', 'data-log')).toBe('false');
+    expect(await plotOf.getAttribute('data-y-ticks')).toBeNull();
     expect(Number(await ui.byTestId('heldout-loss').textContent())).toBeCloseTo(lastLoss, 3);
     expect(await ui.byTestId('export-svg-loss').count()).toBe(1);
     await ui.byTestId('gallery-result').waitFor();

@@ -142,7 +142,16 @@ export const LineChart = forwardRef<ChartHandle, LineChartProps>(function LineCh
           stroke: '#667085',
           grid: { stroke: '#eceef2', width: 1 },
           ticks: { stroke: '#d0d5dd', width: 1 },
-          ...(p.logY ? { values: (_u: uPlot, splits: number[]) => logTickLabels(splits) } : {}),
+          ...(p.logY
+            ? {
+                values: (_u: uPlot, splits: number[]) => {
+                  const labels = logTickLabels(splits);
+                  // The axis is drawn on a canvas: its labels are kept where tests and tools can read them.
+                  el.dataset.yTicks = labels.filter((l) => l !== '').join(' ');
+                  return labels;
+                },
+              }
+            : {}),
         },
       ],
       series: [
