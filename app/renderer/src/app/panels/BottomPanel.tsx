@@ -77,6 +77,26 @@ export function GuaranteeChip({ kind, small }: { kind: GuaranteeKind; small?: bo
   return <span className={`guarantee guarantee--${kind}${small ? ' guarantee--small' : ''}`}>{GUARANTEE_LABEL[kind]}</span>;
 }
 
+/**
+ * The compiler's plan text, wrapped: each line keeps its indentation and wraps under
+ * itself with a hanging indent, so nothing is cut off or needs sideways scrolling in a
+ * narrow panel. Indents are in ch of the monospace font, as the text was laid out.
+ */
+function PlanText({ text }: { text: string }) {
+  return (
+    <div className="plan__text" data-testid="plan-text">
+      {text.split('\n').map((line, i) => {
+        const indent = line.length - line.trimStart().length;
+        return (
+          <div key={i} className="plan__line" style={{ paddingLeft: `${indent + 4}ch`, textIndent: '-4ch' }}>
+            {line.trimStart() || '\u00a0'}
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
 function PlanView({ studio }: { studio: Studio }) {
   const { check } = useStore(studio.ui);
   const plan = check.plan;
@@ -122,9 +142,7 @@ function PlanView({ studio }: { studio: Studio }) {
           </tbody>
         </table>
       </div>
-      <pre className="plan__text" data-testid="plan-text">
-        {plan.text}
-      </pre>
+      <PlanText text={plan.text} />
     </div>
   );
 }
