@@ -10,9 +10,10 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, shell, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, shell, utilityProcess } from 'electron';
 import type { EventChannel, EventTypes, RecentFile, RequestChannel } from '../shared/api.js';
 import { createGraphChecker, createServices, type Handlers, type WindowControl } from '../services/index.js';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './app-protocol.js';
 import { graphPathFromArgv } from './args.js';
 import { createDialogs } from './dialogs.js';
 import type { EngineSupervisor } from '../services/engine-supervisor.js';
@@ -25,6 +26,8 @@ import { APP_NAME } from './window-state.js';
 
 // Every renderer sandboxed, whatever its webPreferences say (must run before 'ready').
 app.enableSandbox();
+// The renderer's origin, app://studio/ (must be registered before 'ready'; handled in whenReady below).
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 const packaged = app.isPackaged;
 const dev = !packaged;
@@ -197,6 +200,7 @@ function start(): void {
 
   void app.whenReady().then(() => {
     app.setAboutPanelOptions({ applicationName: APP_NAME, applicationVersion: app.getVersion() });
+    protocol.handle(APP_SCHEME, appProtocolHandler(location.rendererDir, (message) => console.warn(`[app://] ${message}`)));
 
     // The engine in a utility process, started by the first engine.send; its events go to the window.
     engine = createDesktopEngine({

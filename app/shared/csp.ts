@@ -6,11 +6,15 @@
  * the page, and is the only place `frame-ancestors` works: browsers ignore it in a meta
  * tag and log an error on every load saying so.
  *
+ * 'self' is the page's origin: app://studio in the desktop app (a standard, secure scheme,
+ * app/main/app-protocol.ts; `file:` is never ours), http://127.0.0.1:<port> in web mode.
+ *
  * - script-src 'self' 'wasm-unsafe-eval': our bundles, and WebAssembly compilation
  *   without allowing JavaScript eval; Zod runs jitless (nodes/schema.ts), so it needs none.
  * - style-src 'unsafe-inline': styled-components injects <style> tags.
- * - connect-src ws://127.0.0.1 / localhost: the web-mode API socket.
- * - worker-src blob: workers built from bundled code.
+ * - connect-src 'self': the tfjs-wasm fetch of its .wasm from app:// (or the web host);
+ *   ws://127.0.0.1 / localhost: the web-mode API socket (the desktop app uses IPC).
+ * - worker-src 'self' blob: workers built from bundled code.
  */
 const POLICY = [
   "default-src 'self'",

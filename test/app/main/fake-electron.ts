@@ -223,3 +223,18 @@ export const shell = { openExternal: async (url: string) => void opened.push(url
 
 export const BrowserWindow = FakeBrowserWindow;
 export const fakeSession = session;
+
+/** Records what app/main registers: privileged schemes (Electron allows that only before 'ready') and handlers. */
+export const protocol = {
+  privileged: [] as { scheme: string; privileges?: Record<string, boolean> }[],
+  registeredBeforeReady: false,
+  handlers: new Map<string, (request: { url: string; method: string }) => Promise<Response>>(),
+  registerSchemesAsPrivileged(schemes: { scheme: string; privileges?: Record<string, boolean> }[]): void {
+    this.registeredBeforeReady = !app.isReady();
+    this.privileged.push(...schemes);
+  },
+  handle(scheme: string, handler: (request: { url: string; method: string }) => Promise<Response>): void {
+    if (!app.isReady()) throw new Error('protocol.handle before ready');
+    this.handlers.set(scheme, handler);
+  },
+};

@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { REQUEST_CHANNELS } from '../../../app/shared/api.js';
 import type { InvokeEvent } from '../../../app/main/ipc.js';
@@ -21,7 +21,7 @@ import { FakeEvent, frame } from './fakes.js';
 vi.mock('electron', async () => await import('./fake-electron.js'));
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const appUrl = pathToFileURL(join(root, 'app', 'renderer', 'index.html')).href;
+const appUrl = 'app://studio/index.html';
 const temp = mkdtempSync(join(tmpdir(), 'attractor-main-'));
 const argvFile = 'from-argv.attractor.json';
 const tick = () => new Promise((r) => setTimeout(r, 0));
@@ -68,10 +68,19 @@ describe('startup', () => {
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false, devTools: true });
     expect(String(prefs['preload'])).toMatch(/preload[\\/]index\.cjs$/);
     expect(win.options.show).toBe(false);
-    expect(win.loaded).toEqual({ file: join(root, 'app', 'renderer', 'index.html') });
+    expect(win.loaded).toEqual({ url: appUrl });
     expect(win.shown).toBe(false);
     win.emit('ready-to-show');
     expect(win.shown).toBe(true);
+  });
+  it('serves the renderer folder on app://studio/, registered as privileged before ready', async () => {
+    expect(fake.protocol.registeredBeforeReady).toBe(true);
+    expect(fake.protocol.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    const handler = fake.protocol.handlers.get('app')!;
+    const page = await handler({ url: appUrl, method: 'GET' });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    expect((await handler({ url: 'app://studio/..%2f..%2fpackage.json', method: 'GET' })).status).toBe(404);
   });
   it('applies the security policy to WebContents as Electron creates them', () => {
     expect(win.webContents.count('will-navigate')).toBe(1);
