@@ -19,6 +19,7 @@ import { createDialogs } from './dialogs.js';
 import type { EngineSupervisor } from '../services/engine-supervisor.js';
 import { createDesktopEngine, engineScriptPath } from './engine.js';
 import { registerIpc, sendEvent } from './ipc.js';
+import { PathGrants, requestPathProblem } from './path-grants.js';
 import { menuTemplate, type NativeEdit } from './menu.js';
 import { appLocation, askBeforeOpening, externalLinkQuestion, installSecurity } from './security.js';
 import { createMainWindow, type MainWindow } from './window.js';
@@ -59,6 +60,9 @@ function start(): void {
   let pending: (() => void)[] = [];
   let quitting = false;
   const ourContents = new Set<unknown>();
+  // The files the user chose, and their folders: the only ones requests may name (path-grants.ts).
+  const grants = new PathGrants();
+  let recentsRead: Promise<void> = Promise.resolve();
 
   function deliver<E extends EventChannel>(event: E, payload: EventTypes[E]): void {
     const send = () => sendEvent(main?.window.webContents, event, payload);
@@ -78,6 +82,7 @@ function start(): void {
   }
 
   function openPath(path: string): void {
+    grants.grantFile(path);
     deliver('file.openPath', { path });
     focus();
   }
@@ -101,6 +106,7 @@ function start(): void {
     else if (main) focus();
     else if (app.isReady()) openWindow();
   });
+  if (initialPath) grants.grantFile(initialPath);
   if (initialPath) pending.push(() => sendEvent(main?.window.webContents, 'file.openPath', { path: initialPath }));
 
   // Applied to every WebContents Electron creates, not only to ours.
@@ -192,6 +198,8 @@ function start(): void {
   async function refreshMenu(): Promise<void> {
     try {
       recent = handlers ? await handlers['file.recent']({}) : [];
+      // The recent list is the user's choice too, across restarts.
+      grants.grantAll(recent.map((r) => r.path));
     } catch (err) {
       console.warn(`[menu] recent files unavailable: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -221,6 +229,7 @@ function start(): void {
         showOpenDialog: (options) => (main ? dialog.showOpenDialog(main.window, options) : dialog.showOpenDialog(options)),
         showSaveDialog: (options) => (main ? dialog.showSaveDialog(main.window, options) : dialog.showSaveDialog(options)),
         defaultDir: documentsDir(),
+        chosen: (path) => grants.grantFile(path),
       }),
       window: windowControl,
       engine: engine.link,
@@ -230,14 +239,24 @@ function start(): void {
       handlers,
       location,
       isOurWebContents: (sender) => ourContents.has(sender),
+      pathProblem: async (channel, payload) => {
+        await recentsRead;
+        return requestPathProblem(grants, channel, payload, documentsDir());
+      },
+      onChosenPath: (path) => grants.grantFile(path),
       afterRequest: (channel, result) => {
+        // A graph opened or restored (its path already passed the check, or came from a dialog or the recovery store).
+        if (result.ok && recentChanging.has(channel)) {
+          const path = (result.value as { path?: unknown } | null)?.path;
+          if (typeof path === 'string') grants.grantFile(path);
+        }
         if (!rendererReady) setImmediate(flush);
         if (result.ok && recentChanging.has(channel)) void refreshMenu();
       },
     });
 
     setMenu();
-    void refreshMenu();
+    recentsRead = refreshMenu();
     openWindow();
   });
 }

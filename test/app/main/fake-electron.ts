@@ -199,14 +199,14 @@ export const app = new FakeApp();
 
 export const ipcMain = new FakeIpcMain();
 
-export const dialogAnswers = { messageBox: 2, shown: [] as { message: string; buttons: string[] }[] };
+export const dialogAnswers = { messageBox: 2, shown: [] as { message: string; buttons: string[] }[], savePath: '' };
 export const dialog = {
   showMessageBox: async (_window: unknown, options: { message: string; buttons: string[] }) => {
     dialogAnswers.shown.push(options);
     return { response: dialogAnswers.messageBox, checkboxChecked: false };
   },
   showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
-  showSaveDialog: async () => ({ canceled: true, filePath: '' }),
+  showSaveDialog: async () => ({ canceled: dialogAnswers.savePath === '', filePath: dialogAnswers.savePath }),
 };
 
 export interface FakeMenu {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { REQUEST_CHANNELS } from '../../../app/shared/api.js';
+import { CHOSEN_PATH_CHANNEL, REQUEST_CHANNELS } from '../../../app/shared/api.js';
 import type { InvokeEvent } from '../../../app/main/ipc.js';
 import * as fake from './fake-electron.js';
 import { FakeEvent, frame } from './fakes.js';
@@ -136,11 +136,33 @@ describe('Open Recent', () => {
     const example = await fake.ipcMain.invoke('examples.open', fromWindow(), { id: 'hopfield' });
     const graph = example.ok ? (example.value as { graph: unknown }).graph : undefined;
     const path = join(temp, 'saved.attractor.json');
+    // The renderer cannot name a file the user never chose (path-grants.ts)...
+    const refused = await fake.ipcMain.invoke('file.save', fromWindow(), { path, graph });
+    expect(refused).toEqual({ ok: false, error: expect.stringContaining(`the graph file ${path} is not a file you opened or saved`) });
+    // ...the Save dialog is the user choosing it; later saves to it, and to its folder, pass.
+    fake.dialogAnswers.savePath = path;
+    expect(await fake.ipcMain.invoke('file.saveAs', fromWindow(), { graph, suggestedName: 'saved' })).toMatchObject({ ok: true, value: { ok: true, path } });
+    fake.dialogAnswers.savePath = '';
     expect(await fake.ipcMain.invoke('file.save', fromWindow(), { path, graph })).toMatchObject({ ok: true, value: { ok: true, path } });
     await vi.waitFor(() => menuItem(path));
     win.webContents.sent.length = 0;
     menuItem(path).click!();
     expect(win.webContents.sent).toEqual([['file.openPath', { path }]]);
+  });
+});
+
+describe('files the user dropped on the window', () => {
+  it('may be used once the preload reports them, and only from our page', async () => {
+    // Not under `temp`: the graph saved above granted that whole folder.
+    const elsewhere = mkdtempSync(join(tmpdir(), 'attractor-dropped-'));
+    const dropped = join(elsewhere, 'net.attractor.json');
+    const list = () => fake.ipcMain.invoke('runs.list', fromWindow(), { graphPath: dropped });
+    expect(await list()).toMatchObject({ ok: false });
+    fake.ipcMain.send(CHOSEN_PATH_CHANNEL, { sender: win.webContents, senderFrame: frame('https://evil.example/') }, dropped);
+    expect(await list()).toMatchObject({ ok: false });
+    fake.ipcMain.send(CHOSEN_PATH_CHANNEL, fromWindow(), dropped);
+    expect(await list()).toMatchObject({ ok: true });
+    rmSync(elsewhere, { recursive: true, force: true });
   });
 });
 
