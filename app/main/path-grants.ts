@@ -10,8 +10,8 @@
  * a link in a chosen folder that points elsewhere leads outside, and a grant made
  * before a folder was swapped for a link follows the link as it is now.
  */
-import { realpath } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { realLocation } from '../../engine/format/confine.js';
 import type { RequestChannel } from '../shared/api.js';
 import { isInside } from './app-protocol.js';
 
@@ -37,18 +37,6 @@ export class PathGrants {
       if (isInside(real, await realLocation(folder))) return null;
     }
     return `${what} ${path} is not a file you opened or saved, nor beside one; open or save a graph in its folder first (the desktop app touches only files you chose and the folders they are in)`;
-  }
-}
-
-/** Where `abs` really is: its real path, else its nearest existing folder's plus the rest (what does not exist yet is no link). */
-async function realLocation(abs: string): Promise<string> {
-  for (let at = abs; ; at = dirname(at)) {
-    try {
-      const real = await realpath(at);
-      return at === abs ? real : resolve(real, relative(at, abs));
-    } catch {
-      if (dirname(at) === at) return abs;
-    }
   }
 }
 
