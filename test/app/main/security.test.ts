@@ -7,11 +7,12 @@
 // fire navigation, window.open, webview and permission events at them the way
 // Electron would. `tsc` checks that the real WebContents/Session fit the same
 // structural types (app/main/index.ts passes them in).
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from '../../../app/shared/csp.js';
+import { COMMENT_PLUGIN_STYLE_HASH, CONTENT_SECURITY_POLICY, EMPTY_STYLE_HASH, META_CONTENT_SECURITY_POLICY } from '../../../app/shared/csp.js';
 import {
   appEntryUrl,
   appLocation,
@@ -98,6 +99,17 @@ describe('Content-Security-Policy', () => {
     expect(csp.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
     expect(CONTENT_SECURITY_POLICY).not.toContain("'unsafe-eval'");
     expect(csp.get('default-src')).toEqual(["'self'"]);
+  });
+  it('allows no inline styles but two by hash: the empty <style> styled-components fills through CSSOM, and the comment plugin\'s sheet', () => {
+    expect(CONTENT_SECURITY_POLICY).not.toContain("'unsafe-inline'");
+    const hash = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+    expect(EMPTY_STYLE_HASH).toBe(hash(''));
+    // The very stylesheet the installed rete-comment-plugin injects (its ___$insertStyle argument).
+    const plugin = readFileSync(join(root, 'node_modules', 'rete-comment-plugin', 'rete-comment-plugin.esm.js'), 'utf8');
+    const literal = /___\$insertStyle\(("(?:[^"\\]|\\.)*")\)/.exec(plugin);
+    expect(literal, 'rete-comment-plugin still injects one stylesheet literal').not.toBeNull();
+    expect(COMMENT_PLUGIN_STYLE_HASH).toBe(hash(JSON.parse(literal![1]) as string));
+    expect(csp.get('style-src')).toEqual(["'self'", EMPTY_STYLE_HASH, COMMENT_PLUGIN_STYLE_HASH]);
   });
   it('allows no plugins, no <base> and no form posts, and may not be framed', () => {
     expect(csp.get('object-src')).toEqual(["'none'"]);
