@@ -22,6 +22,7 @@ import { registerIpc, sendEvent } from './ipc.js';
 import { PathGrants, requestPathProblem } from './path-grants.js';
 import { menuTemplate, type NativeEdit } from './menu.js';
 import { appLocation, askBeforeOpening, externalLinkQuestion, installSecurity } from './security.js';
+import { cliScriptPath, desktopCli } from './sweep-tasks.js';
 import { createMainWindow, type MainWindow } from './window.js';
 import { APP_NAME } from './window-state.js';
 
@@ -233,6 +234,8 @@ function start(): void {
       }),
       window: windowControl,
       engine: engine.link,
+      // Sweeps run the bundled CLI in utility processes: the binary cannot run as Node.
+      cli: desktopCli((modulePath, args, options) => utilityProcess.fork(modulePath, args, options), cliScriptPath(packaged, process.resourcesPath, app.getAppPath())),
     });
 
     registerIpc(ipcMain, {

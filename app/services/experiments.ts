@@ -23,16 +23,12 @@ import type { Workspace } from './workspace.js';
 const LOG_CHUNK = 64 * 1024;
 
 /**
- * The CLI the sweep's tasks run. In a packaged app: the bundled CLI shipped beside the
- * engine host (electron-builder.yml extraResources), run by the app's own binary as Node
- * (ELECTRON_RUN_AS_NODE), since the app's files are in app.asar and no `node` need exist.
- * Otherwise bin/attractor.mjs of the installation this file belongs to, run by this Node.
+ * The CLI the sweep's tasks run: bin/attractor.mjs of the installation this file belongs
+ * to, run by this Node. Not in Electron, whose binary is not Node (and with the runAsNode
+ * fuse off cannot become it): the desktop app passes its own (app/main/sweep-tasks.ts).
  */
 export function installedCli(from = import.meta.url): CliCommand | undefined {
-  const resources = (process as { resourcesPath?: string }).resourcesPath;
-  if (process.versions.electron && resources && existsSync(join(resources, 'attractor.mjs'))) {
-    return { command: process.execPath, args: [join(resources, 'attractor.mjs')], env: { ELECTRON_RUN_AS_NODE: '1' } };
-  }
+  if (process.versions.electron) return undefined;
   for (let dir = dirname(fileURLToPath(from)); ; dir = dirname(dir)) {
     const pkg = join(dir, 'package.json');
     if (existsSync(pkg)) {

@@ -18,6 +18,47 @@ export interface CliCommand {
   readonly command: string;
   readonly args: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Starts a task some other way than spawning `command`: a packaged desktop app has no
+   * `node` and its binary cannot run as Node (the runAsNode fuse is off), so it runs the
+   * bundled CLI in an Electron utility process (app/main/sweep-tasks.ts).
+   */
+  readonly launch?: TaskLauncher;
+}
+
+/** A started task, as the pool needs it. */
+export interface TaskProcess {
+  /** Asks the task to stop at its next batch (it writes a checkpoint and a cancelled summary). */
+  stop(): void;
+  /** Called once, when it has ended (null: it could not start or was killed). */
+  onEnd(listener: (code: number | null) => void): void;
+}
+
+/** Starts the CLI with `args` (after the command and its own args), output appended to `logPath`. */
+export type TaskLauncher = (args: readonly string[], logPath: string, env: Readonly<Record<string, string>>) => TaskProcess;
+
+/** The default launcher: a child process of `cli.command`; SIGINT stops it as Ctrl-C would. */
+function spawnTask(cli: CliCommand, args: readonly string[], logPath: string, env: Readonly<Record<string, string>>): TaskProcess {
+  const log = openSync(logPath, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(cli.command, [...cli.args, ...args], { stdio: ['ignore', log, log], env: { ...process.env, ...env } });
+  } finally {
+    closeSync(log);
+  }
+  return {
+    stop: () => void child.kill('SIGINT'),
+    onEnd(listener) {
+      let ended = false;
+      const once = (code: number | null) => {
+        if (ended) return;
+        ended = true;
+        listener(code);
+      };
+      child.on('exit', (code) => once(code));
+      child.on('error', () => once(null));
+    },
+  };
 }
 
 /** This process's own CLI, when it is the CLI. */
@@ -43,7 +84,7 @@ export interface LocalSweepOptions {
 
 export class LocalSweep {
   private readonly queue: number[];
-  private readonly running = new Map<number, ChildProcess>();
+  private readonly running = new Map<number, TaskProcess>();
   private cancelled = false;
   private watch: NodeJS.Timeout | undefined;
   readonly done: Promise<void>;
@@ -76,7 +117,7 @@ export class LocalSweep {
   private stopAll(): void {
     this.cancelled = true;
     this.queue.length = 0;
-    for (const child of this.running.values()) child.kill('SIGINT');
+    for (const task of this.running.values()) task.stop();
     this.settleIfIdle();
   }
 
@@ -87,27 +128,18 @@ export class LocalSweep {
 
   private launch(index: number): void {
     const { dir, cli, jobs } = this.options;
-    const log = openSync(logFile(dir, index), 'a');
     // One core per task when tasks share the machine; a lone task may use gradient workers.
     const workers = jobs > 1 ? '0' : 'auto';
-    let child: ChildProcess;
-    try {
-      child = spawn(cli.command, [...cli.args, 'sweep', '--task', dir, '--index', String(index), '--workers', workers], {
-        stdio: ['ignore', log, log],
-        env: { ...process.env, ...cli.env, ATTRACTOR_RUNS: 'on' },
-      });
-    } finally {
-      closeSync(log);
-    }
-    this.running.set(index, child);
-    const ended = (code: number | null) => {
+    const args = ['sweep', '--task', dir, '--index', String(index), '--workers', workers];
+    const env = { ...cli.env, ATTRACTOR_RUNS: 'on' };
+    const task = cli.launch ? cli.launch(args, logFile(dir, index), env) : spawnTask(cli, args, logFile(dir, index), env);
+    this.running.set(index, task);
+    task.onEnd((code) => {
       if (!this.running.has(index)) return;
       this.running.delete(index);
       this.options.onTaskEnd?.(index, code);
       this.fill();
-    };
-    child.on('exit', (code) => ended(code));
-    child.on('error', () => ended(null));
+    });
   }
 
   private settleIfIdle(): void {
