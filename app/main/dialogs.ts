@@ -17,6 +17,8 @@ export interface DialogDeps {
   showSaveDialog(options: SaveDialogOptions): Promise<SaveDialogReturnValue>;
   /** Where the first dialog opens (the user's documents folder). */
   readonly defaultDir: string;
+  /** The user picked this file in a dialog (path-grants.ts lets the engine use it and its folder). */
+  readonly chosen?: (path: string) => void;
 }
 
 /**
@@ -45,6 +47,7 @@ export function createDialogs(deps: DialogDeps): Dialogs {
       const picked = r.canceled ? undefined : r.filePaths[0];
       if (!picked) return null;
       lastDir = dirname(picked);
+      deps.chosen?.(picked);
       return picked;
     },
     async saveGraph(suggestedName) {
@@ -56,6 +59,7 @@ export function createDialogs(deps: DialogDeps): Dialogs {
       });
       if (r.canceled || !r.filePath) return null;
       lastDir = dirname(r.filePath);
+      deps.chosen?.(r.filePath);
       // The service adds the graph extension when the user typed a bare name.
       return r.filePath;
     },

@@ -10,14 +10,16 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, shell, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, shell, utilityProcess } from 'electron';
 import type { EventChannel, EventTypes, RecentFile, RequestChannel } from '../shared/api.js';
 import { createGraphChecker, createServices, type Handlers, type WindowControl } from '../services/index.js';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './app-protocol.js';
 import { graphPathFromArgv } from './args.js';
 import { createDialogs } from './dialogs.js';
 import type { EngineSupervisor } from '../services/engine-supervisor.js';
 import { createDesktopEngine, engineScriptPath } from './engine.js';
 import { registerIpc, sendEvent } from './ipc.js';
+import { PathGrants, requestPathProblem } from './path-grants.js';
 import { menuTemplate, type NativeEdit } from './menu.js';
 import { appLocation, askBeforeOpening, externalLinkQuestion, installSecurity } from './security.js';
 import { cliScriptPath, desktopCli } from './sweep-tasks.js';
@@ -26,6 +28,8 @@ import { APP_NAME } from './window-state.js';
 
 // Every renderer sandboxed, whatever its webPreferences say (must run before 'ready').
 app.enableSandbox();
+// The renderer's origin, app://studio/ (must be registered before 'ready'; handled in whenReady below).
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 const packaged = app.isPackaged;
 const dev = !packaged;
@@ -57,6 +61,9 @@ function start(): void {
   let pending: (() => void)[] = [];
   let quitting = false;
   const ourContents = new Set<unknown>();
+  // The files the user chose, and their folders: the only ones requests may name (path-grants.ts).
+  const grants = new PathGrants();
+  let recentsRead: Promise<void> = Promise.resolve();
 
   function deliver<E extends EventChannel>(event: E, payload: EventTypes[E]): void {
     const send = () => sendEvent(main?.window.webContents, event, payload);
@@ -76,6 +83,7 @@ function start(): void {
   }
 
   function openPath(path: string): void {
+    grants.grantFile(path);
     deliver('file.openPath', { path });
     focus();
   }
@@ -99,6 +107,7 @@ function start(): void {
     else if (main) focus();
     else if (app.isReady()) openWindow();
   });
+  if (initialPath) grants.grantFile(initialPath);
   if (initialPath) pending.push(() => sendEvent(main?.window.webContents, 'file.openPath', { path: initialPath }));
 
   // Applied to every WebContents Electron creates, not only to ours.
@@ -190,6 +199,8 @@ function start(): void {
   async function refreshMenu(): Promise<void> {
     try {
       recent = handlers ? await handlers['file.recent']({}) : [];
+      // The recent list is the user's choice too, across restarts.
+      grants.grantAll(recent.map((r) => r.path));
     } catch (err) {
       console.warn(`[menu] recent files unavailable: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -198,6 +209,7 @@ function start(): void {
 
   void app.whenReady().then(() => {
     app.setAboutPanelOptions({ applicationName: APP_NAME, applicationVersion: app.getVersion() });
+    protocol.handle(APP_SCHEME, appProtocolHandler(location.rendererDir, (message) => console.warn(`[app://] ${message}`)));
 
     // The engine in a utility process, started by the first engine.send; its events go to the window.
     engine = createDesktopEngine({
@@ -218,6 +230,7 @@ function start(): void {
         showOpenDialog: (options) => (main ? dialog.showOpenDialog(main.window, options) : dialog.showOpenDialog(options)),
         showSaveDialog: (options) => (main ? dialog.showSaveDialog(main.window, options) : dialog.showSaveDialog(options)),
         defaultDir: documentsDir(),
+        chosen: (path) => grants.grantFile(path),
       }),
       window: windowControl,
       engine: engine.link,
@@ -229,14 +242,24 @@ function start(): void {
       handlers,
       location,
       isOurWebContents: (sender) => ourContents.has(sender),
+      pathProblem: async (channel, payload) => {
+        await recentsRead;
+        return requestPathProblem(grants, channel, payload, documentsDir());
+      },
+      onChosenPath: (path) => grants.grantFile(path),
       afterRequest: (channel, result) => {
+        // A graph opened or restored (its path already passed the check, or came from a dialog or the recovery store).
+        if (result.ok && recentChanging.has(channel)) {
+          const path = (result.value as { path?: unknown } | null)?.path;
+          if (typeof path === 'string') grants.grantFile(path);
+        }
         if (!rendererReady) setImmediate(flush);
         if (result.ok && recentChanging.has(channel)) void refreshMenu();
       },
     });
 
     setMenu();
-    void refreshMenu();
+    recentsRead = refreshMenu();
     openWindow();
   });
 }

@@ -2,10 +2,11 @@
  * The main-process end of the API: one `ipcMain.handle` per request channel of
  * app/shared/api.ts, and the only way events reach a renderer.
  *
- * Every request is checked twice before a service runs (VS Code's
+ * Every request is checked before a service runs (VS Code's
  * electron-main/ipcMain.ts does the same): who sent it (a main frame of one of
  * our windows, showing our own page, see `senderProblem`) and what it carries
- * (the channel's schema, inside `dispatch`). A renderer that navigated
+ * (the channel's schema, inside `dispatch`), and in the desktop app the files it
+ * names (`pathProblem`). A renderer that navigated
  * somewhere else, or an iframe, cannot reach a service even if it could reach
  * ipcRenderer.
  *
@@ -17,7 +18,7 @@
  *
  * Types only from Electron (see security.ts): the tests drive this with fakes.
  */
-import { isEventChannel, REQUEST_CHANNELS, type EventChannel, type EventTypes, type RequestChannel } from '../shared/api.js';
+import { CHOSEN_PATH_CHANNEL, isEventChannel, REQUEST_CHANNELS, type EventChannel, type EventTypes, type RequestChannel } from '../shared/api.js';
 import { dispatch, type DispatchResult, type Handlers } from '../services/index.js';
 import { isAppUrl, type AppLocation } from './security.js';
 
@@ -37,6 +38,8 @@ export interface InvokeEvent {
 export interface IpcMainLike {
   handle(channel: string, listener: (event: InvokeEvent, payload: unknown) => Promise<DispatchResult>): void;
   removeHandler(channel: string): void;
+  on(channel: string, listener: (event: InvokeEvent, payload: unknown) => void): unknown;
+  removeListener(channel: string, listener: (event: InvokeEvent, payload: unknown) => void): unknown;
 }
 
 /** The part of Electron's WebContents that events are sent through. */
@@ -50,6 +53,13 @@ export interface IpcOptions {
   readonly location: AppLocation;
   /** True when `sender` is the WebContents of one of our windows. */
   readonly isOurWebContents: (sender: unknown) => boolean;
+  /**
+   * Null when the paths a request carries may be used, else the message for the user
+   * (desktop: path-grants.ts, only files the user chose and the folders beside them).
+   */
+  readonly pathProblem?: (channel: RequestChannel, payload: unknown) => Promise<string | null>;
+  /** A trusted sender's preload reports a file the user dropped or picked (CHOSEN_PATH_CHANNEL). */
+  readonly onChosenPath?: (path: string) => void;
   /** After each request from a trusted sender (the menu refreshes Open Recent after opens and saves). */
   readonly afterRequest?: (channel: RequestChannel, result: DispatchResult) => void;
   readonly log?: (message: string) => void;
@@ -76,7 +86,9 @@ export function registerIpc(ipcMain: IpcMainLike, options: IpcOptions): () => vo
         log(`refused "${channel}": ${problem}`);
         throw new Error(`refused: ${problem}`);
       }
-      const result = await dispatch(options.handlers, channel, payload);
+      const refused = options.pathProblem ? await options.pathProblem(channel, payload) : null;
+      if (refused) log(`refused "${channel}": ${refused}`);
+      const result: DispatchResult = refused ? { ok: false, error: refused } : await dispatch(options.handlers, channel, payload);
       try {
         options.afterRequest?.(channel, result);
       } catch (err) {
@@ -85,8 +97,15 @@ export function registerIpc(ipcMain: IpcMainLike, options: IpcOptions): () => vo
       return result;
     });
   }
+  const chosen = (event: InvokeEvent, path: unknown) => {
+    const problem = senderProblem(event, options);
+    if (problem) log(`refused "${CHOSEN_PATH_CHANNEL}": ${problem}`);
+    else if (typeof path === 'string' && path !== '' && path.length <= 4096) options.onChosenPath?.(path);
+  };
+  ipcMain.on(CHOSEN_PATH_CHANNEL, chosen);
   return () => {
     for (const channel of REQUEST_CHANNELS) ipcMain.removeHandler(channel);
+    ipcMain.removeListener(CHOSEN_PATH_CHANNEL, chosen);
   };
 }
 

@@ -13,9 +13,10 @@
  * Nothing here imports Electron values (types only): the `electron` npm
  * package cannot be loaded outside the Electron binary.
  */
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { WebPreferences } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp.js';
+import { APP_ENTRY_URL, isAppOrigin } from './app-protocol.js';
 
 // ---- webPreferences ------------------------------------------------------------
 
@@ -59,22 +60,27 @@ export function withCspHeader(headers: Record<string, string | string[]> | undef
 
 // ---- what counts as our page ---------------------------------------------------
 
-/** Where the renderer is loaded from: the built file, or the electron-vite dev server in development. */
+/** Where the renderer is loaded from: app://studio/ serving the built folder, or the electron-vite dev server in development. */
 export interface AppLocation {
-  /** Absolute path of out/renderer/index.html. */
-  readonly rendererFile: string;
+  /** Absolute path of out/renderer/, the only folder app:// serves (app-protocol.ts). */
+  readonly rendererDir: string;
   /** `ELECTRON_RENDERER_URL`, honoured only in unpackaged (development) runs. */
   readonly devServerUrl?: string;
 }
 
 /**
- * Where this build's renderer lives: out/renderer/index.html next to
- * out/main/ (inside app.asar when packaged), or the dev server.
+ * Where this build's renderer lives: out/renderer/ next to out/main/ (inside
+ * app.asar when packaged), or the dev server.
  */
 export function appLocation(env: NodeJS.ProcessEnv, packaged: boolean): AppLocation {
-  const rendererFile = fileURLToPath(new URL('../renderer/index.html', import.meta.url));
+  const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url)).replace(/[\\/]$/, '');
   const devServerUrl = env['ELECTRON_RENDERER_URL'];
-  return !packaged && devServerUrl ? { rendererFile, devServerUrl } : { rendererFile };
+  return !packaged && devServerUrl ? { rendererDir, devServerUrl } : { rendererDir };
+}
+
+/** The URL the window loads. */
+export function appEntryUrl(location: AppLocation): string {
+  return location.devServerUrl ?? APP_ENTRY_URL;
 }
 
 function parseUrl(url: string): URL | null {
@@ -86,18 +92,15 @@ function parseUrl(url: string): URL | null {
 }
 
 /**
- * True only for our own page (`location`, where the window was loaded from):
- * the file URL of out/renderer/index.html (any query or hash), or, in
- * development, a page of the dev server's origin. Other files, other origins,
- * `about:`, `data:`, `blob:` and `javascript:` URLs are not ours.
+ * True only for our own page: app://studio/ or app://studio/index.html (any query or
+ * hash), or, in development, a page of the dev server's origin. `file:` URLs (the
+ * renderer is not served from there any more), other origins, `about:`, `data:`,
+ * `blob:` and `javascript:` URLs are not ours.
  */
 export function isAppUrl(url: string, location: AppLocation): boolean {
   const u = parseUrl(url);
   if (!u) return false;
-  if (u.protocol === 'file:') {
-    const ours = pathToFileURL(location.rendererFile);
-    return u.host === ours.host && decodeURIComponent(u.pathname) === decodeURIComponent(ours.pathname);
-  }
+  if (isAppOrigin(url)) return u.pathname === '/' || u.pathname === '/index.html';
   if (location.devServerUrl) {
     const dev = parseUrl(location.devServerUrl);
     return dev !== null && (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === dev.origin;

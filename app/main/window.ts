@@ -5,7 +5,7 @@
  */
 import { BrowserWindow, dialog } from 'electron';
 import { sendEvent } from './ipc.js';
-import { secureWebPreferences, type AppLocation } from './security.js';
+import { appEntryUrl, secureWebPreferences, type AppLocation } from './security.js';
 import { APP_NAME, CLOSE_BUTTONS, CloseGuard, windowTitle, type CloseChoice } from './window-state.js';
 
 export interface MainWindowOptions {
@@ -67,9 +67,8 @@ export function createMainWindow(options: MainWindowOptions): MainWindow {
     console.error(`[window] renderer gone: ${details.reason} (exit code ${details.exitCode})`);
   });
 
-  const { devServerUrl, rendererFile } = options.location;
-  const loaded = devServerUrl ? window.loadURL(devServerUrl) : window.loadFile(rendererFile);
-  loaded.catch((err: unknown) => console.error(`[window] cannot load the UI: ${err instanceof Error ? err.message : String(err)}`));
+  // app://studio/ (app-protocol.ts), never file://: the GrantFileProtocolExtraPrivileges fuse is off.
+  window.loadURL(appEntryUrl(options.location)).catch((err: unknown) => console.error(`[window] cannot load the UI: ${err instanceof Error ? err.message : String(err)}`));
 
   return {
     window,

@@ -16,6 +16,7 @@
  * a recording fake; index.ts hands it the real ipcRenderer and webUtils.
  */
 import {
+  CHOSEN_PATH_CHANNEL,
   isEventChannel,
   isRequestChannel,
   type AttractorApi,
@@ -29,6 +30,7 @@ import {
 /** The part of Electron's ipcRenderer used here. */
 export interface IpcRendererLike {
   invoke(channel: string, payload: unknown): Promise<unknown>;
+  send(channel: string, payload: unknown): void;
   on(channel: string, listener: (event: unknown, payload: unknown) => void): unknown;
   removeListener(channel: string, listener: (event: unknown, payload: unknown) => void): unknown;
 }
@@ -89,7 +91,10 @@ export function createApi(ipc: IpcRendererLike, webUtils: WebUtilsLike): Attract
     try {
       // '' for a File that is not on disk (made in the page, or dragged from a browser).
       const path = webUtils.getPathForFile(file);
-      return path === '' ? null : path;
+      if (path === '') return null;
+      // The user chose this file: main lets the engine use it and its folder (sent before any request that names it).
+      ipc.send(CHOSEN_PATH_CHANNEL, path);
+      return path;
     } catch {
       return null;
     }

@@ -193,6 +193,13 @@ export interface AttractorApi {
   pathForFile(file: File): string | null;
 }
 
+/**
+ * One-way, preload → main: the path of a File the user dropped or picked in the page
+ * (webUtils.getPathForFile). Page code cannot make a File with a disk path, so main adds it
+ * to the files the user chose (app/main/path-grants.ts). Not a request channel: no reply.
+ */
+export const CHOSEN_PATH_CHANNEL = 'file.chosenPath';
+
 // ---- run-time checks of channel names (the preload and main check every channel) ----
 
 export function isRequestChannel(channel: unknown): channel is RequestChannel {

@@ -6,16 +6,31 @@
  * the page, and is the only place `frame-ancestors` works: browsers ignore it in a meta
  * tag and log an error on every load saying so.
  *
+ * 'self' is the page's origin: app://studio in the desktop app (a standard, secure scheme,
+ * app/main/app-protocol.ts; `file:` is never ours), http://127.0.0.1:<port> in web mode.
+ *
  * - script-src 'self' 'wasm-unsafe-eval': our bundles, and WebAssembly compilation
  *   without allowing JavaScript eval; Zod runs jitless (nodes/schema.ts), so it needs none.
- * - style-src 'unsafe-inline': styled-components injects <style> tags.
- * - connect-src ws://127.0.0.1 / localhost: the web-mode API socket.
- * - worker-src blob: workers built from bundled code.
+ * - style-src without 'unsafe-inline': our CSS is a file, React's `style={…}` sets CSSOM
+ *   properties (not subject to CSP). Two inline <style> elements remain, allowed by hash:
+ *   styled-components (Rete's React plugin) in a production build makes an EMPTY <style>
+ *   and fills it through CSSOM `insertRule` (speedy mode), so only the empty text must
+ *   pass (EMPTY_STYLE_HASH); rete-comment-plugin appends one fixed stylesheet at import
+ *   (COMMENT_PLUGIN_STYLE_HASH; test/app/main/security.test.ts recomputes it from the
+ *   installed package, so an upgrade that changes the CSS fails there, not in the UI).
+ * - connect-src 'self': the tfjs-wasm fetch of its .wasm from app:// (or the web host);
+ *   ws://127.0.0.1 / localhost: the web-mode API socket (the desktop app uses IPC).
+ * - worker-src 'self' blob: workers built from bundled code.
  */
+/** sha256 of the empty string: styled-components' <style> elements before CSSOM fills them. */
+export const EMPTY_STYLE_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='";
+/** sha256 of the stylesheet rete-comment-plugin injects (its `___$insertStyle` argument). */
+export const COMMENT_PLUGIN_STYLE_HASH = "'sha256-tluKZffUrRxCRDhQ9qDsj+w29919SBLfC8kAY+ikk9A='";
+
 const POLICY = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self' 'unsafe-inline'",
+  `style-src 'self' ${EMPTY_STYLE_HASH} ${COMMENT_PLUGIN_STYLE_HASH}`,
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
   "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",

@@ -48,7 +48,7 @@ function outside(shown: string, how: 'is' | 'leads'): OutsideWorkspaceError {
 }
 
 /** Where `abs` really is: its own real path, else that of its nearest existing folder (what does not exist yet is no link). */
-async function realLocation(abs: string): Promise<string> {
+export async function realLocation(abs: string): Promise<string> {
   for (let at = abs; ; at = dirname(at)) {
     try {
       const real = await realpath(at);

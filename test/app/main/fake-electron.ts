@@ -199,14 +199,14 @@ export const app = new FakeApp();
 
 export const ipcMain = new FakeIpcMain();
 
-export const dialogAnswers = { messageBox: 2, shown: [] as { message: string; buttons: string[] }[] };
+export const dialogAnswers = { messageBox: 2, shown: [] as { message: string; buttons: string[] }[], savePath: '' };
 export const dialog = {
   showMessageBox: async (_window: unknown, options: { message: string; buttons: string[] }) => {
     dialogAnswers.shown.push(options);
     return { response: dialogAnswers.messageBox, checkboxChecked: false };
   },
   showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
-  showSaveDialog: async () => ({ canceled: true, filePath: '' }),
+  showSaveDialog: async () => ({ canceled: dialogAnswers.savePath === '', filePath: dialogAnswers.savePath }),
 };
 
 export interface FakeMenu {
@@ -223,3 +223,18 @@ export const shell = { openExternal: async (url: string) => void opened.push(url
 
 export const BrowserWindow = FakeBrowserWindow;
 export const fakeSession = session;
+
+/** Records what app/main registers: privileged schemes (Electron allows that only before 'ready') and handlers. */
+export const protocol = {
+  privileged: [] as { scheme: string; privileges?: Record<string, boolean> }[],
+  registeredBeforeReady: false,
+  handlers: new Map<string, (request: { url: string; method: string }) => Promise<Response>>(),
+  registerSchemesAsPrivileged(schemes: { scheme: string; privileges?: Record<string, boolean> }[]): void {
+    this.registeredBeforeReady = !app.isReady();
+    this.privileged.push(...schemes);
+  },
+  handle(scheme: string, handler: (request: { url: string; method: string }) => Promise<Response>): void {
+    if (!app.isReady()) throw new Error('protocol.handle before ready');
+    this.handlers.set(scheme, handler);
+  },
+};

@@ -78,6 +78,19 @@ type InvokeListener = (event: InvokeEvent, payload: unknown) => Promise<Dispatch
 /** Stands for ipcMain: keeps one handler per channel and lets a test invoke it as a renderer would. */
 export class FakeIpcMain implements IpcMainLike {
   readonly handlers = new Map<string, InvokeListener>();
+  readonly listeners = new Map<string, ((event: InvokeEvent, payload: unknown) => void)[]>();
+  on(channel: string, listener: (event: InvokeEvent, payload: unknown) => void): this {
+    this.listeners.set(channel, [...(this.listeners.get(channel) ?? []), listener]);
+    return this;
+  }
+  removeListener(channel: string, listener: (event: InvokeEvent, payload: unknown) => void): this {
+    this.listeners.set(channel, (this.listeners.get(channel) ?? []).filter((l) => l !== listener));
+    return this;
+  }
+  /** What ipcRenderer.send(channel, payload) does on this side. */
+  send(channel: string, event: InvokeEvent, payload: unknown): void {
+    for (const listener of this.listeners.get(channel) ?? []) listener(event, payload);
+  }
   handle(channel: string, listener: InvokeListener): void {
     if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
     this.handlers.set(channel, listener);

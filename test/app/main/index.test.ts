@@ -11,9 +11,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { REQUEST_CHANNELS } from '../../../app/shared/api.js';
+import { CHOSEN_PATH_CHANNEL, REQUEST_CHANNELS } from '../../../app/shared/api.js';
 import type { InvokeEvent } from '../../../app/main/ipc.js';
 import * as fake from './fake-electron.js';
 import { FakeEvent, frame } from './fakes.js';
@@ -21,7 +21,7 @@ import { FakeEvent, frame } from './fakes.js';
 vi.mock('electron', async () => await import('./fake-electron.js'));
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const appUrl = pathToFileURL(join(root, 'app', 'renderer', 'index.html')).href;
+const appUrl = 'app://studio/index.html';
 const temp = mkdtempSync(join(tmpdir(), 'attractor-main-'));
 const argvFile = 'from-argv.attractor.json';
 const tick = () => new Promise((r) => setTimeout(r, 0));
@@ -68,10 +68,19 @@ describe('startup', () => {
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false, devTools: true });
     expect(String(prefs['preload'])).toMatch(/preload[\\/]index\.cjs$/);
     expect(win.options.show).toBe(false);
-    expect(win.loaded).toEqual({ file: join(root, 'app', 'renderer', 'index.html') });
+    expect(win.loaded).toEqual({ url: appUrl });
     expect(win.shown).toBe(false);
     win.emit('ready-to-show');
     expect(win.shown).toBe(true);
+  });
+  it('serves the renderer folder on app://studio/, registered as privileged before ready', async () => {
+    expect(fake.protocol.registeredBeforeReady).toBe(true);
+    expect(fake.protocol.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    const handler = fake.protocol.handlers.get('app')!;
+    const page = await handler({ url: appUrl, method: 'GET' });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    expect((await handler({ url: 'app://studio/..%2f..%2fpackage.json', method: 'GET' })).status).toBe(404);
   });
   it('applies the security policy to WebContents as Electron creates them', () => {
     expect(win.webContents.count('will-navigate')).toBe(1);
@@ -127,11 +136,33 @@ describe('Open Recent', () => {
     const example = await fake.ipcMain.invoke('examples.open', fromWindow(), { id: 'hopfield' });
     const graph = example.ok ? (example.value as { graph: unknown }).graph : undefined;
     const path = join(temp, 'saved.attractor.json');
+    // The renderer cannot name a file the user never chose (path-grants.ts)...
+    const refused = await fake.ipcMain.invoke('file.save', fromWindow(), { path, graph });
+    expect(refused).toEqual({ ok: false, error: expect.stringContaining(`the graph file ${path} is not a file you opened or saved`) });
+    // ...the Save dialog is the user choosing it; later saves to it, and to its folder, pass.
+    fake.dialogAnswers.savePath = path;
+    expect(await fake.ipcMain.invoke('file.saveAs', fromWindow(), { graph, suggestedName: 'saved' })).toMatchObject({ ok: true, value: { ok: true, path } });
+    fake.dialogAnswers.savePath = '';
     expect(await fake.ipcMain.invoke('file.save', fromWindow(), { path, graph })).toMatchObject({ ok: true, value: { ok: true, path } });
     await vi.waitFor(() => menuItem(path));
     win.webContents.sent.length = 0;
     menuItem(path).click!();
     expect(win.webContents.sent).toEqual([['file.openPath', { path }]]);
+  });
+});
+
+describe('files the user dropped on the window', () => {
+  it('may be used once the preload reports them, and only from our page', async () => {
+    // Not under `temp`: the graph saved above granted that whole folder.
+    const elsewhere = mkdtempSync(join(tmpdir(), 'attractor-dropped-'));
+    const dropped = join(elsewhere, 'net.attractor.json');
+    const list = () => fake.ipcMain.invoke('runs.list', fromWindow(), { graphPath: dropped });
+    expect(await list()).toMatchObject({ ok: false });
+    fake.ipcMain.send(CHOSEN_PATH_CHANNEL, { sender: win.webContents, senderFrame: frame('https://evil.example/') }, dropped);
+    expect(await list()).toMatchObject({ ok: false });
+    fake.ipcMain.send(CHOSEN_PATH_CHANNEL, fromWindow(), dropped);
+    expect(await list()).toMatchObject({ ok: true });
+    rmSync(elsewhere, { recursive: true, force: true });
   });
 });
 

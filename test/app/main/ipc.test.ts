@@ -17,13 +17,14 @@ import { EVENT_CHANNELS, REQUEST_CHANNELS, type ExampleInfo, type RequestChannel
 import { requestSchemas } from '../../../app/shared/request-schemas.js';
 import { createServices, type Handlers } from '../../../app/services/index.js';
 import { registerIpc, sendEvent, type InvokeEvent } from '../../../app/main/ipc.js';
+import { APP_ENTRY_URL } from '../../../app/main/app-protocol.js';
 import type { AppLocation } from '../../../app/main/security.js';
 import { FakeIpcMain, frame } from './fakes.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const examplesDir = join(root, 'examples');
-const location: AppLocation = { rendererFile: join(root, 'out', 'renderer', 'index.html') };
-const appUrl = pathToFileURL(location.rendererFile).href;
+const location: AppLocation = { rendererDir: join(root, 'out', 'renderer') };
+const appUrl = APP_ENTRY_URL;
 const dataDir = mkdtempSync(join(tmpdir(), 'attractor-ipc-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -86,6 +87,7 @@ describe('untrusted senders are refused before any service runs', () => {
   const untrusted: [string, InvokeEvent][] = [
     ['a page that is not ours', { sender: ourContents, senderFrame: frame('https://evil.example/') }],
     ['another file', { sender: ourContents, senderFrame: frame(pathToFileURL('/tmp/x.html').href) }],
+    ['another page of our origin', { sender: ourContents, senderFrame: frame('app://studio/other.html') }],
     ['a subframe of our page', { sender: ourContents, senderFrame: frame(appUrl, frame(appUrl)) }],
     ['a frame that is gone', { sender: ourContents, senderFrame: null }],
     ['a WebContents that is not one of our windows', { sender: { id: 2 }, senderFrame: frame(appUrl) }],

@@ -7,12 +7,14 @@
 // fire navigation, window.open, webview and permission events at them the way
 // Electron would. `tsc` checks that the real WebContents/Session fit the same
 // structural types (app/main/index.ts passes them in).
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from '../../../app/shared/csp.js';
+import { COMMENT_PLUGIN_STYLE_HASH, CONTENT_SECURITY_POLICY, EMPTY_STYLE_HASH, META_CONTENT_SECURITY_POLICY } from '../../../app/shared/csp.js';
 import {
+  appEntryUrl,
   appLocation,
   askBeforeOpening,
   externalLinkQuestion,
@@ -23,11 +25,12 @@ import {
   withCspHeader,
   type AppLocation,
 } from '../../../app/main/security.js';
+import { APP_ENTRY_URL } from '../../../app/main/app-protocol.js';
 import { FakeEvent, FakeSession, FakeWebContents } from './fakes.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const location: AppLocation = { rendererFile: join(root, 'out', 'renderer', 'index.html') };
-const appUrl = pathToFileURL(location.rendererFile).href;
+const location: AppLocation = { rendererDir: join(root, 'out', 'renderer') };
+const appUrl = APP_ENTRY_URL;
 
 function setup(options: { devTools?: boolean; location?: AppLocation } = {}) {
   const contents = new FakeWebContents();
@@ -97,6 +100,17 @@ describe('Content-Security-Policy', () => {
     expect(CONTENT_SECURITY_POLICY).not.toContain("'unsafe-eval'");
     expect(csp.get('default-src')).toEqual(["'self'"]);
   });
+  it('allows no inline styles but two by hash: the empty <style> styled-components fills through CSSOM, and the comment plugin\'s sheet', () => {
+    expect(CONTENT_SECURITY_POLICY).not.toContain("'unsafe-inline'");
+    const hash = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+    expect(EMPTY_STYLE_HASH).toBe(hash(''));
+    // The very stylesheet the installed rete-comment-plugin injects (its ___$insertStyle argument).
+    const plugin = readFileSync(join(root, 'node_modules', 'rete-comment-plugin', 'rete-comment-plugin.esm.js'), 'utf8');
+    const literal = /___\$insertStyle\(("(?:[^"\\]|\\.)*")\)/.exec(plugin);
+    expect(literal, 'rete-comment-plugin still injects one stylesheet literal').not.toBeNull();
+    expect(COMMENT_PLUGIN_STYLE_HASH).toBe(hash(JSON.parse(literal![1]) as string));
+    expect(csp.get('style-src')).toEqual(["'self'", EMPTY_STYLE_HASH, COMMENT_PLUGIN_STYLE_HASH]);
+  });
   it('allows no plugins, no <base> and no form posts, and may not be framed', () => {
     expect(csp.get('object-src')).toEqual(["'none'"]);
     expect(csp.get('base-uri')).toEqual(["'none'"]);
@@ -128,14 +142,19 @@ describe('Content-Security-Policy', () => {
 });
 
 describe('what counts as our page', () => {
-  it('is our index.html as a file URL, with any query or hash', () => {
+  it('is our index.html on app://studio/, with any query or hash', () => {
+    expect(appUrl).toBe('app://studio/index.html');
     expect(isAppUrl(appUrl, location)).toBe(true);
+    expect(isAppUrl('app://studio/', location)).toBe(true);
     expect(isAppUrl(`${appUrl}?x=1#/graph`, location)).toBe(true);
   });
-  it('is not another file, another scheme, or a malformed URL', () => {
-    expect(isAppUrl(pathToFileURL(join(root, 'out', 'renderer', 'other.html')).href, location)).toBe(false);
+  it('is not another page of our origin, another host, the file URL of the renderer, or a malformed URL', () => {
+    expect(isAppUrl('app://studio/other.html', location)).toBe(false);
+    expect(isAppUrl('app://evil/index.html', location)).toBe(false);
+    expect(isAppUrl('app://user:pw@studio/index.html', location)).toBe(false);
+    // The renderer is no longer a file:// page: its file URL is as foreign as any other.
+    expect(isAppUrl(pathToFileURL(join(location.rendererDir, 'index.html')).href, location)).toBe(false);
     expect(isAppUrl(pathToFileURL('/etc/passwd').href, location)).toBe(false);
-    expect(isAppUrl(appUrl.replace('file:///', 'file://evil.example/'), location)).toBe(false);
     for (const url of ['https://evil.example/', 'about:blank', 'data:text/html,<b>x</b>', 'javascript:alert(1)', 'not a url', '']) {
       expect(isAppUrl(url, location), url).toBe(false);
     }
@@ -150,11 +169,13 @@ describe('what counts as our page', () => {
     const env = { ELECTRON_RENDERER_URL: 'http://localhost:5173' };
     expect(appLocation(env, false).devServerUrl).toBe('http://localhost:5173');
     expect(appLocation(env, true).devServerUrl).toBeUndefined();
-    // Built layout: out/main/index.js loads out/renderer/index.html (here, next to app/main: app/renderer).
-    expect(appLocation({}, true).rendererFile).toBe(join(root, 'app', 'renderer', 'index.html'));
-    // A packaged app's location is its built file only, whatever the environment says.
+    // Built layout: out/main/index.js serves out/renderer/ (here, next to app/main: app/renderer).
+    expect(appLocation({}, true).rendererDir).toBe(join(root, 'app', 'renderer'));
+    expect(appEntryUrl(appLocation(env, false))).toBe('http://localhost:5173');
+    // A packaged app's location is app://studio/ only, whatever the environment says.
     const packaged = appLocation(env, true);
-    expect(isAppUrl(pathToFileURL(join(root, 'app', 'renderer', 'index.html')).href, packaged)).toBe(true);
+    expect(appEntryUrl(packaged)).toBe(APP_ENTRY_URL);
+    expect(isAppUrl(APP_ENTRY_URL, packaged)).toBe(true);
     expect(isAppUrl('http://localhost:5173/', packaged)).toBe(false);
   });
   it('opens only https links externally', () => {
@@ -251,14 +272,18 @@ describe('the fuses of packaged builds (electron-builder.yml)', () => {
   /** The `electronFuses:` block as written: one `name: value` per indented line. */
   const fuses = (() => {
     const text = readFileSync(join(root, 'electron-builder.yml'), 'utf8');
-    const block = /^electronFuses:\n((?: {2}\w+: \w+\n)+)/m.exec(text);
+    const block = /^electronFuses:\n((?: {2}(?:\w+: \w+|# .*)\n)+)/m.exec(text);
     expect(block, 'electron-builder.yml has an electronFuses block').not.toBeNull();
-    return Object.fromEntries(block![1].trim().split('\n').map((l) => l.trim().split(': ') as [string, string]));
+    const lines = block![1].trim().split('\n').map((l) => l.trim()).filter((l) => !l.startsWith('#'));
+    return Object.fromEntries(lines.map((l) => l.split(': ') as [string, string]));
   })();
   it('runs no Node from the binary: no ELECTRON_RUN_AS_NODE, no NODE_OPTIONS, no --inspect', () => {
     expect(fuses).toMatchObject({ runAsNode: 'false', enableNodeOptionsEnvironmentVariable: 'false', enableNodeCliInspectArguments: 'false' });
   });
   it('loads the app only from its checked asar, and encrypts cookies', () => {
     expect(fuses).toMatchObject({ onlyLoadAppFromAsar: 'true', enableEmbeddedAsarIntegrityValidation: 'true', enableCookieEncryption: 'true' });
+  });
+  it('gives file:// pages no extra powers (the renderer is served from app://)', () => {
+    expect(fuses).toMatchObject({ grantFileProtocolExtraPrivileges: 'false' });
   });
 });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Rolldown } from 'vite';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { EVENT_CHANNELS, REQUEST_CHANNELS, type AttractorApi } from '../../../app/shared/api.js';
+import { CHOSEN_PATH_CHANNEL, EVENT_CHANNELS, REQUEST_CHANNELS, type AttractorApi } from '../../../app/shared/api.js';
 import { createApi, type IpcRendererLike } from '../../../app/preload/api.js';
 
 type RolldownOutput = Rolldown.RolldownOutput;
@@ -22,12 +22,16 @@ type Listener = (event: unknown, payload: unknown) => void;
 /** Stands for ipcRenderer: records invokes and subscriptions; `reply` decides what main answers. */
 class FakeIpcRenderer implements IpcRendererLike {
   readonly invoked: [string, unknown][] = [];
+  readonly sent: [string, unknown][] = [];
   readonly listeners = new Map<string, Listener[]>();
   reply: (channel: string, payload: unknown) => Promise<unknown> = async () => ({ ok: true, value: 'done' });
 
   invoke(channel: string, payload: unknown): Promise<unknown> {
     this.invoked.push([channel, payload]);
     return this.reply(channel, payload);
+  }
+  send(channel: string, payload: unknown): void {
+    this.sent.push([channel, payload]);
   }
   on(channel: string, listener: Listener): this {
     this.listeners.set(channel, [...(this.listeners.get(channel) ?? []), listener]);
@@ -49,7 +53,7 @@ const electron = vi.hoisted(() => ({
 }));
 vi.mock('electron', () => ({
   contextBridge: { exposeInMainWorld: (key: string, api: unknown) => electron.exposed.push([key, api]) },
-  ipcRenderer: { invoke: async () => ({ ok: true }), on: () => undefined, removeListener: () => undefined },
+  ipcRenderer: { invoke: async () => ({ ok: true }), send: () => undefined, on: () => undefined, removeListener: () => undefined },
   webUtils: { getPathForFile: () => '' },
 }));
 
@@ -154,6 +158,13 @@ describe('pathForFile', () => {
     expect(api.pathForFile(onDisk)).toBe('/home/u/a.attractor.json');
     expect(api.pathForFile(inMemory)).toBeNull();
     expect(api.pathForFile({} as File)).toBeNull();
+  });
+  it('tells main that the user chose the file, and only for files on disk', () => {
+    const onDisk = { name: 'a.attractor.json' } as unknown as File;
+    paths.set(onDisk, '/home/u/a.attractor.json');
+    api.pathForFile(onDisk);
+    api.pathForFile({ name: 'b' } as unknown as File);
+    expect(ipc.sent).toEqual([[CHOSEN_PATH_CHANNEL, '/home/u/a.attractor.json']]);
   });
 });
 
