@@ -19,7 +19,7 @@ import { createDialogs } from './dialogs.js';
 import type { EngineSupervisor } from '../services/engine-supervisor.js';
 import { createDesktopEngine, engineScriptPath } from './engine.js';
 import { registerIpc, sendEvent } from './ipc.js';
-import { PathGrants, requestPathProblem } from './path-grants.js';
+import { grantingEngineLink, PathGrants, requestPathProblem } from './path-grants.js';
 import { menuTemplate, type NativeEdit } from './menu.js';
 import { appLocation, askBeforeOpening, externalLinkQuestion, installSecurity } from './security.js';
 import { cliScriptPath, desktopCli } from './sweep-tasks.js';
@@ -233,7 +233,8 @@ function start(): void {
         chosen: (path) => grants.grantFile(path),
       }),
       window: windowControl,
-      engine: engine.link,
+      // Each run carries the folders granted now: the engine touches files only there.
+      engine: grantingEngineLink(engine.link, grants),
       // Sweeps run the bundled CLI in utility processes: the binary cannot run as Node.
       cli: desktopCli((modulePath, args, options) => utilityProcess.fork(modulePath, args, options), cliScriptPath(packaged, process.resourcesPath, app.getAppPath())),
     });

@@ -13,6 +13,8 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { realLocation } from '../../engine/format/confine.js';
 import type { RequestChannel } from '../shared/api.js';
+import { isRunStart, type RunCommand, type RunStart } from '../../engine/protocol/run.js';
+import type { EngineLink } from '../services/types.js';
 import { isInside } from './app-protocol.js';
 
 /** The folders chosen files live in, as the user's tools spell them. */
@@ -29,6 +31,11 @@ export class PathGrants {
     for (const file of files) this.grantFile(file);
   }
 
+  /** The granted folders, as the user's tools spell them. */
+  list(): string[] {
+    return [...this.folders];
+  }
+
   /** Null when `path` may be used, else the message for the user, naming the path as given and what it is. */
   async problem(path: string, what: string): Promise<string | null> {
     if (path.includes('\0')) return `${what} ${JSON.stringify(path)} contains a NUL character`;
@@ -38,6 +45,23 @@ export class PathGrants {
     }
     return `${what} ${path} is not a file you opened or saved, nor beside one; open or save a graph in its folder first (the desktop app touches only files you chose and the folders they are in)`;
   }
+}
+
+/**
+ * The engine link of the desktop services: every run it starts carries the folders granted
+ * at that moment as `allowedFolders`, so the engine itself refuses a dataset, weights or
+ * checkpoint path written inside a graph file that leads elsewhere (engine/format/confine.ts).
+ * Whatever the page put there is replaced: only this process grants.
+ */
+export function grantingEngineLink(link: EngineLink, grants: PathGrants): EngineLink {
+  return {
+    send: (command) => link.send(isRunStartCommand(command) ? { ...command, allowedFolders: grants.list() } : command),
+    configure: (backend, options) => link.configure(backend, options),
+  };
+}
+
+function isRunStartCommand(command: RunCommand): command is RunStart {
+  return isRunStart(command.type);
 }
 
 /** A path a request carries and what the message should call it. */

@@ -2,8 +2,10 @@
  * Where the engine may touch files. In the web mode anyone who reaches the host drives the
  * engine, so every file it reads or writes — graphs, datasets, weights, checkpoints, the
  * folders it lists — must lie inside the workspace after symbolic links are followed. The
- * run-protocol server sets the workspace once (`confineTo`) before it takes commands; the
- * CLI and the desktop app leave it unset (the user chose the files).
+ * run-protocol server sets the workspace once (`confineTo`) before it takes commands. The
+ * desktop app's engine is confined per run instead (`confineRunTo`): to the folders of the
+ * files the user chose, which its main process sends with each run (the page cannot widen
+ * them). The CLI is not confined: the user typed the paths.
  *
  * The check happens where a file is used, not when a command arrives: a path that was
  * inside when a command was admitted can be a link to /etc by the time a dataset is read.
@@ -14,7 +16,14 @@ import { constants, type Stats } from 'node:fs';
 import { open, realpath, type FileHandle } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 
-let root: { readonly spelled: string; readonly real: string } | undefined;
+interface Folder {
+  readonly spelled: string;
+  readonly real: string;
+}
+
+let root: Folder | undefined;
+/** The desktop run's granted folders, while it runs (never with a workspace). */
+let granted: readonly Folder[] | undefined;
 
 /** From now on, every file this process's engine touches must resolve inside `workspace`. */
 export async function confineTo(workspace: string): Promise<void> {
@@ -27,9 +36,28 @@ export function confinement(): string | undefined {
   return root?.spelled;
 }
 
+/** The desktop run's granted folders while it runs, else undefined. */
+export function grantedFolders(): readonly string[] | undefined {
+  return granted?.map((f) => f.spelled);
+}
+
+/**
+ * The run about to start may touch files only inside `folders` (after links), until
+ * `endRunConfinement`. Ignored where a workspace confines the process: that is never widened.
+ */
+export async function confineRunTo(folders: readonly string[]): Promise<void> {
+  if (root) return;
+  granted = await Promise.all(folders.map(async (f) => ({ spelled: resolve(f), real: await realLocation(resolve(f)) })));
+}
+
+export function endRunConfinement(): void {
+  granted = undefined;
+}
+
 /** For tests: back to no confinement. */
 export function unconfine(): void {
   root = undefined;
+  granted = undefined;
 }
 
 /** A path the engine may not touch; the message names it as the user wrote it and never says what is there. */
@@ -44,7 +72,17 @@ export function isInside(folder: string, path: string): boolean {
 
 function outside(shown: string, how: 'is' | 'leads'): OutsideWorkspaceError {
   const via = how === 'leads' ? ' through a symbolic link' : '';
-  return new OutsideWorkspaceError(`${shown} ${how === 'is' ? 'is' : 'leads'} outside the workspace (${root!.spelled})${via}; in the web mode the engine reads and writes files only there`);
+  if (!root) {
+    return new OutsideWorkspaceError(
+      `${shown} ${how === 'is' ? 'is' : 'leads'} outside the folders of the files you opened or saved${via}; the desktop app's engine reads and writes files only there (open or save a graph in that folder first)`,
+    );
+  }
+  return new OutsideWorkspaceError(`${shown} ${how === 'is' ? 'is' : 'leads'} outside the workspace (${root.spelled})${via}; in the web mode the engine reads and writes files only there`);
+}
+
+/** The folders files must lie in now: the workspace, a desktop run's grant, or none (unconfined). */
+function confinedTo(): readonly Folder[] | undefined {
+  return root ? [root] : granted;
 }
 
 /** Where `abs` really is: its own real path, else that of its nearest existing folder (what does not exist yet is no link). */
@@ -64,9 +102,11 @@ export async function realLocation(abs: string): Promise<string> {
  * following links; `shown` names it in the message. A no-op without confinement.
  */
 export async function ensureInside(abs: string, shown: string): Promise<void> {
-  if (!root) return;
-  if (!isInside(root.spelled, abs) && !isInside(root.real, abs)) throw outside(shown, 'is');
-  if (!isInside(root.real, await realLocation(abs))) throw outside(shown, 'leads');
+  const folders = confinedTo();
+  if (!folders) return;
+  if (!folders.some((f) => isInside(f.spelled, abs) || isInside(f.real, abs))) throw outside(shown, 'is');
+  const real = await realLocation(abs);
+  if (!folders.some((f) => isInside(f.real, real))) throw outside(shown, 'leads');
 }
 
 /** The real path of an open descriptor, where the platform can say (Linux); else undefined. */
@@ -96,9 +136,10 @@ export async function openRegularFile(abs: string, shown: string): Promise<{ han
   await ensureInside(abs, shown);
   const handle = await open(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
-    if (root) {
+    const folders = confinedTo();
+    if (folders) {
       const real = await descriptorPath(handle);
-      if (real !== undefined && !isInside(root.real, real)) throw outside(shown, 'leads');
+      if (real !== undefined && !folders.some((f) => isInside(f.real, real))) throw outside(shown, 'leads');
     }
     const stats = await handle.stat();
     if (stats.isDirectory()) throw new NotAFileError('EISDIR', shown);

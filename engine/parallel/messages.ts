@@ -13,6 +13,8 @@ export interface InitMessage {
   readonly theta: number;
   /** The web mode's workspace: the worker reads data files only there (format/confine.ts). */
   readonly workspace?: string;
+  /** The desktop run's granted folders: likewise (format/confine.ts confineRunTo). */
+  readonly folders?: readonly string[];
 }
 
 export interface GradRequest {

@@ -8,7 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { tf } from '../tf.js';
 import { startBackend } from '../backend/select.js';
 import { compileGraph } from '../compile/compile.js';
-import { confineTo } from '../format/confine.js';
+import { confineRunTo, confineTo } from '../format/confine.js';
 import type { Plan } from '../compile/plan.js';
 import type { Dataset } from '../data/dataset.js';
 import { Network } from '../runtime/network.js';
@@ -36,6 +36,7 @@ async function handle(msg: ToWorker): Promise<void> {
   switch (msg.type) {
     case 'init': {
       if (msg.workspace !== undefined) await confineTo(msg.workspace);
+      else if (msg.folders !== undefined) await confineRunTo(msg.folders);
       const info = await startBackend(msg.backend);
       const { plan } = compileGraph(msg.graph);
       if (!plan) throw new Error('the graph does not compile in the worker');

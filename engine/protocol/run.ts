@@ -34,6 +34,13 @@ export * from './capacity.js';
 const runId = z.string({ error: 'expected a run id (a non-empty string)' }).min(1, { error: 'expected a run id (a non-empty string)' }).max(200);
 const count = (what: string) => z.number({ error: `expected ${what}` }).int({ error: `expected ${what}` }).min(0, { error: `expected ${what}` });
 const path = (what: string) => z.string({ error: `expected ${what}` }).min(1, { error: `expected ${what}` });
+
+/**
+ * The desktop app's grant, set by its main process on every run it forwards (never by
+ * the page): the folders of the files the user chose. The run touches files only there
+ * (engine/format/confine.ts). An engine confined to a workspace (the web mode) ignores it.
+ */
+const allowedFolders = z.array(path('a folder')).max(10_000).optional();
 const every = (what: string) => positiveInt(`an integer ≥ 1 (${what})`);
 
 /** Most examples one settle run takes (the UI draws each); larger batches belong to training. */
@@ -96,6 +103,7 @@ export const settleStartSchema = z
   .object({
     type: z.literal('settle.start'),
     runId,
+    allowedFolders,
     /** The graph document as JSON (the editor's, maybe unsaved); absent or null: read graphPath. */
     graph: z.unknown().optional(),
     /** Where the graph lives: datasets and the weights sidecar resolve against its folder. */
@@ -137,6 +145,7 @@ export const trainStartSchema = z
   .object({
     type: z.literal('train.start'),
     runId,
+    allowedFolders,
     graph: z.unknown().optional(),
     graphPath: path('a graph file path').nullable(),
     method: z.enum(METHODS, { error: `expected one of ${METHODS.join(', ')}` }).optional(),
@@ -177,6 +186,7 @@ export const capacityStartSchema = z
   .object({
     type: z.literal('capacity.start'),
     runId,
+    allowedFolders,
     graph: z.unknown().optional(),
     graphPath: path('a graph file path').nullable(),
     sweep: capacitySweepSchema,
@@ -191,6 +201,7 @@ export const gradcheckStartSchema = z
   .object({
     type: z.literal('gradcheck.start'),
     runId,
+    allowedFolders,
     graph: z.unknown().optional(),
     graphPath: path('a graph file path').nullable(),
     weights: path('a checkpoint folder').nullable().optional(),

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TrainingConfig } from '../../nodes/config.js';
 import { summarizePlan } from '../compile/check.js';
-import { confinement, ensureInside } from '../format/confine.js';
+import { confinement, grantedFolders, ensureInside } from '../format/confine.js';
 import { Network } from '../runtime/network.js';
 import { createOptimizer } from '../train/optimizers.js';
 import { MANIFEST_FILE, disposeCheckpoint, saveCheckpoint } from '../train/checkpoint.js';
@@ -112,7 +112,9 @@ async function train(opened: OpenedRun, request: TrainRequest, ctx: RunContext, 
     const workers = workerCount(request.workers, ctx.backendName, config);
     if (workers > 0) {
       const workspace = confinement();
-      pool = await GradientPool.start(workers, { graph: opened.graph, baseDir: opened.baseDir, backend: ctx.backendName, config, theta: plan.settle.theta, ...(workspace ? { workspace } : {}) });
+      const folders = grantedFolders();
+      const confined = workspace ? { workspace } : folders ? { folders } : {};
+      pool = await GradientPool.start(workers, { graph: opened.graph, baseDir: opened.baseDir, backend: ctx.backendName, config, theta: plan.settle.theta, ...confined });
     }
     started(t, {
       method: config.method,

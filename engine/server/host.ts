@@ -19,6 +19,7 @@ import { RunControl } from '../run/control.js';
 import { backendSummary, type RunContext } from '../run/context.js';
 import { asInputError } from '../run/input-error.js';
 import { resolvePath } from '../run/open.js';
+import { confineRunTo, endRunConfinement } from '../format/confine.js';
 import { listCheckpoints } from './checkpoints.js';
 import { runGradcheck, runSettle, runTrain } from './runs.js';
 import { runCapacity } from './capacity-run.js';
@@ -122,13 +123,17 @@ export class EngineHost {
     const kind = RUN_KIND_OF[cmd.type];
     const control = new RunControl(cmd.runId, kind, (ev) => this.emit(ev));
     const ctx: RunContext = { control, emit: (ev) => this.emit(ev), backend: this.backend, backendName: this.backendName };
-    const work = this.work(cmd, ctx);
+    // The desktop app's grant holds for this run only (a workspace, where there is one, wins).
+    const confined = cmd.allowedFolders ? confineRunTo(cmd.allowedFolders) : Promise.resolve();
+    const work = confined.then(() => this.work(cmd, ctx));
     const done = work.then(
       (closing) => {
+        endRunConfinement();
         this.active = undefined;
         closing.forEach((ev) => this.emit(ev));
       },
       (err: unknown) => {
+        endRunConfinement();
         this.active = undefined;
         // A cancel that arrived while the run was still opening (reading its data) stops it there.
         if (control.isCancelled && (err as Error | undefined)?.name === 'AbortError') this.emit({ type: 'run.cancelled', runId: cmd.runId, at: 0 });

@@ -5,7 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PathGrants, requestPathProblem, requestPaths } from '../../../app/main/path-grants.js';
+import { grantingEngineLink, PathGrants, requestPathProblem, requestPaths } from '../../../app/main/path-grants.js';
+import type { RunCommand } from '../../../engine/protocol/run.js';
 import { RecentFiles } from '../../../app/services/recent.js';
 
 const base = mkdtempSync(join(tmpdir(), 'path-grants-'));
@@ -86,5 +87,19 @@ describe('the paths a request carries', () => {
     expect(await requestPathProblem(grants, 'engine.send', { command: { type: 'train.start', graphPath: graph, checkpointDir: 'ck' } }, base)).toBeNull();
     const refused = await requestPathProblem(grants, 'engine.send', { command: { type: 'train.start', graphPath: graph, checkpointDir: '/etc/cron.d' } }, base);
     expect(refused).toContain('the checkpoint folder /etc/cron.d');
+  });
+});
+
+describe('the engine link of the desktop services', () => {
+  it("stamps every run start with the folders granted at that moment, replacing the page's own, and passes other commands as they are", async () => {
+    const sent: RunCommand[] = [];
+    const grants = chosen();
+    const link = grantingEngineLink({ send: (c) => void sent.push(c), configure: () => undefined }, grants);
+    link.send({ type: 'settle.start', runId: 'a', graphPath: graph, examples: { count: 1 }, record: { activations: false, attention: false }, allowedFolders: ['/'] });
+    grants.grantFile(join(other, 'x.attractor.json'));
+    link.send({ type: 'train.start', runId: 'b', graphPath: graph });
+    link.send({ type: 'run.cancel', runId: 'b' });
+    expect(sent.map((c) => ('allowedFolders' in c ? c.allowedFolders : undefined))).toEqual([[project], [project, other], undefined]);
+    expect(sent[2]).toEqual({ type: 'run.cancel', runId: 'b' });
   });
 });
