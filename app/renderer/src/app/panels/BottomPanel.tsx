@@ -1,9 +1,10 @@
 /** The bottom panel: Problems (live validation) and Plan (the compiled schedule and its guarantee). */
-import type { ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { pathText, type Problem } from '../../../../../nodes/problems.js';
 import type { GuaranteeKind } from '../../../../../engine/protocol/check.js';
 import { useStore } from '../state/store.js';
 import type { Studio } from '../studio.js';
+import { NodeName, nodeLabels } from '../node-names.js';
 
 export function BottomPanel({ studio, splitter }: { studio: Studio; splitter?: ReactNode }) {
   const { bottomTab, check } = useStore(studio.ui);
@@ -30,6 +31,8 @@ export function BottomPanel({ studio, splitter }: { studio: Studio; splitter?: R
 }
 
 function ProblemsList({ studio, problems }: { studio: Studio; problems: readonly Problem[] }) {
+  // Recomputed with each check: the labels are the ones the checked graph had.
+  const labels = useMemo(() => nodeLabels(studio.graph()), [studio, problems]);
   if (problems.length === 0) return <p className="muted pad">No problems: the graph compiles.</p>;
   const reveal = (p: Problem) => {
     if (!p.nodeId || !studio.editor) return;
@@ -52,7 +55,7 @@ function ProblemsList({ studio, problems }: { studio: Studio; problems: readonly
             <td className={`sev sev--${p.severity}`} aria-label={p.severity}>
               {p.severity === 'error' ? '✕' : '!'}
             </td>
-            <td className="problems__node">{p.nodeId ?? '—'}</td>
+            <td className="problems__node">{p.nodeId ? <NodeName id={p.nodeId} labels={labels} /> : '—'}</td>
             <td className="problems__path">
               <code>{pathText(p.path)}</code>
             </td>
@@ -100,6 +103,7 @@ function PlanText({ text }: { text: string }) {
 function PlanView({ studio }: { studio: Studio }) {
   const { check } = useStore(studio.ui);
   const plan = check.plan;
+  const labels = useMemo(() => nodeLabels(studio.graph()), [studio, plan]);
   if (!plan) return <p className="muted pad">{check.problems.length ? 'Fix the errors to see the plan.' : 'Add layers and couplings to see the plan.'}</p>;
   return (
     <div className="plan">
@@ -131,8 +135,10 @@ function PlanView({ studio }: { studio: Studio }) {
           </thead>
           <tbody>
             {plan.layers.map((l) => (
-              <tr key={l.id}>
-                <td>{l.id}</td>
+              <tr key={l.id} data-testid={`plan-layer-${l.id}`}>
+                <td>
+                  <NodeName id={l.id} labels={labels} />
+                </td>
                 <td>{l.shape}</td>
                 <td>{l.units.toLocaleString()}</td>
                 <td>{l.activation}</td>

@@ -74,13 +74,13 @@ export function TrainView({ host, client, state }: ViewProps) {
       {run && <LiveSettings client={client} run={run} />}
       <ErrorBanner message={run?.error ?? null} />
       {run?.live && run.steps.length > 0 && <UnsettledBanner counts={{ unsettled: run.unsettled, examples: run.batchSize, steps: run.live.steps, theta: run.live.theta }} />}
-      {run ? <TrainBody run={run} version={state.version} /> : <p className="muted pad">Train the saved graph with its training settings; held-out loss every {EVAL_EVERY} batches.</p>}
+      {run ? <TrainBody run={run} version={state.version} host={host} /> : <p className="muted pad">Train the saved graph with its training settings; held-out loss every {EVAL_EVERY} batches.</p>}
       <Checkpoints list={checkpoints} run={run} />
     </div>
   );
 }
 
-function TrainBody({ run, version }: { run: TrainRun; version: number }) {
+function TrainBody({ run, version, host }: { run: TrainRun; version: number; host: ViewProps['host'] }) {
   const lastEval = run.evalLoss.at(-1);
   const firstEval = run.evalLoss[0];
   return (
@@ -110,7 +110,7 @@ function TrainBody({ run, version }: { run: TrainRun; version: number }) {
         </div>
         <div className="run-col">
           <Gallery run={run} />
-          <WeightsView run={run} />
+          <WeightsView run={run} host={host} />
         </div>
       </div>
     </>

@@ -9,7 +9,8 @@ import { Heatmap } from '../draw/Heatmap.js';
 import { symmetric } from '../draw/colormap.js';
 import type { TrainRun } from '../run-state.js';
 import type { WeightView } from '../../../../../engine/protocol/run.js';
-import { fmt } from '../common.js';
+import { fmt, type RunHost } from '../common.js';
+import { ParamName, nodeLabels } from '../../app/node-names.js';
 import { weightStats } from './weight-stats.js';
 
 const MAX_TILES = 32;
@@ -56,7 +57,7 @@ function Strip({ p }: { p: WeightView }) {
   return <Heatmap data={data} rows={rows} cols={cols} map="diverging" size={150} title={p.name} />;
 }
 
-function Param({ p }: { p: WeightView }) {
+function Param({ p, labels }: { p: WeightView; labels: ReadonlyMap<string, string> }) {
   const d = p.dataShape;
   const stats = useMemo(() => weightStats(p.data), [p.data]);
   let body;
@@ -73,7 +74,7 @@ function Param({ p }: { p: WeightView }) {
     <figure className="run-weight" data-testid={`weights-${p.name}`}>
       {body}
       <figcaption>
-        <b>{p.name}</b> <span className="muted">{p.kind} · {p.shape.join('×')}{p.dataShape.length === 2 && p.dataShape[0] > p.dataShape[1] ? ' · drawn transposed' : ''}</span>
+        <ParamName name={p.name} labels={labels} /> <span className="muted">{p.kind} · {p.shape.join('×')}{p.dataShape.length === 2 && p.dataShape[0] > p.dataShape[1] ? ' · drawn transposed' : ''}</span>
         {p.downsampled && <span className="muted"> · block mean {p.downsampled.block.join('×')}</span>}
         {stats.single === null && (
           <span className="muted mono" data-testid={`magnitude-${p.name}`} data-max={stats.maxAbs}>
@@ -92,8 +93,10 @@ function Param({ p }: { p: WeightView }) {
   );
 }
 
-export function WeightsView({ run }: { run: TrainRun }) {
+export function WeightsView({ run, host }: { run: TrainRun; host: RunHost }) {
   const w = run.weights;
+  // The graph as the run was started from it is the one on the canvas; its labels name the parameters.
+  const labels = useMemo(() => nodeLabels(host.graph()), [host, w?.step]);
   return (
     <section className="run-card" data-testid="weights">
       <header className="run-card__head">
@@ -103,7 +106,7 @@ export function WeightsView({ run }: { run: TrainRun }) {
       {w && (
         <div className="run-weights">
           {w.params.map((p) => (
-            <Param key={p.name} p={p} />
+            <Param key={p.name} p={p} labels={labels} />
           ))}
         </div>
       )}
