@@ -183,6 +183,9 @@ describe('editor (web mode, Chromium)', { timeout: 120_000 }, () => {
     const before = await ui.nodeIds();
     await ui.select('upper');
     await ui.shortcut('Mod+C');
+    // Paste goes to the pointer: an empty corner of the canvas, clear of the original.
+    const canvas = (await ui.byTestId('canvas').boundingBox())!;
+    await ui.page.mouse.move(canvas.x + canvas.width - 260, canvas.y + 30);
     await ui.shortcut('Mod+V');
     await eventually(async () => expect(await ui.nodeIds()).toHaveLength(before.length + 1));
     await ui.select('upper');
@@ -193,6 +196,33 @@ describe('editor (web mode, Chromium)', { timeout: 120_000 }, () => {
     await ui.shortcut('Mod+Z');
     await ui.shortcut('Mod+Z');
     await eventually(async () => expect(await ui.nodeIds()).toEqual(before));
+  });
+
+  test('paste lands at the pointer over the canvas, keeping the layout; with the pointer elsewhere, offset from the originals', async ({ ui, studio }) => {
+    await openTwoLayers(studio, ui);
+    const before = await ui.nodeIds();
+    await ui.select('upper');
+    await ui.shortcut('Mod+C');
+    const canvas = (await ui.byTestId('canvas').boundingBox())!;
+    const at = { x: canvas.x + canvas.width * 0.6, y: canvas.y + canvas.height * 0.55 };
+    await ui.page.mouse.move(at.x, at.y);
+    await ui.shortcut('Mod+V');
+    await eventually(async () => expect(await ui.nodeIds()).toHaveLength(before.length + 1));
+    const first = (await ui.nodeIds()).find((id) => !before.includes(id))!;
+    const placed = (await ui.byTestId(`node-${first}`).boundingBox())!;
+    expect(Math.abs(placed.x - at.x)).toBeLessThan(3);
+    expect(Math.abs(placed.y - at.y)).toBeLessThan(3);
+    // The pointer over the palette: the copy goes beside the original, never on it.
+    const palette = (await ui.page.locator('nav.palette').boundingBox())!;
+    await ui.page.mouse.move(palette.x + 20, palette.y + palette.height / 2);
+    await ui.shortcut('Mod+V');
+    await eventually(async () => expect(await ui.nodeIds()).toHaveLength(before.length + 2));
+    const nodes = (await ui.doc()).graph.nodes;
+    const original = nodes.find((n) => n.id === 'upper')!.position;
+    const second = nodes.find((n) => !before.includes(n.id) && n.id !== first)!.position;
+    expect(second).not.toEqual(original);
+    expect(second.x - original.x).toBeGreaterThan(0);
+    expect(second.y - original.y).toBeGreaterThan(0);
   });
 
   test('select all shows the selection count; auto-arrange moves the nodes and keeps the graph', async ({ ui, studio }) => {

@@ -95,11 +95,26 @@ export interface PastePlan {
 }
 
 /**
+ * Where a paste goes: at `at` (the pointer over the canvas), the clipboard's top-left node
+ * corner landing there with the layout kept; without a point, `fallback` down and right of
+ * where the nodes were copied from, so a paste never sits exactly on its originals.
+ */
+export function pasteOffset(clip: ClipPayload, at: { x: number; y: number } | undefined, fallback: number): { x: number; y: number } {
+  if (!at || clip.nodes.length === 0) return { x: fallback, y: fallback };
+  const left = Math.min(...clip.nodes.map((n) => n.position.x));
+  const top = Math.min(...clip.nodes.map((n) => n.position.y));
+  const offset = { x: at.x - left, y: at.y - top };
+  // Pasting with the pointer exactly where the copy came from would hide the originals.
+  return Math.abs(offset.x) < 1 && Math.abs(offset.y) < 1 ? { x: fallback, y: fallback } : offset;
+}
+
+/**
  * The clipboard's nodes with ids free in `taken`, moved by `offset`, and their wires renamed
  * to match. Definitions the graph has already are shared; one whose id the graph uses for a
  * different definition comes in under a new id, and its instances follow.
  */
-export function planPaste(clip: ClipPayload, taken: ReadonlySet<string>, offset: number, definitions: readonly EditorBlock[] = []): PastePlan {
+export function planPaste(clip: ClipPayload, taken: ReadonlySet<string>, offset: number | { x: number; y: number }, definitions: readonly EditorBlock[] = []): PastePlan {
+  const shift = typeof offset === 'number' ? { x: offset, y: offset } : offset;
   const merged = mergeDefinitions(definitions, clip.blocks);
   const used = new Set(taken);
   const rename = new Map<string, string>();
@@ -108,7 +123,7 @@ export function planPaste(clip: ClipPayload, taken: ReadonlySet<string>, offset:
     used.add(id);
     rename.set(n.id, id);
     const block = n.block !== undefined ? { block: merged.renamed[n.block] ?? n.block } : {};
-    return { ...deepCopy(n), ...block, id, position: { x: n.position.x + offset, y: n.position.y + offset } };
+    return { ...deepCopy(n), ...block, id, position: { x: n.position.x + shift.x, y: n.position.y + shift.y } };
   });
   const edges = clip.edges.flatMap((e) => {
     const from = rename.get(e.from.node);

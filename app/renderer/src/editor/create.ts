@@ -5,7 +5,7 @@ import { defaultParams, isKindId, type KindId } from '../../../../nodes/catalog.
 import type { Problem } from '../../../../nodes/problems.js';
 import { NodeFieldAction, removeConnectionIfPresent, removeNodeWithWires, writeNodeField } from './actions.js';
 import { createCanvas } from './canvas.js';
-import { makeClip, parseClip, planPaste, CLIPBOARD_TAG, PASTE_OFFSET, type ClipPayload } from './clipboard.js';
+import { makeClip, parseClip, pasteOffset, planPaste, CLIPBOARD_TAG, PASTE_OFFSET, type ClipPayload } from './clipboard.js';
 import { editCommentText, onCommentDoubleClick } from './comment-editor.js';
 import { CommentsModel } from './comments.js';
 import { menuItems } from './context-menu.js';
@@ -20,6 +20,7 @@ import type { Position } from './schemes.js';
 import { checkConnection } from './sockets.js';
 import { snapshotProbe, trackEdits, type Snapshot } from './tracking.js';
 import { createView } from './viewport.js';
+import { clientToArea, trackPointer } from './selection.js';
 import type { ChangeReason, GraphEditor, GraphEditorOptions } from './types.js';
 import { blockTitle } from '../../../../nodes/blocks.js';
 import { BLOCK_OPEN_EVENT } from './node-view.js';
@@ -64,6 +65,7 @@ export async function createGraphEditor(container: HTMLElement, options: GraphEd
     selectionChanged: () => selection.changed(),
   });
   const { editor, area, selector } = canvas;
+  const pointer = trackPointer(canvas.root, (clientX, clientY) => clientToArea(area, clientX, clientY));
   const comments = new CommentsModel(canvas.comments);
   const recorder: Recorder<Snapshot> = new Recorder(scopedStack(canvas.history, (): BlockScopes => scopes), snapshotProbe(canvas, comments), emitChange);
   const tracking = trackEdits(canvas, recorder);
@@ -160,7 +162,7 @@ export async function createGraphEditor(container: HTMLElement, options: GraphEd
     return makeClip(readNodes(canvas).filter((n) => chosen.has(n.id)), readEdges(canvas), scopes.current());
   }
 
-  async function pasteClip(clip: ClipPayload, offset: number): Promise<void> {
+  async function pasteClip(clip: ClipPayload, offset: number | Position): Promise<void> {
     const definitions = scopes.current();
     const plan = planPaste(clip, nodeIds(canvas), offset, definitions);
     // Inside a block, an instance of a block that contains it would make the block contain itself.
@@ -317,7 +319,8 @@ export async function createGraphEditor(container: HTMLElement, options: GraphEd
       const clip = clipboard ?? (await readSystemClipboard());
       if (!clip || clip.nodes.length === 0) return;
       pastes++;
-      await pasteClip(clip, pastes * PASTE_OFFSET);
+      // At the pointer when it is over the canvas (the Edit menu or a key press); else stepped from the originals.
+      await pasteClip(clip, pasteOffset(clip, pointer.at(), pastes * PASTE_OFFSET));
     },
     duplicate: () => duplicateNodes(selectedIds()),
     deleteSelected,
@@ -341,6 +344,7 @@ export async function createGraphEditor(container: HTMLElement, options: GraphEd
       destroyed = true;
       changeListeners.clear();
       selection.destroy();
+      pointer.destroy();
       view.destroy();
       stopCommentDoubleClick();
       stopScopeWatch();

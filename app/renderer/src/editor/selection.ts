@@ -74,6 +74,26 @@ export function intersects(a: Rect, b: Rect): boolean {
 }
 
 /** Client coordinates → area (document) coordinates. */
+/**
+ * Where the pointer is over the canvas, in area coordinates, or undefined once it has
+ * left it (a paste then falls back to an offset from the originals).
+ */
+export function trackPointer(root: HTMLElement, toArea: (clientX: number, clientY: number) => Position): { at(): Position | undefined; destroy(): void } {
+  let last: { x: number; y: number } | undefined;
+  const move = (e: PointerEvent) => void (last = { x: e.clientX, y: e.clientY });
+  const leave = () => void (last = undefined);
+  root.addEventListener('pointermove', move);
+  root.addEventListener('pointerleave', leave);
+  return {
+    // Converted when asked: the view may have panned or zoomed since the pointer stopped.
+    at: () => (last ? toArea(last.x, last.y) : undefined),
+    destroy() {
+      root.removeEventListener('pointermove', move);
+      root.removeEventListener('pointerleave', leave);
+    },
+  };
+}
+
 export function clientToArea(area: AreaPlugin<Schemes, AreaExtra>, clientX: number, clientY: number): Position {
   const box = area.container.getBoundingClientRect();
   const { x, y, k } = area.area.transform;
