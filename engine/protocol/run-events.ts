@@ -121,6 +121,8 @@ export interface SettleAttention {
   readonly keys: number;
   /** [examples, heads, tokens, keys]; each row sums to 1 (zeros outside the mask). */
   readonly weights: Float32Array;
+  /** The query tokens are the patches of an image, rows × cols of them (row-major); absent: a 1-D sequence. */
+  readonly grid?: { readonly rows: number; readonly cols: number };
 }
 
 export interface EnergyRise {

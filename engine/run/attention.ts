@@ -8,6 +8,7 @@ import { tf } from '../tf.js';
 import type { BoundNet, State } from '../runtime/network.js';
 import type { SettleAttention } from '../protocol/run.js';
 import { firstExamples } from './frames.js';
+import type { PatchGeometry } from '../compile/plan-parts.js';
 
 /** Every attention block's weights at `state`, for the first `examples` examples, as [examples, heads, tokens, keys]. */
 export async function attentionEvents(net: BoundNet, state: State, examples: number, runId: string, iter: number): Promise<SettleAttention[]> {
@@ -21,9 +22,17 @@ export async function attentionEvents(net: BoundNet, state: State, examples: num
     const weights = await firstExamples(a, examples);
     a.dispose();
     const kind = c.spec.kind as SettleAttention['kind'];
-    out.push({ type: 'settle.attention', runId, iter, block: id, kind, examples: Math.min(examples, b), heads, tokens, keys, weights });
+    const grid = patchGrid(c.spec);
+    out.push({ type: 'settle.attention', runId, iter, block: id, kind, examples: Math.min(examples, b), heads, tokens, keys, weights, ...(grid ? { grid } : {}) });
   }
   return out;
+}
+
+/** Query tokens that are an image's p×p patches (a patches node between): their rows × cols. */
+function patchGrid(spec: object): { rows: number; cols: number } | undefined {
+  const view = (spec as { view?: Partial<PatchGeometry> }).view;
+  if (!view?.patch || !view.height || !view.width) return undefined;
+  return { rows: Math.floor(view.height / view.patch), cols: Math.floor(view.width / view.patch) };
 }
 
 /** The shape the block's coupling gave its weights: a memory's are [examples, tokens, patterns], attention's [examples, heads, tokens, keys]. */

@@ -191,7 +191,7 @@ describe('running graphs (web mode, Chromium)', { timeout: 120_000 }, () => {
     await ui.byTestId('attention-block').selectOption({ index: 0 });
     const edges = await ui.num('attention-graph', 'data-edges');
     expect(edges).toBeGreaterThan(0);
-    expect(await ui.byTestId('attention-graph').locator('line').count()).toBeGreaterThan(0);
+    expect(await ui.byTestId('attention-graph').locator('path.run-attn-edge').count()).toBeGreaterThan(0);
     expect(await ui.byTestId('attention-heatmap').isVisible()).toBe(true);
     // Weights are probabilities: a fixed 0…1 scale with its colour bar, and a cell's value on hover (issue 15, item 6).
     await ui.byTestId('attention-colorbar').waitFor();
