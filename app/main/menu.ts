@@ -128,6 +128,7 @@ export function menuTemplate(
       command('Zoom to Fit', 'zoomToFit', `${mod}+1`),
       command('Auto-arrange', 'arrange', `${mod}+Shift+A`),
       command('Add Comment', 'comment', `${mod}+Alt+M`),
+      command('Shapes on Wires (Show/Hide)', 'wireShapes'),
       { type: 'separator' },
       // The whole UI's zoom (readability), not the canvas's.
       { role: 'resetZoom' },

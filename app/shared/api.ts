@@ -161,7 +161,7 @@ export type Response<C extends RequestChannel> = ResponseTypes[C];
 export const MENU_COMMANDS = [
   'new', 'open', 'save', 'saveAs', 'examples', 'close',
   'undo', 'redo', 'cut', 'copy', 'paste', 'duplicate', 'delete', 'selectAll',
-  'zoomToFit', 'arrange', 'comment', 'settings',
+  'zoomToFit', 'arrange', 'wireShapes', 'comment', 'settings',
 ] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 

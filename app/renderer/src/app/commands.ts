@@ -10,6 +10,7 @@
  * handles every shortcut itself. One key press therefore runs a command once.
  * The keys are the native menu's, so both modes feel the same.
  */
+import { toggleWireShapes } from '../editor/wire-shapes.js';
 import type { MenuCommand } from '../../../shared/api.js';
 import type { Studio } from './studio.js';
 import { exportBlocks, pickBlockLibrary } from './blocks/block-files.js';
@@ -65,6 +66,7 @@ export const COMMANDS: readonly Command[] = [
 
   { id: 'zoomToFit', label: 'Zoom to fit', menu: 'view', keys: ['Mod+1'], run: withEditor((e) => e.zoomToFit()) },
   { id: 'arrange', label: 'Auto-arrange', menu: 'view', keys: ['Mod+Shift+A'], run: withEditor((e) => e.arrange()) },
+  { id: 'wireShapes', label: 'Shapes on wires (show/hide)', menu: 'view', separatorBefore: true, run: () => toggleWireShapes() },
 
   { id: 'shortcuts', label: 'Keyboard shortcuts', menu: 'help', keys: ['Mod+/'], run: (s) => s.ui.show({ kind: 'shortcuts' }) },
 ];

@@ -4,6 +4,7 @@
  * Components render from its stores and call its methods; they hold no
  * document logic of their own.
  */
+import { wireShapes } from '../editor/wire-shapes.js';
 import type { AppInfo, AttractorApi, OpenResult, RequestChannel, RequestPayload, Response } from '../../../shared/api.js';
 import { GRAPH_EXTENSION, type GraphDoc } from '../../../../nodes/graph.js';
 import type { BlockScope, GraphEditor } from '../editor/types.js';
@@ -23,6 +24,7 @@ export class Studio {
     onResult: (r) => {
       this.ui.setCheck({ problems: r.problems, plan: r.plan, pending: false });
       this.editor?.setProblems(r.problems);
+      this.editor?.setShapes(wireShapes(r.plan));
     },
     onPending: (pending) => this.ui.setCheck({ ...this.ui.get().check, pending }),
     onError: (message) => this.ui.notify(`Could not check the graph: ${message}`, 'error'),

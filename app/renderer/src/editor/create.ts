@@ -21,6 +21,7 @@ import { checkConnection } from './sockets.js';
 import { snapshotProbe, trackEdits, type Snapshot } from './tracking.js';
 import { createView } from './viewport.js';
 import { clientToArea, trackPointer } from './selection.js';
+import { applyWireShapesChoice } from './wire-shapes.js';
 import type { ChangeReason, GraphEditor, GraphEditorOptions } from './types.js';
 import { blockTitle } from '../../../../nodes/blocks.js';
 import { BLOCK_OPEN_EVENT } from './node-view.js';
@@ -31,6 +32,7 @@ import { createBlockEditing } from './blocks/editing.js';
 import { createBreadcrumb } from './blocks/breadcrumb.js';
 
 export async function createGraphEditor(container: HTMLElement, options: GraphEditorOptions): Promise<GraphEditor> {
+  applyWireShapesChoice();
   const changeListeners = new Set<(reason: ChangeReason) => void>();
   const emitChange = (reason: ChangeReason) => [...changeListeners].forEach((l) => l(reason));
 
@@ -240,6 +242,15 @@ export async function createGraphEditor(container: HTMLElement, options: GraphEd
     return comment.text;
   }
 
+  function setShapes(shapes: ReadonlyMap<string, string>): void {
+    for (const c of editor.getConnections()) {
+      const next = shapes.get(c.source);
+      if (next === c.shape) continue;
+      c.shape = next;
+      void area.update('connection', c.id);
+    }
+  }
+
   function setProblems(problems: readonly Problem[]): void {
     problemsShown = problems;
     const byNode = new Map<string, Problem[]>();
@@ -302,6 +313,7 @@ export async function createGraphEditor(container: HTMLElement, options: GraphEd
       })();
     },
     setProblems,
+    setShapes,
     async undo() {
       if (await recorder.undo()) emitChange('history');
     },

@@ -4,6 +4,7 @@
  * find them under the pointer.
  */
 import type { CSSProperties, PointerEvent as ReactPointerEvent } from 'react';
+import { wireMidpoint } from './wire-shapes.js';
 import { Presets, type RenderEmit } from 'rete-react-plugin';
 import type { KindId } from '../../../../nodes/catalog.js';
 import { BLOCK_KIND } from '../../../../nodes/blocks.js';
@@ -142,6 +143,16 @@ export function SocketView({ data }: { data: TypedSocket }) {
   return <div className={`ase-socket ase-socket--${data.type}`} />;
 }
 
+function WireShape({ path, shape }: { path: string; shape: string }) {
+  const mid = wireMidpoint(path);
+  if (!mid) return null;
+  return (
+    <text className="ase-wire-shape" x={mid.x} y={mid.y - 5} textAnchor="middle" data-testid="wire-shape">
+      {shape}
+    </text>
+  );
+}
+
 export function ConnectionView({ data }: { data: EditorConnection }) {
   const { path } = Presets.classic.useConnection();
   if (!path) return null;
@@ -168,6 +179,7 @@ export function ConnectionView({ data }: { data: EditorConnection }) {
     >
       <path className="ase-wire-hit" d={path} onPointerDown={pick} />
       <path className={cls('ase-wire', `ase-wire--${data.socket}`, data.selected && 'is-selected')} d={path} />
+      {data.shape && <WireShape path={path} shape={data.shape} />}
     </svg>
   );
 }

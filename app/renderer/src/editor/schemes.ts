@@ -107,6 +107,8 @@ function catalogFace(kind: string): NodeFace {
 }
 
 export class EditorConnection extends ClassicPreset.Connection<EditorNode, EditorNode> {
+  /** The shape of the state it carries (wire-shapes.ts), once a check has said. */
+  shape?: string;
   isLoop?: boolean;
   isPseudo?: boolean;
   selected?: boolean;

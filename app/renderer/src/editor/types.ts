@@ -19,6 +19,8 @@ export interface BlockScope {
 export type ChangeReason = 'load' | 'structure' | 'params' | 'position' | 'comment' | 'history';
 
 export interface GraphEditor {
+  /** Labels the wires leaving each layer (id → shape text, wire-shapes.ts); layers not in the map lose theirs. */
+  setShapes(shapes: ReadonlyMap<string, string>): void;
   /** Replace the canvas with this graph; clears undo history; zooms to fit (or to `graph.editor`). */
   load(graph: GraphDoc): Promise<void>;
   /** The current document: nodes with params and positions, edges, comments, viewport; other fields as loaded. */
