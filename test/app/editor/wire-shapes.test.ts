@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { wireMidpoint, wireShapeText, wireShapes } from '../../../app/renderer/src/editor/wire-shapes.js';
+import { choicesForInput, choicesForOutput } from '../../../app/renderer/src/editor/wire-search.js';
+import { findKind } from '../../../nodes/catalog.js';
 
 describe('shapes on wires', () => {
   it('says a shape in a wire label’s few characters', () => {
@@ -17,5 +19,17 @@ describe('shapes on wires', () => {
     expect(wireMidpoint('M 0 0 C 40 0 60 100 100 100')).toEqual({ x: 50, y: 50 });
     expect(wireMidpoint('M 0 0 L 10 20')).toEqual({ x: 5, y: 10 });
     expect(wireMidpoint('')).toBeUndefined();
+  });
+});
+
+describe('search-to-add choices', () => {
+  it('from a layer output: kinds with a layer input (couplings, clamps, targets), never a dataset; from a data input: the dataset', () => {
+    const fromLayer = choicesForOutput({ socket: 'layer', shape: 'vector' }).map((c) => c.kind);
+    expect(fromLayer).toEqual(expect.arrayContaining(['dense', 'clamp', 'target', 'noise']));
+    expect(fromLayer).not.toContain('dataset');
+    // A vector layer does not fit the patches node's grid input.
+    expect(fromLayer).not.toContain('patches');
+    const clampData = findKind('clamp')!.inputs.find((p) => p.name === 'data')!;
+    expect(choicesForInput(clampData).map((c) => c.kind)).toEqual(['dataset']);
   });
 });

@@ -17,7 +17,8 @@ import { lazyArranger } from './arrange.js';
 import { createNodeSelection } from './node-selection.js';
 import { addEdge, addNodeRecord, nodeIds, orderedNodes, readEdges, readNodes } from './records.js';
 import type { Position } from './schemes.js';
-import { checkConnection } from './sockets.js';
+import { checkConnection, outputEnd } from './sockets.js';
+import { choicesForInput, choicesForOutput, openWireSearch } from './wire-search.js';
 import { snapshotProbe, trackEdits, type Snapshot } from './tracking.js';
 import { createView } from './viewport.js';
 import { clientToArea, trackPointer } from './selection.js';
@@ -25,7 +26,7 @@ import { applyWireShapesChoice } from './wire-shapes.js';
 import type { ChangeReason, GraphEditor, GraphEditorOptions } from './types.js';
 import { blockTitle } from '../../../../nodes/blocks.js';
 import { BLOCK_OPEN_EVENT } from './node-view.js';
-import { isBoundary } from './faces.js';
+import { faceOf, isBoundary } from './faces.js';
 import { BlockScopes, uses } from './blocks/scopes.js';
 import { DefinitionsAction, scopedStack } from './blocks/scoped-history.js';
 import { createBlockEditing } from './blocks/editing.js';
@@ -45,6 +46,7 @@ export async function createGraphEditor(container: HTMLElement, options: GraphEd
 
   const canvas = createCanvas(container, {
     connect,
+    wireDropped: (from, at) => wireDropped(from, at),
     menu: menuItems({
       addNode: (kind) => void addNode(kind, canvas.menuPoint()),
       addComment: () =>
@@ -114,6 +116,41 @@ export async function createGraphEditor(container: HTMLElement, options: GraphEd
     }
     void addEdge(canvas, edge);
     return true;
+  }
+
+  /** Search-to-add (wire-search.ts): the kinds that fit the dropped wire; the pick is added at `at` and wired, as one undo step. */
+  function wireDropped(from: SocketData, at: Position): void {
+    const node = editor.getNode(from.nodeId);
+    if (!node) return;
+    const defs = scopes.lookup();
+    let choices;
+    if (from.side === 'output') {
+      const end = outputEnd(node, from.key, defs);
+      choices = end ? choicesForOutput(end) : [];
+    } else {
+      const spec = (node.face ?? faceOf(node, defs))?.inputs.find((p) => p.name === from.key);
+      choices = spec ? choicesForInput(spec) : [];
+    }
+    if (choices.length === 0) return;
+    const { x, y, k } = area.area.transform;
+    const box = area.container.getBoundingClientRect();
+    openWireSearch(canvas.root, { x: box.left + x + at.x * k, y: box.top + y + at.y * k }, choices, (choice) => {
+      void (async () => {
+        const id = nextId(choice.kind, nodeIds(canvas));
+        // An output's wire goes to the new node's input on its left; an input's comes from its output on the right.
+        const position = from.side === 'output' ? at : { x: at.x - nodeSize(choice.kind).width, y: at.y };
+        const theirs = { node: from.nodeId, port: from.key };
+        const mine = { node: id, port: choice.port };
+        const edge = from.side === 'output' ? { from: theirs, to: mine } : { from: mine, to: theirs };
+        await recorder.batch(async () => {
+          await addNodeRecord(canvas, { id, kind: choice.kind, params: defaultParams(choice.kind), position });
+          const verdict = checkConnection((n) => editor.getNode(n), readEdges(canvas), edge.from, edge.to, scopes.lookup());
+          if (verdict.ok) await addEdge(canvas, edge);
+          else options.onRefusedConnection(verdict.reason);
+        });
+        selectNodes([id]);
+      })();
+    });
   }
 
   const zoomToFit = () => view.fit(editor.getNodes());
