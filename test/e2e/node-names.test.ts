@@ -16,6 +16,9 @@ describe('names users type', () => {
     await expect.poll(() => ui.byTestId('plan-layer-label').locator('td').first().textContent()).toBe('digit class label');
     expect(await ui.byTestId('plan-layer-label').locator('.node-name__id').textContent()).toBe('label');
     expect(await ui.byTestId('plan-layer-hidden').locator('td').first().textContent()).toBe('hidden');
+    // Above the compiler's text (by id, as the CLI prints it): the labelled ids, named.
+    expect(await ui.byTestId('plan-labels').textContent()).toContain('label = digit class');
+    expect(await ui.byTestId('plan-labels').textContent()).toContain('class = name the digit');
 
     await ui.select('label');
     await ui.setParam('shape.size', '0');

@@ -148,7 +148,20 @@ function PlanView({ studio }: { studio: Studio }) {
           </tbody>
         </table>
       </div>
-      <PlanText text={plan.text} />
+      <div className="plan__text-col">
+        {labels.size > 0 && (
+          // The plan text is the compiler's (as `attractor compile` prints it, by id): the labelled nodes' ids, named.
+          <p className="plan__labels muted small" data-testid="plan-labels">
+            {[...labels].map(([id, label], i) => (
+              <span key={id}>
+                {i > 0 && ' · '}
+                <code>{id}</code> = {label}
+              </span>
+            ))}
+          </p>
+        )}
+        <PlanText text={plan.text} />
+      </div>
     </div>
   );
 }
