@@ -25,8 +25,6 @@ import './overlays.css';
 export interface CanvasHooks {
   /** A wire was dropped from socket `from` onto socket `to`: create it (true) or refuse (false). */
   connect(from: SocketData, to: SocketData): boolean;
-  /** A wire from `from` was dropped on the empty canvas at `at` (area coordinates). */
-  wireDropped(from: SocketData, at: Position): void;
   menu: ReturnType<typeof menuItems>;
   editComment(comment: Comment): Promise<string>;
   selectionChanged(): void;
@@ -104,14 +102,6 @@ export function createCanvas(container: HTMLElement, hooks: CanvasHooks): Canvas
       }),
   );
 
-  connection.addPipe((context) => {
-    if (context.type === 'connectiondrop' && context.data.socket === null && !context.data.created) {
-      const at = area.area.pointer;
-      hooks.wireDropped(context.data.initial, { x: at.x, y: at.y });
-    }
-    return context;
-  });
-
   let menuPoint: Position = { x: 0, y: 0 };
   // The menu's element, as the plugin renders it: what an unmount signal names to hide it.
   let menuElement: HTMLElement | null = null;
@@ -141,6 +131,7 @@ export function createCanvas(container: HTMLElement, hooks: CanvasHooks): Canvas
 
   editor.use(area);
   area.use(connection);
+
   area.use(render);
   area.use(contextMenu);
   area.use(minimap);

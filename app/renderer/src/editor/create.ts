@@ -46,7 +46,6 @@ export async function createGraphEditor(container: HTMLElement, options: GraphEd
 
   const canvas = createCanvas(container, {
     connect,
-    wireDropped: (from, at) => wireDropped(from, at),
     menu: menuItems({
       addNode: (kind) => void addNode(kind, canvas.menuPoint()),
       addComment: () =>
@@ -72,7 +71,7 @@ export async function createGraphEditor(container: HTMLElement, options: GraphEd
   const pointer = trackPointer(canvas.root, (clientX, clientY) => clientToArea(area, clientX, clientY));
   const comments = new CommentsModel(canvas.comments);
   const recorder: Recorder<Snapshot> = new Recorder(scopedStack(canvas.history, (): BlockScopes => scopes), snapshotProbe(canvas, comments), emitChange);
-  const tracking = trackEdits(canvas, recorder);
+  const tracking = trackEdits(canvas, recorder, (from, at) => wireDropped(from, at));
   const runArrange = lazyArranger(area);
   const view = createView(area, canvas.root, () => editor.getNodes());
   const scopes: BlockScopes = new BlockScopes(canvas, comments, view, recorder);
@@ -121,7 +120,7 @@ export async function createGraphEditor(container: HTMLElement, options: GraphEd
   /** Search-to-add (wire-search.ts): the kinds that fit the dropped wire; the pick is added at `at` and wired, as one undo step. */
   function wireDropped(from: SocketData, at: Position): void {
     const node = editor.getNode(from.nodeId);
-    if (!node) return;
+    if (!node || destroyed) return;
     const defs = scopes.lookup();
     let choices;
     if (from.side === 'output') {

@@ -13,6 +13,7 @@ import {
   RemoveConnectionAction,
   RemoveNodeAction,
 } from './actions.js';
+import type { SocketData } from 'rete-connection-plugin';
 import type { Canvas } from './canvas.js';
 import { CommentsAction, sameComments, type CommentsModel, type CommentState } from './comments.js';
 import type { Recorded, Recorder, StepProbe } from './history.js';
@@ -51,7 +52,15 @@ export interface Tracking {
   destroy(): void;
 }
 
-export function trackEdits(canvas: Canvas, recorder: Recorder<Snapshot>): Tracking {
+/**
+ * A new wire (not one pulled off an input) dropped on the empty canvas at `at` (area
+ * coordinates): search-to-add. Told from this pipe rather than one of its own, since another
+ * pipe on the connection plugin delays every signal by a tick and the wire gesture above
+ * would miss the removal of a picked-off wire.
+ */
+export type WireDropped = (from: SocketData, at: Position) => void;
+
+export function trackEdits(canvas: Canvas, recorder: Recorder<Snapshot>, wireDropped?: WireDropped): Tracking {
   const { editor, area, connection, root } = canvas;
   let dragging = false;
   let wire: WireGesture | null = null;
@@ -128,6 +137,11 @@ export function trackEdits(canvas: Canvas, recorder: Recorder<Snapshot>): Tracki
       landing = w;
       // The new connection is added asynchronously after the drop: let it land in this step.
       setTimeout(() => void finishWire(w), 0);
+      const at = area.area.pointer as Position | undefined;
+      if (wireDropped && context.data.socket === null && !context.data.created && w.detached.length === 0 && at) {
+        const { initial } = context.data;
+        setTimeout(() => wireDropped(initial, { x: at.x, y: at.y }), 0);
+      }
     }
     return context;
   });
