@@ -10,8 +10,9 @@
  * (test/app/main/app-protocol.test.ts). Types only from Electron (see security.ts).
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import type { CustomScheme } from 'electron';
+import { isInside } from '../../engine/format/confine.js';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp.js';
 import { contentType } from '../shared/content-type.js';
 
@@ -65,20 +66,14 @@ export function appRequestPath(url: string, root: string): string | null {
   if (segments.some((s) => s === '..')) return null;
   if (segments.length === 0) segments.push('index.html');
   const file = join(root, ...segments);
-  return isInside(file, root) ? file : null;
-}
-
-/** `path` is `dir` or below it (both absolute and normalised). */
-export function isInside(path: string, dir: string): boolean {
-  const rel = relative(dir, path);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+  return isInside(root, file) ? file : null;
 }
 
 /** The real path of `file` when it is a regular file whose real path is inside the real `root`; null otherwise. */
 export async function confinedFile(file: string, root: string): Promise<string | null> {
   try {
     const [realFile, realRoot] = await Promise.all([realpath(file), realpath(root)]);
-    if (!isInside(realFile, realRoot)) return null;
+    if (!isInside(realRoot, realFile)) return null;
     return (await stat(realFile)).isFile() ? realFile : null;
   } catch {
     return null;

@@ -11,11 +11,10 @@
  * before a folder was swapped for a link follows the link as it is now.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { realLocation } from '../../engine/format/confine.js';
+import { isInside, realLocation } from '../../engine/format/confine.js';
 import type { RequestChannel } from '../shared/api.js';
 import { isRunStart, type RunCommand, type RunStart } from '../../engine/protocol/run.js';
 import type { EngineLink } from '../services/types.js';
-import { isInside } from './app-protocol.js';
 
 /** The folders chosen files live in, as the user's tools spell them. */
 export class PathGrants {
@@ -41,7 +40,7 @@ export class PathGrants {
     if (path.includes('\0')) return `${what} ${JSON.stringify(path)} contains a NUL character`;
     const real = await realLocation(resolve(path));
     for (const folder of this.folders) {
-      if (isInside(real, await realLocation(folder))) return null;
+      if (isInside(await realLocation(folder), real)) return null;
     }
     return `${what} ${path} is not a file you opened or saved, nor beside one; open or save a graph in its folder first (the desktop app touches only files you chose and the folders they are in)`;
   }

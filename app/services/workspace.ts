@@ -6,7 +6,8 @@
  * escape) and again after resolving symbolic links (no link leading out).
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { isInside } from '../../engine/format/confine.js';
 import { GRAPH_EXTENSION } from '../../nodes/graph.js';
 import type { WorkspaceFile } from '../shared/api.js';
 import { errorCode, errorMessage } from './results.js';
@@ -18,10 +19,8 @@ const SKIPPED_FOLDERS = new Set(['node_modules']);
 /** A workspace with more graph files than this is listed in part; the UI is a picker, not a file manager. */
 const MAX_LISTED = 1000;
 
-export function isInside(folder: string, path: string): boolean {
-  const rel = relative(folder, path);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
-}
+// One home for the test (the engine's confinement uses it too); re-exported for the services.
+export { isInside };
 
 export class Workspace {
   readonly root: string;

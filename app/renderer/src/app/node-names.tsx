@@ -28,7 +28,7 @@ export function NodeName({ id, labels }: { id: string; labels: ReadonlyMap<strin
   const label = labels.get(id);
   if (label === undefined) return <span className="node-name">{id}</span>;
   return (
-    <span className="node-name" title={`${label} (${id})`}>
+    <span className="node-name" title={nodeNameText(id, labels)}>
       {label} <span className="node-name__id">{id}</span>
     </span>
   );
